@@ -1,0 +1,167 @@
+/**
+ * Every default latency, size and threshold of the model, each with its source. The sources are
+ * summarised in shared/reference/calibration.md; figures marked "estimate" are ours and a
+ * scenario should override them when it knows better ({@link calibrate}).
+ */
+import { InvalidArgumentError } from './errors.js';
+
+/** Simulated latencies of vSphere operations, in milliseconds. */
+export interface LatencyCalibration {
+  /** Instant clone from a frozen template on the same host. VMworld 2014: 64 clones/host in < 6 s. */
+  readonly instantCloneMs: number;
+  /** Share of an instant clone serialized per template (clones of one template queue). Calibration table: "about half". */
+  readonly instantCloneSerializedFraction: number;
+  /** Stun of a running source for a running-source instant clone (estimate 10–50 ms). */
+  readonly runningSourceStunMs: number;
+  /** Boot from the bootstrap ISO to tether ready (VIC 1.x). Bonneville demo "around 5 seconds". */
+  readonly isoBootMs: number;
+  /** Linked clone from a snapshot, create part. VIC issue measurements 0.5–2.5 s; table 0.5–1 s. */
+  readonly linkedCloneCreateMs: number;
+  /** Photon kernel boot after a linked or full clone. Photon OS 1.0 release notes (~200 ms). */
+  readonly kernelBootMs: number;
+  /** Full clone copy rate, bytes per simulated second of datastore bandwidth (estimate: 500 MB/s). */
+  readonly datastoreBandwidthBytesPerSec: number;
+  /** CreateVM_Task (estimate, consistent with the 0.5–1 s linked-clone create). */
+  readonly createVmMs: number;
+  /** PowerOnVM_Task up to the VM running, not counting guest boot (estimate). */
+  readonly powerOnMs: number;
+  /** PowerOffVM_Task (estimate). */
+  readonly powerOffMs: number;
+  /** SuspendVM_Task (estimate; writes the memory image). */
+  readonly suspendMs: number;
+  /** ReconfigVM_Task (estimate). */
+  readonly reconfigureMs: number;
+  /** Destroy_Task (estimate). */
+  readonly destroyMs: number;
+  /** CreateSnapshot_Task / RevertToSnapshot_Task / RemoveSnapshot_Task without memory (estimate). */
+  readonly snapshotMs: number;
+  /** Cold RelocateVM_Task of a powered-off VM between hosts on shared storage (estimate). */
+  readonly relocateMs: number;
+  /** Resource pool create, update or destroy (estimate). */
+  readonly poolOpMs: number;
+}
+
+/** Container VM sizing (VIC defaults). */
+export interface VmSizing {
+  /** VIC default container VM memory, MB. */
+  readonly defaultMemoryMB: number;
+  /** VIC default vCPUs. */
+  readonly defaultCpus: number;
+  /** VIC minimum memory, MB. */
+  readonly minMemoryMB: number;
+  /** VIC rounds memory up to a multiple of this, MB. */
+  readonly memoryGranularityMB: number;
+}
+
+/** Host memory parameters (ESXi). */
+export interface MemoryCalibration {
+  readonly pageSize: number;
+  readonly largePageSize: number;
+  /** Inter-VM transparent page sharing: off by default since 2014 (salting). */
+  readonly interVmTps: boolean;
+  /** TPS scan rate, MB per second per GHz of host CPU. */
+  readonly tpsScanMBPerSecPerGHz: number;
+  /** Bytes per TPS page hash entry. */
+  readonly tpsHashEntryBytes: number;
+  /** minFree: MB for the first 28 GB of host memory, plus this fraction of the rest. */
+  readonly minFreeBaseMB: number;
+  readonly minFreeRestFraction: number;
+  /** Memory state thresholds as multiples of minFree (high, clear, soft, hard, low). */
+  readonly stateThresholds: { readonly high: number; readonly clear: number; readonly soft: number; readonly hard: number; readonly low: number };
+  /** Largest share of a VM's memory the balloon driver may take. */
+  readonly balloonMaxFraction: number;
+  /** Compression cache as a share of VM memory. */
+  readonly compressionCacheFraction: number;
+}
+
+/** Disk parameters (VMFS / VIC). */
+export interface DiskCalibration {
+  readonly sesparseGrainBytes: number;
+  readonly vmfsSparseGrainBytes: number;
+  readonly maxSnapshotChain: number;
+  readonly maxRedoLevels: number;
+  readonly vicScratchBytes: number;
+  readonly vicMaxLayers: number;
+  readonly vicDefaultVolumeMB: number;
+}
+
+/** The whole calibration. */
+export interface Calibration {
+  readonly latency: LatencyCalibration;
+  readonly vm: VmSizing;
+  readonly memory: MemoryCalibration;
+  readonly disk: DiskCalibration;
+  /** Instant-clone generation limits of a running source: warn above, fail at (vSphere). */
+  readonly cloneGenerations: { readonly warnAbove: number; readonly failAt: number };
+}
+
+/** The defaults, from shared/reference/calibration.md. */
+export const DEFAULT_CALIBRATION: Calibration = Object.freeze({
+  latency: {
+    instantCloneMs: 100,
+    instantCloneSerializedFraction: 0.5,
+    runningSourceStunMs: 30,
+    isoBootMs: 5000,
+    linkedCloneCreateMs: 750,
+    kernelBootMs: 200,
+    datastoreBandwidthBytesPerSec: 500 * 1024 * 1024,
+    createVmMs: 500,
+    powerOnMs: 300,
+    powerOffMs: 200,
+    suspendMs: 1000,
+    reconfigureMs: 200,
+    destroyMs: 300,
+    snapshotMs: 500,
+    relocateMs: 1000,
+    poolOpMs: 50,
+  },
+  vm: { defaultMemoryMB: 2048, defaultCpus: 2, minMemoryMB: 512, memoryGranularityMB: 128 },
+  memory: {
+    pageSize: 4096,
+    largePageSize: 2 * 1024 * 1024,
+    interVmTps: false,
+    tpsScanMBPerSecPerGHz: 4,
+    tpsHashEntryBytes: 16,
+    minFreeBaseMB: 899,
+    minFreeRestFraction: 0.01,
+    stateThresholds: { high: 4, clear: 1, soft: 0.64, hard: 0.32, low: 0.16 },
+    balloonMaxFraction: 0.65,
+    compressionCacheFraction: 0.1,
+  },
+  disk: {
+    sesparseGrainBytes: 4096,
+    vmfsSparseGrainBytes: 512,
+    maxSnapshotChain: 32,
+    maxRedoLevels: 255,
+    vicScratchBytes: 8 * 1024 ** 3,
+    vicMaxLayers: 90,
+    vicDefaultVolumeMB: 1024,
+  },
+  cloneGenerations: { warnAbove: 100, failAt: 255 },
+});
+
+/** A partial calibration: any leaf may be given. */
+export type CalibrationOverrides = { readonly [K in keyof Calibration]?: Partial<Calibration[K]> };
+
+/**
+ * The default calibration with `overrides` applied section by section.
+ * @throws InvalidArgumentError for an unknown section or key, or a value of the wrong type.
+ */
+export function calibrate(overrides: CalibrationOverrides = {}, base: Calibration = DEFAULT_CALIBRATION): Calibration {
+  const out: Record<string, unknown> = {};
+  for (const [section, defaults] of Object.entries(base)) {
+    const given = (overrides as Record<string, Record<string, unknown> | undefined>)[section] ?? {};
+    for (const [key, value] of Object.entries(given)) {
+      const def = (defaults as Record<string, unknown>)[key];
+      if (def === undefined) throw new InvalidArgumentError('calibration', `unknown calibration key ${section}.${key}`);
+      if (typeof value !== typeof def) {
+        throw new InvalidArgumentError('calibration', `calibration ${section}.${key} must be a ${typeof def}, got ${typeof value}`);
+      }
+    }
+    out[section] = Object.freeze({ ...defaults, ...given });
+  }
+  for (const section of Object.keys(overrides)) {
+    if (!(section in base)) throw new InvalidArgumentError('calibration', `unknown calibration section ${section}`);
+  }
+  return Object.freeze(out) as unknown as Calibration;
+}
