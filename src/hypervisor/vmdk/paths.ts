@@ -1,0 +1,66 @@
+/**
+ * Disk file names. A disk is named by the path of its descriptor, written as vSphere writes
+ * datastore paths (`[datastore1] VIC/<uuid>/images/<id>/<id>.vmdk`) or as any path ending in
+ * `.vmdk`; its data lives in an extent file next to it (`<id>-flat.vmdk`, `<id>-sesparse.vmdk`,
+ * `<id>-delta.vmdk`). A child names its parent relative to its own directory when they share one,
+ * by full path otherwise, as ESXi's parentFileNameHint does.
+ */
+import { InvalidArgumentError } from '../../sim/errors.js';
+
+const VMDK_SUFFIX = '.vmdk';
+const DELTA_NUMBER_RE = /-\d{6}$/;
+
+/** A descriptor path cut into its directory (with its trailing separator, possibly empty) and file name. */
+export function splitDiskPath(path: string): { readonly dir: string; readonly file: string } {
+  const slash = path.lastIndexOf('/');
+  const bracket = path.startsWith('[') ? path.indexOf('] ') : -1;
+  const cut = slash >= 0 ? slash + 1 : bracket >= 0 ? bracket + 2 : 0;
+  return { dir: path.slice(0, cut), file: path.slice(cut) };
+}
+
+/**
+ * Checks that `path` names a descriptor: a non-empty file name ending in `.vmdk`, free of double
+ * quotes and line breaks (it is written into descriptor text).
+ * @throws InvalidArgumentError otherwise.
+ */
+export function checkDiskPath(path: string): void {
+  const { file } = splitDiskPath(path);
+  if (file.length <= VMDK_SUFFIX.length || !file.endsWith(VMDK_SUFFIX) || /["\r\n]/.test(path)) {
+    throw new InvalidArgumentError('path', `a disk path names a .vmdk descriptor file, got "${path}"`);
+  }
+}
+
+/** The descriptor file name without `.vmdk`. Precondition: {@link checkDiskPath} accepted `path`. */
+export function diskStem(path: string): string {
+  return splitDiskPath(path).file.slice(0, -VMDK_SUFFIX.length);
+}
+
+/** The extent file's name (relative to the descriptor's directory) for a disk of that extent kind. */
+export function extentFileName(path: string, kind: 'flat' | 'sesparse' | 'delta'): string {
+  return `${diskStem(path)}-${kind}${VMDK_SUFFIX}`;
+}
+
+/** The extent file's full path. */
+export function extentPath(path: string, kind: 'flat' | 'sesparse' | 'delta'): string {
+  return splitDiskPath(path).dir + extentFileName(path, kind);
+}
+
+/** The parentFileNameHint a child at `childPath` writes for `parentPath`. */
+export function parentHint(childPath: string, parentPath: string): string {
+  const parent = splitDiskPath(parentPath);
+  return parent.dir === splitDiskPath(childPath).dir ? parent.file : parentPath;
+}
+
+/** The parent path a parentFileNameHint means, read from a child at `childPath`. */
+export function resolveParentHint(childPath: string, hint: string): string {
+  return hint.startsWith('[') || hint.startsWith('/') ? hint : splitDiskPath(childPath).dir + hint;
+}
+
+/**
+ * ESXi's name for the `n`-th delta of a disk: `vm.vmdk` (or `vm-000003.vmdk`) → `vm-00000n.vmdk`,
+ * in the same directory. Precondition: 1 ≤ n ≤ 999999 and {@link checkDiskPath} accepted `path`.
+ */
+export function numberedDeltaPath(path: string, n: number): string {
+  const stem = diskStem(path).replace(DELTA_NUMBER_RE, '');
+  return `${splitDiskPath(path).dir}${stem}-${String(n).padStart(6, '0')}${VMDK_SUFFIX}`;
+}

@@ -1,0 +1,358 @@
+/**
+ * A set of virtual disks and their delta chains, as one datastore namespace holds them. Pure: it
+ * produces descriptor text and allocation figures; the datastore layer writes the text into its
+ * file namespace and counts the bytes.
+ *
+ * Chain rules: a child names its parent by descriptor path; a disk with children is frozen (never
+ * written again), so writes go to leaves only and never touch a parent; reads resolve through a
+ * cached per-disk index (the disk's own grains over its parent's index), built once per disk and
+ * then kept up to date by the disk's own writes, so read cost does not grow with chain depth.
+ */
+import { DEFAULT_CALIBRATION } from '../../sim/calibration.js';
+import type { DiskCalibration } from '../../sim/calibration.js';
+import { DuplicateNameError, InvalidArgumentError, InvalidStateError, NotFoundError } from '../../sim/errors.js';
+import type { Rng } from '../../sim/rng.js';
+import { ChainLimitError } from './errors.js';
+import { GrainMap } from './grain-map.js';
+import type { GrainRun } from './grain-map.js';
+import { SECTOR_BYTES, formatDescriptor } from './descriptor.js';
+import type { VmdkDescriptor } from './descriptor.js';
+import { MAX_CONTENT_TAG, ZERO_TAG, overwriteTag } from './content.js';
+import { VirtualDisk, drawContentId, drawDiskUuid } from './disk.js';
+import type { DiskPurpose, SparseFormat } from './disk.js';
+import { checkDiskPath, extentPath } from './paths.js';
+import { mergeChildIntoParent, mergeParentIntoChild } from './consolidation.js';
+import type { ChainAccess, ConsolidationResult } from './consolidation.js';
+
+/**
+ * Fixed metadata bytes of a sparse (delta) extent file: header, grain directory and first grain
+ * tables. Estimate (not in shared/reference/calibration.md); overridable per store.
+ */
+export const DEFAULT_SPARSE_METADATA_BYTES = 64 * 1024;
+
+/** A thin flat extent holds no metadata: its size is its allocated blocks. */
+export const DEFAULT_FLAT_METADATA_BYTES = 0;
+
+/** Default adapter type written into base descriptors: VIC's container VMs use paravirtual SCSI. */
+export const DEFAULT_ADAPTER_TYPE = 'pvscsi';
+
+/** Default ddb.virtualHWVersion of base descriptors (estimate: vmx-11, vSphere 6.0, VIC's floor). */
+export const DEFAULT_VIRTUAL_HW_VERSION = 11;
+
+/** What a store needs: randomness for CIDs and uuids, and the disk calibration. */
+export interface VmdkStoreOptions {
+  readonly rng: Rng;
+  /** Grain sizes and chain limits; DEFAULT_CALIBRATION.disk when absent. */
+  readonly calibration?: DiskCalibration;
+  /** Default {@link DEFAULT_SPARSE_METADATA_BYTES}. */
+  readonly sparseMetadataBytes?: number;
+  /** Default {@link DEFAULT_FLAT_METADATA_BYTES}. */
+  readonly flatMetadataBytes?: number;
+}
+
+/** A new base (thin, flat) disk. */
+export interface CreateBaseOptions {
+  /** Capacity in bytes: a positive multiple of 512. */
+  readonly capacityBytes: number;
+  /** Sparse format of the deltas that will sit on it, which sets the chain's grain. Default seSparse. */
+  readonly format?: SparseFormat;
+  /** Default `vmfs`. */
+  readonly createType?: 'vmfs' | 'monolithicFlat';
+  /** Default {@link DEFAULT_ADAPTER_TYPE}. */
+  readonly adapterType?: string;
+  /** Default {@link DEFAULT_VIRTUAL_HW_VERSION}. */
+  readonly virtualHWVersion?: number;
+}
+
+/** A disk as seen from outside the store. */
+export interface DiskInfo {
+  readonly path: string;
+  readonly parentPath: string | undefined;
+  /** The extent file next to the descriptor. */
+  readonly extentPath: string;
+  readonly purpose: DiskPurpose;
+  readonly format: SparseFormat;
+  readonly capacityBytes: number;
+  readonly grainBytes: number;
+  readonly allocatedGrains: number;
+  /** Bytes of the extent file: allocated grains × grain + fixed metadata. */
+  readonly allocatedBytes: number;
+  /** Delta disks below this one down to the base (0 for a base). */
+  readonly depth: number;
+  /** Snapshot deltas from the base up to this one. */
+  readonly snapshotDepth: number;
+  readonly children: readonly string[];
+  /** False once the disk has children. */
+  readonly writable: boolean;
+  readonly cid: number;
+}
+
+/** A byte range of a read and the content found there. */
+export interface ContentRun {
+  readonly offset: number;
+  readonly length: number;
+  readonly tag: number;
+  /** Whether some disk of the chain holds these grains (false: never written, reads as zeros). */
+  readonly allocated: boolean;
+}
+
+/** The disks of one namespace, keyed by descriptor path. */
+export class VmdkStore {
+  readonly #disks = new Map<string, VirtualDisk>();
+  readonly #rng: Rng;
+  readonly #calibration: DiskCalibration;
+  readonly #sparseMetadataBytes: number;
+  readonly #flatMetadataBytes: number;
+  readonly #access: ChainAccess = {
+    disk: (path) => this.#disk(path),
+    forget: (path) => this.#disks.delete(path),
+    newContentId: () => drawContentId(this.#rng),
+  };
+
+  /** A store with no disks. */
+  constructor(options: VmdkStoreOptions) {
+    this.#rng = options.rng;
+    this.#calibration = options.calibration ?? DEFAULT_CALIBRATION.disk;
+    this.#sparseMetadataBytes = options.sparseMetadataBytes ?? DEFAULT_SPARSE_METADATA_BYTES;
+    this.#flatMetadataBytes = options.flatMetadataBytes ?? DEFAULT_FLAT_METADATA_BYTES;
+  }
+
+  /**
+   * Creates a thin base disk at `path`, nothing allocated.
+   * @throws InvalidArgumentError for a bad path or capacity; DuplicateNameError when `path` is taken.
+   */
+  createBase(path: string, options: CreateBaseOptions): DiskInfo {
+    this.#checkFree(path);
+    const { capacityBytes } = options;
+    if (!Number.isSafeInteger(capacityBytes) || capacityBytes <= 0 || capacityBytes % SECTOR_BYTES !== 0) {
+      throw new InvalidArgumentError('capacityBytes', `disk capacity must be a positive multiple of ${SECTOR_BYTES} bytes, got ${capacityBytes}`);
+    }
+    const format = options.format ?? 'seSparse';
+    const grainBytes = format === 'seSparse' ? this.#calibration.sesparseGrainBytes : this.#calibration.vmfsSparseGrainBytes;
+    const base = {
+      createType: options.createType ?? 'vmfs',
+      adapterType: options.adapterType ?? DEFAULT_ADAPTER_TYPE,
+      virtualHWVersion: options.virtualHWVersion ?? DEFAULT_VIRTUAL_HW_VERSION,
+      uuid: drawDiskUuid(this.#rng),
+    } as const;
+    const contentId = drawContentId(this.#rng);
+    const disk = new VirtualDisk(path, undefined, 0xffffffff, contentId, capacityBytes, grainBytes, format, 'base', this.#flatMetadataBytes, base);
+    this.#disks.set(path, disk);
+    return this.info(path);
+  }
+
+  /**
+   * Creates an empty delta disk at `path` on `parentPath`, which is frozen from then on.
+   * `purpose` 'snapshot' counts towards the snapshot chain limit; every delta counts towards the
+   * redo-level limit. O(1).
+   * @throws NotFoundError (no parent), DuplicateNameError, InvalidArgumentError (bad path),
+   *   ChainLimitError (calibration maxSnapshotChain / maxRedoLevels reached).
+   */
+  createDelta(path: string, parentPath: string, purpose: 'layer' | 'snapshot' = 'layer'): DiskInfo {
+    const parent = this.#disk(parentPath);
+    this.#checkFree(path);
+    if (parent.depth + 1 > this.#calibration.maxRedoLevels) throw new ChainLimitError('redo', parentPath, this.#calibration.maxRedoLevels);
+    if (purpose === 'snapshot' && parent.snapshotDepth + 1 > this.#calibration.maxSnapshotChain) {
+      throw new ChainLimitError('snapshot', parentPath, this.#calibration.maxSnapshotChain);
+    }
+    const contentId = drawContentId(this.#rng);
+    const { capacityBytes, grainBytes, format } = parent;
+    const disk = new VirtualDisk(path, parentPath, parent.contentId.cid, contentId, capacityBytes, grainBytes, format, purpose, this.#sparseMetadataBytes, undefined);
+    disk.depth = parent.depth + 1;
+    disk.snapshotDepth = parent.snapshotDepth + (purpose === 'snapshot' ? 1 : 0);
+    parent.children.add(path);
+    this.#disks.set(path, disk);
+    return this.info(path);
+  }
+
+  /**
+   * Writes `length` bytes at `offset` with content `tag` into the leaf disk `path`. Grains the
+   * write covers only in part are allocated whole, their content combined with what the chain
+   * held there (copy-on-write). O(log n + k) in the runs of the disk's own map and index.
+   * @throws NotFoundError; InvalidStateError (InvalidState) when the disk has children;
+   *   InvalidArgumentError when the range leaves the disk or the tag is not an unsigned 32-bit integer.
+   */
+  write(path: string, offset: number, length: number, tag: number): void {
+    const disk = this.#disk(path);
+    if (disk.children.size > 0) {
+      throw new InvalidStateError('InvalidState', path, 'frozen', `cannot write ${path}: it is the parent of ${disk.children.size} delta disk(s)`);
+    }
+    this.#checkRange(disk, offset, length);
+    if (!Number.isInteger(tag) || tag < 0 || tag > MAX_CONTENT_TAG) throw new InvalidArgumentError('tag', `a content tag is an unsigned 32-bit integer, got ${tag}`);
+    const index = this.#resolve(disk);
+    const g = disk.grainBytes;
+    const end = offset + length;
+    const first = Math.floor(offset / g);
+    const last = Math.floor((end - 1) / g);
+    const stamp = (start: number, stop: number, content: number): void => {
+      disk.own.set(start, stop, content);
+      index.set(start, stop, content);
+    };
+    const partial = (grain: number): void => {
+      const from = Math.max(offset, grain * g) - grain * g;
+      const to = Math.min(end, (grain + 1) * g) - grain * g;
+      stamp(grain, grain + 1, overwriteTag(index.tagAt(grain) ?? ZERO_TAG, tag, from, to, g));
+    };
+    const fullFrom = offset % g === 0 ? first : first + 1;
+    const fullTo = end % g === 0 ? last + 1 : last;
+    if (fullFrom > first) partial(first);
+    if (fullTo <= last && last >= fullFrom) partial(last);
+    if (fullFrom < fullTo) stamp(fullFrom, fullTo, tag);
+    if (!disk.writtenSinceCid) {
+      disk.contentId = drawContentId(this.#rng);
+      disk.writtenSinceCid = true;
+    }
+  }
+
+  /**
+   * What disk `path` reads in `[offset, offset + length)`: runs in order, covering the range
+   * exactly, each with the tag of the nearest disk of the chain that holds the grain.
+   * O(log n + k) on the cached index, whatever the chain depth (the first read of a disk whose
+   * index is not built yet builds it: O(total runs of the chain)).
+   * @throws NotFoundError; InvalidArgumentError when the range leaves the disk.
+   */
+  read(path: string, offset: number, length: number): ContentRun[] {
+    const disk = this.#disk(path);
+    this.#checkRange(disk, offset, length);
+    const g = disk.grainBytes;
+    const end = offset + length;
+    const runs: ContentRun[] = [];
+    let at = offset;
+    for (const run of this.#resolve(disk).runsIn(Math.floor(offset / g), Math.ceil(end / g))) {
+      const from = Math.max(offset, run.start * g);
+      if (from > at) runs.push({ offset: at, length: from - at, tag: ZERO_TAG, allocated: false });
+      at = Math.min(end, run.end * g);
+      runs.push({ offset: from, length: at - from, tag: run.tag, allocated: true });
+    }
+    if (at < end) runs.push({ offset: at, length: end - at, tag: ZERO_TAG, allocated: false });
+    return runs;
+  }
+
+  /** The tag disk `path` reads at grain `grain` (0 when no disk of the chain holds it). O(log n). */
+  readGrain(path: string, grain: number): number {
+    return this.#resolve(this.#disk(path)).tagAt(grain) ?? ZERO_TAG;
+  }
+
+  /** The runs disk `path` holds itself (not its ancestors), in order. O(n). */
+  ownRuns(path: string): GrainRun[] {
+    return [...this.#disk(path).own.runs()];
+  }
+
+  /**
+   * Deletes the leaf disk `path`; its parent becomes writable when it has no other child.
+   * @returns the bytes freed (the extent file's allocated bytes). O(1).
+   * @throws NotFoundError; InvalidStateError (ResourceInUse) when the disk has children.
+   */
+  remove(path: string): number {
+    const disk = this.#disk(path);
+    if (disk.children.size > 0) {
+      throw new InvalidStateError('ResourceInUse', path, 'parent', `cannot delete ${path}: ${[...disk.children].join(', ')} depend on it`);
+    }
+    if (disk.parentPath !== undefined) this.#disk(disk.parentPath).children.delete(path);
+    this.#disks.delete(path);
+    return disk.allocatedBytes;
+  }
+
+  /** Merges delta `childPath` into its parent, which must have no other child. See consolidation.ts. */
+  consolidateIntoParent(childPath: string): ConsolidationResult {
+    return mergeChildIntoParent(this.#access, childPath);
+  }
+
+  /** Merges the parent of `childPath` (a delta with no other child) into it. See consolidation.ts. */
+  consolidateParentIntoChild(childPath: string): ConsolidationResult {
+    return mergeParentIntoChild(this.#access, childPath);
+  }
+
+  /** Whether a disk exists at `path`. */
+  has(path: string): boolean {
+    return this.#disks.has(path);
+  }
+
+  /** Every disk path, parents before their children. */
+  paths(): string[] {
+    return [...this.#disks.keys()];
+  }
+
+  /** `path` and its ancestors, top first, base last. O(depth). @throws NotFoundError */
+  chain(path: string): string[] {
+    const out: string[] = [];
+    for (let disk: VirtualDisk | undefined = this.#disk(path); disk; disk = disk.parentPath === undefined ? undefined : this.#disk(disk.parentPath)) {
+      out.push(disk.path);
+    }
+    return out;
+  }
+
+  /** The disk at `path`. O(children). @throws NotFoundError */
+  info(path: string): DiskInfo {
+    const d = this.#disk(path);
+    return {
+      path: d.path,
+      parentPath: d.parentPath,
+      extentPath: extentPath(d.path, d.extentKind),
+      purpose: d.purpose,
+      format: d.format,
+      capacityBytes: d.capacityBytes,
+      grainBytes: d.grainBytes,
+      allocatedGrains: d.own.allocatedGrains,
+      allocatedBytes: d.allocatedBytes,
+      depth: d.depth,
+      snapshotDepth: d.snapshotDepth,
+      children: [...d.children],
+      writable: d.children.size === 0,
+      cid: d.contentId.cid,
+    };
+  }
+
+  /** The parsed descriptor of disk `path`. @throws NotFoundError */
+  descriptor(path: string): VmdkDescriptor {
+    return this.#disk(path).descriptor();
+  }
+
+  /** The descriptor text of disk `path`, as written to `<path>`. @throws NotFoundError */
+  descriptorText(path: string): string {
+    return formatDescriptor(this.#disk(path).descriptor());
+  }
+
+  /** Sum of every disk's allocated bytes (descriptor text not included). O(disks). */
+  totalAllocatedBytes(): number {
+    let total = 0;
+    for (const disk of this.#disks.values()) total += disk.allocatedBytes;
+    return total;
+  }
+
+  #disk(path: string): VirtualDisk {
+    const disk = this.#disks.get(path);
+    if (!disk) throw new NotFoundError('disk', path);
+    return disk;
+  }
+
+  #checkFree(path: string): void {
+    checkDiskPath(path);
+    if (this.#disks.has(path)) throw new DuplicateNameError('disk', path, 'the datastore');
+  }
+
+  #checkRange(disk: VirtualDisk, offset: number, length: number): void {
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length <= 0 || offset + length > disk.capacityBytes) {
+      throw new InvalidArgumentError('range', `bytes [${offset}, ${offset + length}) are not within ${disk.path} (${disk.capacityBytes} bytes)`);
+    }
+  }
+
+  /** The disk's resolved index, building the missing ones from the nearest indexed ancestor down. */
+  #resolve(disk: VirtualDisk): GrainMap {
+    if (disk.resolved) return disk.resolved;
+    const unbuilt: VirtualDisk[] = [];
+    let below: VirtualDisk | undefined = disk;
+    while (below && !below.resolved) {
+      unbuilt.push(below);
+      below = below.parentPath === undefined ? undefined : this.#disk(below.parentPath);
+    }
+    let index = below?.resolved;
+    for (const d of unbuilt.reverse()) {
+      const built: GrainMap = index ? index.clone() : new GrainMap();
+      built.overlay(d.own);
+      d.resolved = built;
+      index = built;
+    }
+    return index!;
+  }
+}
