@@ -43,6 +43,8 @@ export class Clock {
   #seq = 0;
   #heap: QueuedEvent[] = [];
   #pendingWork = 0;
+  /** Queued events not cancelled; the heap also holds cancelled ones until they reach the top. */
+  #live = 0;
   #running = false;
   #syncHook: (() => void) | undefined;
 
@@ -66,7 +68,7 @@ export class Clock {
 
   /** Every queued, uncancelled event. */
   get size(): number {
-    return this.#heap.length;
+    return this.#live;
   }
 
   /** Time of the next queued event, or undefined when the queue is empty. */
@@ -98,6 +100,7 @@ export class Clock {
     const ev = timer as QueuedEvent;
     if (ev.cancelled) return; // already cancelled, or already ran (step marks run events)
     ev.cancelled = true;
+    this.#live--;
     if (!ev.background) this.#pendingWork--;
   }
 
@@ -107,6 +110,7 @@ export class Clock {
     const ev = this.#pop();
     if (!ev) return false;
     this.#now = ev.at;
+    this.#live--;
     if (!ev.background) this.#pendingWork--;
     ev.cancelled = true;
     const wasRunning = this.#running;
@@ -165,9 +169,10 @@ export class Clock {
     if (limit > this.#now) this.#now = limit;
   }
 
-  /** Restores the time of a saved model; the queue must be empty. */
+  /** Restores the time of a saved model; the queue must be empty (cancelled events do not count). */
   resetTime(t: SimTime): void {
-    if (this.#heap.length > 0) throw new InvalidArgumentError('clock', 'cannot reset a clock with queued events');
+    if (this.#live > 0) throw new InvalidArgumentError('clock', 'cannot reset a clock with queued events');
+    this.#heap = [];
     this.#now = t;
   }
 
@@ -184,6 +189,7 @@ export class Clock {
       cancelled: false,
       run,
     };
+    this.#live++;
     if (!ev.background) this.#pendingWork++;
     const h = this.#heap;
     h.push(ev);
