@@ -146,6 +146,17 @@ class Scenario {
     return new Map(this.store.paths().map((p) => [p, this.store.read(p, 0, this.capacity)]));
   }
 
+  /** A store restored from the saved JSON holds the same disks, descriptors and content. */
+  checkRestore(): void {
+    const restored = VmdkStore.restore(JSON.parse(JSON.stringify(this.store.toJSON())), { rng: Rng.seeded(7), sparseMetadataBytes: METADATA });
+    expect(restored.paths()).toEqual(this.store.paths());
+    for (const path of this.store.paths()) {
+      expect(restored.info(path)).toEqual(this.store.info(path));
+      expect(restored.descriptorText(path)).toBe(this.store.descriptorText(path));
+      expect(restored.read(path, 0, this.capacity)).toEqual(this.store.read(path, 0, this.capacity));
+    }
+  }
+
   /** Every disk of the store agrees with the oracle: content, allocation, chain links, CIDs. */
   check(): void {
     expect(this.store.paths().sort()).toEqual([...this.oracle.disks.keys()].sort());
@@ -175,6 +186,7 @@ describe('delta chains', () => {
             scenario.run(op);
             scenario.check();
           }
+          scenario.checkRestore();
         }),
         { numRuns: 150 },
       );
