@@ -69,8 +69,11 @@ export class Rng {
   }
 
   /**
-   * An independent stream named by `label`, derived from this generator's seed state without
-   * consuming from it: the same label always yields the same stream, whatever else was drawn.
+   * An independent stream named by `label`, derived from this generator's current state without
+   * consuming from it: the same label forked at the same point (same seed, same draws before)
+   * yields the same stream, and later draws from this generator do not change it. Draws made
+   * before the fork do change it, so fork streams before drawing when they must not depend on
+   * how much was drawn.
    */
   fork(label: string): Rng {
     const [a = 0, b = 0] = this.#gen.getState();
