@@ -27,6 +27,8 @@ export interface ConsolidationResult {
   readonly removed: string;
   /** Allocated bytes before minus after: grains both disks held, plus the removed extent's metadata. */
   readonly bytesFreed: number;
+  /** Disks whose descriptor text changed (the survivor's CID, its children's parentCID and hint). */
+  readonly rewritten: readonly string[];
 }
 
 /**
@@ -49,7 +51,7 @@ export function mergeChildIntoParent(chain: ChainAccess, childPath: string): Con
   chain.forget(child.path);
   renewContentId(chain, parent);
   updateDepths(chain, parent);
-  return { survivor: parent.path, removed: child.path, bytesFreed: before - parent.allocatedBytes };
+  return { survivor: parent.path, removed: child.path, bytesFreed: before - parent.allocatedBytes, rewritten: [parent.path, ...parent.children] };
 }
 
 /**
@@ -76,7 +78,7 @@ export function mergeParentIntoChild(chain: ChainAccess, childPath: string): Con
   chain.forget(parent.path);
   renewContentId(chain, child);
   updateDepths(chain, grandparent);
-  return { survivor: child.path, removed: parent.path, bytesFreed: before - child.allocatedBytes };
+  return { survivor: child.path, removed: parent.path, bytesFreed: before - child.allocatedBytes, rewritten: [child.path, ...child.children] };
 }
 
 /** The parent of `child`, checked to be consolidatable with it. */

@@ -120,7 +120,9 @@ export class VmdkStore {
   /**
    * Writes `length` bytes at `offset` with content `tag` into the leaf disk `path`. Grains the
    * write covers only in part are allocated whole, their content combined with what the chain
-   * held there (copy-on-write). O(log n + k) in the runs of the disk's own map and index.
+   * held there (copy-on-write). The first write after creation or consolidation draws a new CID,
+   * so the descriptor text changes then. O(log n + k) in the runs of the disk's own map and index
+   * (the first access of a disk whose index is not built yet builds it: O(runs of the chain)).
    * @throws NotFoundError; InvalidStateError (InvalidState) when the disk has children;
    *   InvalidArgumentError when the range leaves the disk or the tag is not an unsigned 32-bit integer.
    */
@@ -145,10 +147,12 @@ export class VmdkStore {
       const to = Math.min(end, (grain + 1) * g) - grain * g;
       stamp(grain, grain + 1, overwriteTag(index.tagAt(grain) ?? ZERO_TAG, tag, from, to, g));
     };
-    const fullFrom = offset % g === 0 ? first : first + 1;
+    const headPartial = offset % g !== 0;
+    const tailPartial = end % g !== 0 && !(headPartial && first === last);
+    if (headPartial) partial(first);
+    if (tailPartial) partial(last);
+    const fullFrom = headPartial ? first + 1 : first;
     const fullTo = end % g === 0 ? last + 1 : last;
-    if (fullFrom > first) partial(first);
-    if (fullTo <= last && last >= fullFrom) partial(last);
     if (fullFrom < fullTo) stamp(fullFrom, fullTo, tag);
     if (!disk.writtenSinceCid) {
       disk.contentId = drawContentId(this.#rng);

@@ -132,6 +132,7 @@ class Scenario {
     const result = kind === 'intoParent' ? this.store.consolidateIntoParent(path) : this.store.consolidateParentIntoChild(path);
     const freed = kind === 'intoParent' ? this.oracle.mergeIntoParent(path) : this.oracle.mergeParentIntoChild(path);
     expect(result.bytesFreed).toBe(freed);
+    expect([...result.rewritten].sort()).toEqual([result.survivor, ...this.oracle.children(result.survivor)].sort());
     // The survivor reads what the child read; every other remaining disk reads what it read before.
     views.set(result.survivor, views.get(kind === 'intoParent' ? result.removed : result.survivor));
     views.delete(result.removed);

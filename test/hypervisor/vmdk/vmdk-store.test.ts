@@ -109,7 +109,7 @@ describe('VmdkStore', () => {
     expect(thrown(() => s.consolidateIntoParent(SCRATCH)).code).toBe('InvalidState');
     s.remove('[ds] b.vmdk');
     expect(thrown(() => s.consolidateParentIntoChild('[ds] a.vmdk')).code).toBe('InvalidState');
-    expect(s.consolidateIntoParent('[ds] a.vmdk')).toEqual({ survivor: SCRATCH, removed: '[ds] a.vmdk', bytesFreed: DEFAULT_SPARSE_METADATA_BYTES });
+    expect(s.consolidateIntoParent('[ds] a.vmdk')).toEqual({ survivor: SCRATCH, removed: '[ds] a.vmdk', bytesFreed: DEFAULT_SPARSE_METADATA_BYTES, rewritten: [SCRATCH] });
     expect(s.info(SCRATCH).writable).toBe(true);
   });
 
