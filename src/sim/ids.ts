@@ -58,9 +58,9 @@ type IdOf<K extends IdKind> = `${(typeof ID_PREFIX)[K]}${number}`;
 export class IdAllocator {
   #next: number;
 
-  /** @param start the first number handed out (vCenter starts near 1). */
+  /** @param start the first number handed out, a safe integer ≥ 1 (vCenter starts near 1). */
   constructor(start = 1) {
-    this.#next = start;
+    this.#next = checkCounter(start);
   }
 
   /** The next id of that kind. */
@@ -73,11 +73,16 @@ export class IdAllocator {
     return this.#next;
   }
 
-  /** Restores the counter of a saved model. */
+  /** Restores the counter of a saved model; `n` must be a safe integer ≥ 1. */
   set counter(n: number) {
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('counter', `bad id counter ${n}`);
-    this.#next = n;
+    this.#next = checkCounter(n);
   }
+}
+
+/** Returns `n` when it can number an id: a safe integer ≥ 1 (larger ones print in exponent form). */
+function checkCounter(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('counter', `bad id counter ${n}`);
+  return n;
 }
 
 /** Which kind an id belongs to, or undefined when it is not a vicsim-style id. */
