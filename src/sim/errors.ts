@@ -103,6 +103,13 @@ export class RestoreError extends VicsimError {
   }
 }
 
+/** An unexpected failure inside an operation (vim: SystemError); the message says what. */
+export class SystemError extends VicsimError {
+  constructor(message: string) {
+    super('SystemError', message);
+  }
+}
+
 /** Every error code the project defines, for the mapping completeness test. */
 export const ERROR_CODES = [
   'InvalidArgument',
@@ -116,4 +123,5 @@ export const ERROR_CODES = [
   'InsufficientResourcesFault',
   'NotSupported',
   'RestoreError',
+  'SystemError',
 ] as const;

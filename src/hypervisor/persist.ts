@@ -1,0 +1,142 @@
+/**
+ * Save and restore a model as versioned JSON. What derives from other state is not saved: reserved
+ * amounts, indexes, projected files (.vmx, descriptors) and extent sizes are rebuilt on restore.
+ * A restore builds a new model and returns it; the current one is never touched, so a failed
+ * restore leaves everything as it was. Tasks still running at save time come back failed, as
+ * vCenter fails in-flight tasks after a restart.
+ */
+import { Clock } from '../sim/clock.js';
+import { RestoreError, VicsimError } from '../sim/errors.js';
+import { Rng } from '../sim/rng.js';
+import type { VsphereEvent } from './events.js';
+import { VSphereModel, type ModelOptions } from './model.js';
+import { poolNode } from './pools.js';
+import type { TaskInfo } from './tasks.js';
+import type { DiskRecord, InventoryObject } from './types.js';
+import { splitDsPath } from './disks.js';
+import { resizeVmx } from './vm-config.js';
+import { holdVm } from './vm-power.js';
+import { extentPath } from './vmdk/paths.js';
+import { renderDescriptor } from './disks.js';
+
+/** The saved format's name and version. */
+export const SAVE_FORMAT = 'vicsim-model';
+/** Bumped whenever the saved shape changes incompatibly. */
+export const SAVE_VERSION = 1;
+
+/** A saved model. */
+export interface SavedModel {
+  readonly format: typeof SAVE_FORMAT;
+  readonly version: number;
+  readonly time: number;
+  readonly idCounter: number;
+  readonly macCounter: number;
+  readonly rng: number[];
+  readonly objects: InventoryObject[];
+  readonly disks: DiskRecord[];
+  readonly diskRefs: [string, number][];
+  /** Stored (non-derived) files per datastore id. */
+  readonly files: Record<string, Record<string, string>>;
+  readonly events: VsphereEvent[];
+  readonly nextEventKey: number;
+  readonly tasks: TaskInfo[];
+}
+
+/** A JSON-ready snapshot of the model. O(objects + files + history). */
+export function saveModel(model: VSphereModel): SavedModel {
+  const objects = [...model.registry.values()];
+  const files: Record<string, Record<string, string>> = {};
+  for (const ds of model.registry.all('Datastore')) files[ds.id] = model.files(ds.id).storedFiles();
+  return {
+    format: SAVE_FORMAT,
+    version: SAVE_VERSION,
+    time: model.clock.now(),
+    idCounter: model.ids.counter,
+    macCounter: model.macCounter,
+    rng: model.rng.state(),
+    objects: structuredClone(objects),
+    disks: [...model.disks.values()],
+    diskRefs: [...model.diskRefs.entries()],
+    files,
+    events: model.events.history(),
+    nextEventKey: model.events.nextKey,
+    tasks: model.tasks.list(),
+  };
+}
+
+/**
+ * A new model rebuilt from saved JSON (a string or the parsed object).
+ * @throws RestoreError naming what is wrong; nothing else is affected.
+ */
+export function restoreModel(saved: unknown, opts: Omit<ModelOptions, 'clock' | 'seed'> = {}): VSphereModel {
+  const s = parse(saved);
+  try {
+    const clock = new Clock();
+    clock.resetTime(s.time);
+    const model = new VSphereModel({ ...opts, clock });
+    model.ids.counter = s.idCounter;
+    model.macCounter = s.macCounter;
+    model.rng = Rng.fromState(s.rng);
+    for (const o of s.objects) restoreObject(model, o);
+    restoreDisks(model, s);
+    for (const [dsId, stored] of Object.entries(s.files)) {
+      const files = model.files(dsId as DiskRecord['datastore']);
+      for (const [path, content] of Object.entries(stored)) files.writeFile(path, content);
+    }
+    for (const vm of model.registry.all('VirtualMachine')) {
+      resizeVmx(model, vm);
+      if (vm.powerState === 'poweredOn') holdVm(model, vm);
+    }
+    model.events.restore(s.events, s.nextEventKey);
+    model.tasks.restore(s.tasks, new RestoreError('the task was in progress when the model was saved'));
+    return model;
+  } catch (e) {
+    if (e instanceof RestoreError) throw e;
+    throw new RestoreError(`saved model is inconsistent: ${e instanceof VicsimError || e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function restoreObject(model: VSphereModel, o: InventoryObject): void {
+  model.registry.put(o);
+  if (o.kind === 'ResourcePool') {
+    model.accounting.setPool({ ...poolNode(o), reservation: { cpu: 0, memory: 0 } });
+    model.accounting.applyPoolChange(poolNode(o));
+  } else if (o.kind === 'Datastore') {
+    model.mountDatastore(o.id, o.name, o.capacityBytes);
+  }
+}
+
+function restoreDisks(model: VSphereModel, s: SavedModel): void {
+  for (const d of s.disks) {
+    const files = model.files(d.datastore);
+    const { path } = splitDsPath(d.path);
+    model.disks.set(d.path, d);
+    files.setVirtual(path, { kind: 'projection', owner: d.path, render: 'descriptor', size: Buffer.byteLength(renderDescriptor(d)) });
+    const kind = d.format === 'flat' ? 'flat' : d.format === 'sesparse' ? 'sesparse' : 'delta';
+    files.setVirtual(extentPath(path, kind), { kind: 'extent', owner: d.path, render: '', size: d.allocatedBytes });
+  }
+  for (const [p, n] of s.diskRefs) model.diskRefs.set(p, n);
+}
+
+function parse(saved: unknown): SavedModel {
+  let s: unknown = saved;
+  if (typeof saved === 'string') {
+    try {
+      s = JSON.parse(saved);
+    } catch (e) {
+      throw new RestoreError(`saved model is not JSON: ${(e as Error).message}`);
+    }
+  }
+  if (!s || typeof s !== 'object') throw new RestoreError('saved model must be an object');
+  const o = s as Partial<SavedModel>;
+  if (o.format !== SAVE_FORMAT) throw new RestoreError(`not a vicsim model (format ${JSON.stringify(o.format)})`);
+  if (o.version !== SAVE_VERSION) throw new RestoreError(`saved model version ${o.version} is not supported (this vicsim reads version ${SAVE_VERSION})`);
+  for (const k of ['objects', 'disks', 'diskRefs', 'events', 'tasks', 'rng'] as const) {
+    if (!Array.isArray(o[k])) throw new RestoreError(`saved model field '${k}' must be an array`);
+  }
+  for (const k of ['time', 'idCounter', 'macCounter', 'nextEventKey'] as const) {
+    if (typeof o[k] !== 'number' || !Number.isFinite(o[k])) throw new RestoreError(`saved model field '${k}' must be a number`);
+  }
+  if (!o.files || typeof o.files !== 'object') throw new RestoreError(`saved model field 'files' must be an object`);
+  return o as SavedModel;
+}

@@ -1,0 +1,29 @@
+/**
+ * Host choice for a VM when no DRS is driving placement. VIC ranked hosts of a cluster without DRS
+ * by 0.7 × unconsumed memory + 0.3 × inactive memory (vic-behaviour.md, Placement). Guest memory
+ * activity is not modelled at this layer — a powered-on VM counts as consuming its configured
+ * memory plus overhead, none of it inactive — so the ranking reduces to unconsumed memory.
+ * Only connected hosts whose unreserved capacity admits the VM qualify; ties go to the host
+ * registered first. O(hosts in the cluster).
+ */
+import type { ClusterId, HostId } from '../sim/ids.js';
+import { overheadMB } from '../sim/overhead.js';
+import type { VSphereModel } from './model.js';
+import type { VmConfig } from './types.js';
+
+/** The best host for a VM of `config` in `cluster`, or undefined when no connected host admits it. */
+export function placeVm(model: VSphereModel, cluster: ClusterId, config: VmConfig): HostId | undefined {
+  const need = { cpu: config.cpuAllocation.reservation, memory: config.memoryAllocation.reservation + Math.ceil(overheadMB(config.memoryMB, config.numCpu)) };
+  let best: HostId | undefined;
+  let bestScore = -Infinity;
+  for (const h of model.hostsOf(cluster)) {
+    if (h.state !== 'connected' || config.numCpu > h.cpuCores) continue;
+    if (model.accounting.checkHost(h.id, h.name, model.hostCapacity(h), need)) continue;
+    const score = h.memoryMB - model.consumedMB(h.id);
+    if (score > bestScore) {
+      best = h.id;
+      bestScore = score;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,225 @@
+/**
+ * Long operations are Tasks timed on the virtual clock, as in vCenter: queued → running → success
+ * or error, with queue, start and complete times. Tasks on one entity run one at a time in FIFO
+ * order (vCenter locks the entity); the operation's effect is applied at completion, all at once,
+ * after re-validating: a task that fails changes nothing.
+ */
+import type { Clock } from '../sim/clock.js';
+import { NotFoundError, SystemError, VicsimError } from '../sim/errors.js';
+import type { IdAllocator, TaskId } from '../sim/ids.js';
+import { TASK_TABLE, nextState } from './lifecycle.js';
+
+/** Task states (vim: TaskInfoState). */
+export type TaskState = 'queued' | 'running' | 'success' | 'error';
+
+/** A task's public record (vim: TaskInfo, the parts vicsim models). */
+export interface TaskInfo {
+  readonly id: TaskId;
+  /** vCenter's description id, e.g. `VirtualMachine.powerOn`. */
+  readonly descriptionId: string;
+  /** The object the task acts on. */
+  readonly entity: string;
+  readonly entityName: string;
+  readonly state: TaskState;
+  readonly queueTime: number;
+  readonly startTime: number | undefined;
+  readonly completeTime: number | undefined;
+  /** On success: the result (an id, usually). */
+  readonly result: unknown;
+  /** On error: the typed error's code and message. */
+  readonly error: { readonly code: string; readonly message: string } | undefined;
+}
+
+/** What to run as a task. */
+export interface TaskSpec<T> {
+  readonly descriptionId: string;
+  readonly entity: string;
+  readonly entityName: string;
+  /** Simulated duration once running. */
+  readonly durationMs: number;
+  /** Serialize with other tasks holding this key (usually the entity id); undefined = no lock. */
+  readonly lock?: string | undefined;
+  /** Runs at completion: validates, applies the effect, returns the result. Throwing fails the task. */
+  readonly execute: () => T;
+  /** Optional check when the task starts running; throwing fails the task at once. */
+  readonly onStart?: () => void;
+}
+
+interface LiveTask {
+  info: TaskInfo;
+  spec: TaskSpec<unknown>;
+  error: VicsimError | undefined;
+}
+
+/** Called when any task finishes. */
+export type TaskListener = (info: TaskInfo, error: VicsimError | undefined) => void;
+
+/** Creates, queues, runs and remembers tasks. */
+export class TaskManager {
+  readonly #live = new Map<TaskId, LiveTask>();
+  readonly #recent = new Map<TaskId, TaskInfo>();
+  readonly #errors = new Map<TaskId, VicsimError>();
+  readonly #locks = new Map<string, LiveTask[]>();
+  readonly #listeners = new Set<TaskListener>();
+
+  /** @param historySize how many finished tasks stay visible (vCenter's recent tasks). */
+  constructor(
+    readonly clock: Clock,
+    readonly ids: IdAllocator,
+    readonly historySize = 1000,
+  ) {}
+
+  /** Queues a task; it runs when its lock is free. Returns its initial record. */
+  submit<T>(spec: TaskSpec<T>): TaskInfo {
+    const live: LiveTask = {
+      info: {
+        id: this.ids.next('task'),
+        descriptionId: spec.descriptionId,
+        entity: spec.entity,
+        entityName: spec.entityName,
+        state: 'queued',
+        queueTime: this.clock.now(),
+        startTime: undefined,
+        completeTime: undefined,
+        result: undefined,
+        error: undefined,
+      },
+      spec,
+      error: undefined,
+    };
+    this.#live.set(live.info.id, live);
+    if (spec.lock === undefined) this.#start(live);
+    else {
+      const queue = this.#locks.get(spec.lock);
+      if (queue) queue.push(live);
+      else {
+        this.#locks.set(spec.lock, [live]);
+        this.#start(live);
+      }
+    }
+    return live.info;
+  }
+
+  /** A task's record, live or recent. @throws NotFoundError once it left the history. */
+  info(id: TaskId): TaskInfo {
+    const t = this.#live.get(id)?.info ?? this.#recent.get(id);
+    if (!t) throw new NotFoundError('Task', id);
+    return t;
+  }
+
+  /** The typed error of a failed task that is still in the history, if any. */
+  errorOf(id: TaskId): VicsimError | undefined {
+    return this.#live.get(id)?.error ?? this.#errors.get(id);
+  }
+
+  /** Live tasks then recent ones, oldest first. */
+  list(): TaskInfo[] {
+    return [...this.#recent.values(), ...[...this.#live.values()].map((l) => l.info)];
+  }
+
+  /** Whether any task is queued or running. */
+  get busy(): boolean {
+    return this.#live.size > 0;
+  }
+
+  /** Subscribes to task completion; returns the unsubscribe function. */
+  listen(l: TaskListener): () => void {
+    this.#listeners.add(l);
+    return () => this.#listeners.delete(l);
+  }
+
+  /**
+   * Fails every live task with `error` (used by restore: tasks in flight when a model was saved
+   * cannot be resumed, as vCenter fails them after a restart). Returns how many.
+   */
+  abortAll(error: VicsimError): number {
+    const live = [...this.#live.values()];
+    for (const t of live) this.#finish(t, undefined, error);
+    this.#locks.clear();
+    return live.length;
+  }
+
+  /**
+   * Loads a saved task history into an empty manager. Tasks that were queued or running are
+   * recorded as failed with `interrupted`.
+   */
+  restore(tasks: readonly TaskInfo[], interrupted: VicsimError): void {
+    for (const t of tasks) {
+      const done = t.state === 'success' || t.state === 'error';
+      const info: TaskInfo = done ? t : { ...t, state: 'error', completeTime: this.clock.now(), error: { code: interrupted.code, message: interrupted.message } };
+      this.#recent.set(info.id, info);
+      if (!done) this.#errors.set(info.id, interrupted);
+    }
+  }
+
+  #start(live: LiveTask): void {
+    this.#transition(live, 'START', { startTime: this.clock.now() });
+    try {
+      live.spec.onStart?.();
+    } catch (e) {
+      this.#finish(live, undefined, asVicsimError(e));
+      return;
+    }
+    this.clock.schedule(live.spec.durationMs, () => this.#complete(live), { label: live.spec.descriptionId });
+  }
+
+  #complete(live: LiveTask): void {
+    if (live.info.state !== 'running') return;
+    let result: unknown;
+    try {
+      result = live.spec.execute();
+    } catch (e) {
+      this.#finish(live, undefined, asVicsimError(e));
+      return;
+    }
+    this.#finish(live, result, undefined);
+  }
+
+  #finish(live: LiveTask, result: unknown, error: VicsimError | undefined): void {
+    const event = error ? (live.info.state === 'queued' ? 'CANCEL' : 'FAIL') : 'SUCCEED';
+    this.#transition(live, event, {
+      completeTime: this.clock.now(),
+      result,
+      error: error ? { code: error.code, message: error.message } : undefined,
+    });
+    live.error = error;
+    this.#live.delete(live.info.id);
+    this.#remember(live);
+    this.#release(live);
+    for (const l of this.#listeners) l(live.info, error);
+  }
+
+  #transition(live: LiveTask, event: string, patch: Partial<TaskInfo>): void {
+    const state = nextState(TASK_TABLE, live.info.state, event) as TaskState | undefined;
+    if (!state) throw new Error(`task ${live.info.id}: ${event} not allowed in ${live.info.state}`);
+    live.info = { ...live.info, ...patch, state };
+  }
+
+  #remember(live: LiveTask): void {
+    this.#recent.set(live.info.id, live.info);
+    if (live.error) this.#errors.set(live.info.id, live.error);
+    if (this.#recent.size > this.historySize) {
+      const oldest = this.#recent.keys().next().value as TaskId;
+      this.#recent.delete(oldest);
+      this.#errors.delete(oldest);
+    }
+  }
+
+  #release(live: LiveTask): void {
+    const key = live.spec.lock;
+    if (key === undefined) return;
+    const queue = this.#locks.get(key);
+    if (!queue) return;
+    const i = queue.indexOf(live);
+    if (i >= 0) queue.splice(i, 1);
+    if (queue.length === 0) this.#locks.delete(key);
+    else if (i === 0 && queue[0]!.info.state === 'queued') this.#start(queue[0]!);
+  }
+}
+
+/** Wraps anything thrown into a VicsimError (unexpected errors keep their message). */
+export function asVicsimError(e: unknown): VicsimError {
+  if (e instanceof VicsimError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new SystemError(message);
+}

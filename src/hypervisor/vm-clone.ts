@@ -1,0 +1,164 @@
+/**
+ * Cloning a VM three ways:
+ * - `instant` (InstantClone_Task): from a running source, on the source's host; the source's disks
+ *   are frozen and both source and clone get a new delta on top; the clone is born running.
+ * - `linked` (CloneVM_Task with createNewChildDiskBacking): a delta on a snapshot of the source.
+ * - `full` (CloneVM_Task): new base disks holding a copy of the source's data.
+ * Memory sharing between instant clones belongs to the instant-clone layer; here the modes differ
+ * in latency, disk layout and placement rules.
+ */
+import { DuplicateNameError, InvalidArgumentError, InvalidPowerStateError, InvalidStateError } from '../sim/errors.js';
+import type { DatastoreId, HostId, ResourcePoolId, SnapshotId, VmId } from '../sim/ids.js';
+import { chainAllocatedBytes, createDisk, discardDisk, getDisk, releaseChain, retainChain } from './disks.js';
+import type { VSphereModel } from './model.js';
+import type { TaskInfo } from './tasks.js';
+import type { CloneMode, VirtualMachine } from './types.js';
+import { hostName, materializeVm, type VmBlueprint } from './vm-create.js';
+import { applyDestroy, resizeVmx } from './vm-config.js';
+import { applyPower, powerOnBlocker } from './vm-power.js';
+import { checkVmName } from './vm-spec.js';
+import { numberedDeltaPath } from './vmdk/paths.js';
+
+/** What a clone needs. */
+export interface VmCloneSpec {
+  readonly name: string;
+  readonly mode: CloneMode;
+  /** Default: the source's pool. */
+  readonly pool?: ResourcePoolId;
+  /** Default: placement (instant clones always stay on the source's host). */
+  readonly host?: HostId;
+  /** Default: the source's datastore. */
+  readonly datastore?: DatastoreId;
+  /** Power the clone on when done (instant clones are always running). */
+  readonly powerOn?: boolean;
+  /** Linked clones: the snapshot to branch from (default: the source's current snapshot). */
+  readonly snapshot?: SnapshotId;
+}
+
+const DESCRIPTION: Record<CloneMode, string> = { instant: 'VirtualMachine.instantClone', linked: 'VirtualMachine.clone', full: 'VirtualMachine.clone' };
+
+/** Queues a clone task. Spec errors are thrown at once; state errors fail the task. */
+export function cloneVM(model: VSphereModel, source: VmId, spec: VmCloneSpec): TaskInfo {
+  const src = model.registry.get('VirtualMachine', source);
+  checkCloneSpec(model, src, spec);
+  return model.tasks.submit({
+    descriptionId: DESCRIPTION[spec.mode],
+    entity: source,
+    entityName: src.name,
+    lock: spec.mode === 'instant' ? source : undefined,
+    durationMs: cloneLatency(model, src, spec),
+    execute: () => applyClone(model, source, spec),
+  });
+}
+
+function checkCloneSpec(model: VSphereModel, src: VirtualMachine, spec: VmCloneSpec): void {
+  if (!spec || typeof spec !== 'object') throw new InvalidArgumentError('spec', 'a clone spec is required');
+  checkVmName(spec.name);
+  if (!['instant', 'linked', 'full'].includes(spec.mode)) throw new InvalidArgumentError('mode', `clone mode must be instant, linked or full, got '${String(spec.mode)}'`);
+  if (model.vmByName(spec.name)) throw new DuplicateNameError('VirtualMachine', spec.name, 'the inventory');
+  if (spec.pool !== undefined) model.registry.get('ResourcePool', spec.pool);
+  if (spec.datastore !== undefined) model.registry.get('Datastore', spec.datastore);
+  if (spec.host !== undefined) model.registry.get('Host', spec.host);
+  if (spec.mode === 'instant' && spec.host !== undefined && spec.host !== src.host) {
+    throw new InvalidArgumentError('host', `an instant clone stays on its source's host ${hostName(model, src.host)}`);
+  }
+  if (spec.snapshot !== undefined && !src.snapshots.some((s) => s.id === spec.snapshot)) {
+    throw new InvalidArgumentError('snapshot', `${src.name} has no snapshot ${spec.snapshot}`);
+  }
+}
+
+/** Simulated duration of a clone (calibration: instant 100 ms; linked create; full = copy + create). */
+function cloneLatency(model: VSphereModel, src: VirtualMachine, spec: VmCloneSpec): number {
+  const l = model.calibration.latency;
+  const powerOn = spec.powerOn && spec.mode !== 'instant' ? l.powerOnMs : 0;
+  if (spec.mode === 'instant') return l.instantCloneMs;
+  if (spec.mode === 'linked') return l.linkedCloneCreateMs + powerOn;
+  const bytes = src.config.devices.reduce((sum, d) => (d.type === 'disk' ? sum + chainAllocatedBytes(model, d.fileName) : sum), 0);
+  return l.createVmMs + (bytes / l.datastoreBandwidthBytesPerSec) * 1000 + powerOn;
+}
+
+function applyClone(model: VSphereModel, source: VmId, spec: VmCloneSpec): VmId {
+  const src = model.registry.get('VirtualMachine', source);
+  const bp = cloneBlueprint(model, src, spec);
+  if (spec.mode === 'instant') {
+    if (src.powerState !== 'poweredOn') throw new InvalidPowerStateError(src.name, 'instant clone', src.powerState, 'poweredOn');
+    const blocker = powerOnBlocker(model, { ...src, name: spec.name, pool: bp.pool });
+    if (blocker) throw blocker;
+  }
+  const vm = materializeVm(model, bp);
+  try {
+    if (spec.mode === 'instant') freezeSource(model, src);
+    if (spec.mode === 'instant' || spec.powerOn) applyPower(model, vm.id, 'powerOn');
+  } catch (e) {
+    applyDestroy(model, vm.id);
+    throw e;
+  }
+  const type = spec.mode === 'instant' ? 'VmInstantClonedEvent' : 'VmClonedEvent';
+  model.events.log({ type, vm: vm.id, host: vm.host, pool: vm.pool, cluster: vm.cluster, data: { source, mode: spec.mode }, fullFormattedMessage: `Cloned ${src.name} to ${vm.name} (${spec.mode}) on ${hostName(model, vm.host)}` });
+  return vm.id;
+}
+
+function cloneBlueprint(model: VSphereModel, src: VirtualMachine, spec: VmCloneSpec): VmBlueprint {
+  const disks = src.config.devices.filter((d) => d.type === 'disk');
+  const base: VmBlueprint = {
+    name: spec.name,
+    pool: spec.pool ?? src.pool,
+    host: spec.mode === 'instant' ? src.host : spec.host,
+    datastore: spec.datastore ?? src.datastore,
+    config: { ...src.config, devices: [], template: false },
+    devices: {
+      nics: src.config.devices.flatMap((d) => (d.type === 'nic' ? [{ network: d.network }] : [])),
+      ...cdromOf(src),
+      serialLog: src.config.devices.some((d) => d.type === 'serial'),
+    },
+    provenance: { via: 'clone', mode: spec.mode, source: src.id },
+  };
+  if (spec.mode === 'full') {
+    return { ...base, parentDisks: disks.map((d) => ({ parent: '', capacityBytes: d.capacityBytes, allocatedBytes: chainAllocatedBytes(model, d.fileName) })) };
+  }
+  if (spec.mode === 'linked') {
+    const snapId = spec.snapshot ?? src.currentSnapshot;
+    const snap = src.snapshots.find((s) => s.id === snapId);
+    if (!snap) throw new InvalidStateError('SnapshotFault', src.id, 'no snapshot', `a linked clone of ${src.name} needs a snapshot to branch from`);
+    return { ...base, parentDisks: snap.disks.map((p) => ({ parent: p, capacityBytes: getDisk(model, p).capacityBytes })) };
+  }
+  return { ...base, parentDisks: disks.map((d) => ({ parent: d.fileName, capacityBytes: d.capacityBytes })) };
+}
+
+function cdromOf(src: VirtualMachine): { cdromIso?: string } {
+  const cd = src.config.devices.find((d) => d.type === 'cdrom');
+  return cd && cd.type === 'cdrom' && cd.iso !== undefined ? { cdromIso: cd.iso } : {};
+}
+
+/**
+ * Gives a running source a new delta on top of each disk after an instant clone branched from its
+ * current tops, which stay frozen as the shared parents.
+ */
+function freezeSource(model: VSphereModel, src: VirtualMachine): void {
+  const made: string[] = [];
+  try {
+    const devices = src.config.devices.map((d) => {
+      if (d.type !== 'disk') return d;
+      const delta = createDisk(model, { datastore: src.datastore, path: freeDeltaPath(model, src, d.fileName), capacityBytes: d.capacityBytes, parent: d.fileName });
+      made.push(delta.path);
+      return { ...d, fileName: delta.path };
+    });
+    for (const p of made) retainChain(model, p);
+    for (const d of src.config.devices) if (d.type === 'disk') releaseChain(model, d.fileName);
+    resizeVmx(model, model.registry.update({ ...src, config: { ...src.config, devices } }));
+  } catch (e) {
+    for (const p of made) discardDisk(model, p);
+    throw e;
+  }
+}
+
+/** The first numbered delta name (`vm-000001.vmdk`, …) free in the VM's folder. */
+export function freeDeltaPath(model: VSphereModel, vm: VirtualMachine, top: string): string {
+  const files = model.files(vm.datastore);
+  const rel = top.slice(top.indexOf('] ') + 2);
+  const stem = rel.startsWith(`${vm.folder}/`) ? rel : `${vm.folder}/${rel.slice(rel.lastIndexOf('/') + 1)}`;
+  for (let n = 1; ; n++) {
+    const candidate = numberedDeltaPath(stem, n);
+    if (!model.disks.has(files.dsPath(candidate))) return candidate;
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * ReconfigVM_Task, RelocateVM_Task and Destroy_Task. Each validates its spec when submitted and
+ * re-validates against the state when it runs; a refused change leaves the VM as it was.
+ */
+import { DuplicateNameError, InvalidArgumentError, InvalidPowerStateError, InvalidStateError, NotSupportedError } from '../sim/errors.js';
+import type { DatastoreId, HostId, ResourcePoolId, VmId } from '../sim/ids.js';
+import { applyAllocation, type AllocationSpec } from './allocation.js';
+import { chainAllocatedBytes, createDisk, releaseChain, retainChain, splitDsPath } from './disks.js';
+import type { VSphereModel } from './model.js';
+import type { TaskInfo } from './tasks.js';
+import type { VirtualDevice, VirtualMachine, VmConfig } from './types.js';
+import { hostName } from './vm-create.js';
+import { holdVm, powerOnBlocker, releaseVm } from './vm-power.js';
+import { checkSize, checkVmName } from './vm-spec.js';
+
+/** What ReconfigVM may change. */
+export interface VmReconfigSpec {
+  readonly name?: string;
+  /** Only while powered off (no hot-add). */
+  readonly numCpu?: number;
+  /** Only while powered off (no hot-add). */
+  readonly memoryMB?: number;
+  readonly cpuAllocation?: AllocationSpec;
+  readonly memoryAllocation?: AllocationSpec;
+  readonly annotation?: string;
+  /** Merged into extraConfig; an empty value removes the key (as vSphere does). */
+  readonly extraConfig?: Readonly<Record<string, string>>;
+  /** New thin disks. */
+  readonly addDisks?: readonly { readonly capacityBytes: number }[];
+}
+
+/** Queues ReconfigVM_Task. */
+export function reconfigureVM(model: VSphereModel, id: VmId, spec: VmReconfigSpec): TaskInfo {
+  const vm = model.registry.get('VirtualMachine', id);
+  if (!spec || typeof spec !== 'object') throw new InvalidArgumentError('spec', 'a reconfigure spec is required');
+  if (spec.name !== undefined) checkVmName(spec.name);
+  newConfig(vm, spec);
+  return model.tasks.submit({
+    descriptionId: 'VirtualMachine.reconfigure',
+    entity: id,
+    entityName: vm.name,
+    lock: id,
+    durationMs: model.calibration.latency.reconfigureMs,
+    execute: () => applyReconfigure(model, id, spec),
+  });
+}
+
+function applyReconfigure(model: VSphereModel, id: VmId, spec: VmReconfigSpec): VmId {
+  const vm = model.registry.get('VirtualMachine', id);
+  if (spec.name !== undefined && spec.name !== vm.name && model.vmByName(spec.name)) throw new DuplicateNameError('VirtualMachine', spec.name, 'the inventory');
+  if ((spec.numCpu !== undefined && spec.numCpu !== vm.config.numCpu) || (spec.memoryMB !== undefined && spec.memoryMB !== vm.config.memoryMB)) {
+    if (vm.powerState !== 'poweredOff') throw new InvalidPowerStateError(vm.name, 'change vCPUs or memory of', vm.powerState, 'poweredOff');
+  }
+  const config = newConfig(vm, spec);
+  const next: VirtualMachine = { ...vm, name: spec.name ?? vm.name, config };
+  if (vm.powerState === 'poweredOn') {
+    releaseVm(model, vm);
+    const blocker = powerOnBlocker(model, next);
+    if (blocker) {
+      holdVm(model, vm);
+      throw blocker;
+    }
+    holdVm(model, next);
+  }
+  const disks = addDisks(model, next, spec.addDisks ?? []);
+  const updated = model.registry.update({ ...next, config: { ...config, devices: [...config.devices, ...disks] } });
+  resizeVmx(model, updated);
+  model.events.log({ type: 'VmReconfiguredEvent', vm: id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `Reconfigured ${updated.name} on ${hostName(model, vm.host)}` });
+  return id;
+}
+
+/** The configuration a spec produces; validates every field. */
+function newConfig(vm: VirtualMachine, spec: VmReconfigSpec): VmConfig {
+  const c = vm.config;
+  const numCpu = spec.numCpu ?? c.numCpu;
+  const memoryMB = spec.memoryMB ?? c.memoryMB;
+  checkSize(vm.name, numCpu, memoryMB);
+  for (const d of spec.addDisks ?? []) {
+    if (!Number.isFinite(d.capacityBytes) || d.capacityBytes <= 0) throw new InvalidArgumentError('addDisks', `VM '${vm.name}': disk capacity must be > 0 bytes, got ${d.capacityBytes}`);
+  }
+  const extraConfig = { ...c.extraConfig };
+  for (const [k, v] of Object.entries(spec.extraConfig ?? {})) {
+    if (typeof v !== 'string') throw new InvalidArgumentError('extraConfig', `VM '${vm.name}': extraConfig ${k} must be a string`);
+    if (v === '') delete extraConfig[k];
+    else extraConfig[k] = v;
+  }
+  return {
+    ...c,
+    numCpu,
+    memoryMB,
+    cpuAllocation: applyAllocation(c.cpuAllocation, spec.cpuAllocation, 'vmCpu', `VM '${vm.name}' cpu`, numCpu),
+    memoryAllocation: applyAllocation(c.memoryAllocation, spec.memoryAllocation, 'vmMemory', `VM '${vm.name}' memory`, memoryMB, memoryMB),
+    annotation: spec.annotation ?? c.annotation,
+    extraConfig,
+  };
+}
+
+function addDisks(model: VSphereModel, vm: VirtualMachine, specs: readonly { capacityBytes: number }[]): VirtualDevice[] {
+  const existing = vm.config.devices.filter((d) => d.type === 'disk').length;
+  const keys = vm.config.devices.map((d) => d.key);
+  let key = Math.max(1999, ...keys.filter((k) => k < 3000)) + 1;
+  return specs.map((s, i) => {
+    const disk = createDisk(model, { datastore: vm.datastore, path: `${vm.folder}/${vm.folder}_${existing + i}.vmdk`, capacityBytes: s.capacityBytes });
+    retainChain(model, disk.path);
+    return { type: 'disk' as const, key: key++, fileName: disk.path, capacityBytes: disk.capacityBytes };
+  });
+}
+
+/** Where RelocateVM moves a VM; omitted parts stay. */
+export interface VmRelocateSpec {
+  readonly host?: HostId;
+  readonly pool?: ResourcePoolId;
+  readonly datastore?: DatastoreId;
+}
+
+/**
+ * Queues RelocateVM_Task: a cold migration, or a vMotion when the VM is powered on (the VM keeps
+ * running; admission is checked on the target pool and host). A datastore change moves the VM's
+ * files and consolidates its disk chains into new base disks (moveAllDiskBackingsAndConsolidate).
+ */
+export function relocateVM(model: VSphereModel, id: VmId, spec: VmRelocateSpec): TaskInfo {
+  const vm = model.registry.get('VirtualMachine', id);
+  const target = relocationTarget(model, vm, spec);
+  return model.tasks.submit({
+    descriptionId: 'VirtualMachine.relocate',
+    entity: id,
+    entityName: vm.name,
+    lock: id,
+    durationMs: model.calibration.latency.relocateMs,
+    execute: () => applyRelocate(model, id, relocationTarget(model, model.registry.get('VirtualMachine', id), target)),
+  });
+}
+
+function relocationTarget(model: VSphereModel, vm: VirtualMachine, spec: VmRelocateSpec): Required<VmRelocateSpec> {
+  if (!spec || typeof spec !== 'object') throw new InvalidArgumentError('spec', 'a relocate spec is required');
+  const pool = model.registry.get('ResourcePool', spec.pool ?? vm.pool);
+  const host = model.registry.get('Host', spec.host ?? vm.host);
+  if (host.cluster !== pool.cluster) throw new InvalidArgumentError('host', `host ${host.name} is not in the cluster of pool ${pool.name}`);
+  const datastore = model.registry.get('Datastore', spec.datastore ?? vm.datastore).id;
+  if (datastore !== vm.datastore && vm.snapshots.length > 0) {
+    throw new NotSupportedError(`moving ${vm.name} to another datastore with snapshots is not modelled; remove its snapshots first`);
+  }
+  return { host: host.id, pool: pool.id, datastore };
+}
+
+function applyRelocate(model: VSphereModel, id: VmId, t: Required<VmRelocateSpec>): VmId {
+  const vm = model.registry.get('VirtualMachine', id);
+  let next: VirtualMachine = { ...vm, host: t.host, pool: t.pool, cluster: model.registry.get('ResourcePool', t.pool).cluster };
+  if (vm.powerState === 'poweredOn') {
+    releaseVm(model, vm);
+    const blocker = powerOnBlocker(model, next);
+    if (blocker) {
+      holdVm(model, vm);
+      throw blocker;
+    }
+    holdVm(model, next);
+  }
+  if (t.datastore !== vm.datastore) next = moveStorage(model, next, t.datastore);
+  model.registry.update(next);
+  if (t.datastore !== vm.datastore) resizeVmx(model, next);
+  const migrated = vm.powerState === 'poweredOn' && vm.host !== t.host;
+  model.events.log({
+    type: migrated ? 'VmMigratedEvent' : 'VmRelocatedEvent',
+    vm: id,
+    host: t.host,
+    pool: t.pool,
+    cluster: next.cluster,
+    data: { sourceHost: vm.host, sourceDatastore: vm.datastore },
+    fullFormattedMessage: `${migrated ? 'Migrated' : 'Relocated'} ${vm.name} from ${hostName(model, vm.host)} to ${hostName(model, t.host)}`,
+  });
+  return id;
+}
+
+/** Copies a VM's folder to another datastore as consolidated base disks, then deletes the old one. */
+function moveStorage(model: VSphereModel, vm: VirtualMachine, to: DatastoreId): VirtualMachine {
+  const src = model.files(vm.datastore);
+  const dst = model.files(to);
+  if (dst.exists(vm.folder)) throw new InvalidStateError('InvalidState', vm.id, vm.folder, `folder ${vm.folder} already exists on datastore ${dst.name}`);
+  const made: string[] = [];
+  try {
+    const devices = vm.config.devices.map((d) => {
+      if (d.type !== 'disk') return d;
+      const file = splitDsPath(d.fileName).path;
+      const disk = createDisk(model, { datastore: to, path: file, capacityBytes: d.capacityBytes, allocatedBytes: chainAllocatedBytes(model, d.fileName) });
+      made.push(disk.path);
+      return { ...d, fileName: disk.path };
+    });
+    for (const f of src.files(vm.folder)) if (f.kind === 'stored') dst.writeFile(f.path, src.readFile(f.path));
+    for (const p of made) retainChain(model, p);
+    for (const d of vm.config.devices) if (d.type === 'disk') releaseChain(model, d.fileName);
+    src.rmdir(vm.folder);
+    const moved = { ...vm, datastore: to, config: { ...vm.config, devices } };
+    dst.setVirtual(`${vm.folder}/${vm.folder}.vmx`, { kind: 'projection', owner: vm.id, render: 'vmx', size: 0 });
+    return moved;
+  } catch (e) {
+    if (dst.exists(vm.folder)) dst.rmdir(vm.folder);
+    for (const p of made) model.disks.delete(p);
+    throw e;
+  }
+}
+
+/** Queues Destroy_Task: the VM must be powered off; its folder and unshared disks are deleted. */
+export function destroyVM(model: VSphereModel, id: VmId): TaskInfo {
+  const vm = model.registry.get('VirtualMachine', id);
+  return model.tasks.submit({
+    descriptionId: 'VirtualMachine.destroy',
+    entity: id,
+    entityName: vm.name,
+    lock: id,
+    durationMs: model.calibration.latency.destroyMs,
+    execute: () => {
+      applyDestroy(model, id);
+      return id;
+    },
+  });
+}
+
+/** Destroys a powered-off VM now. */
+export function applyDestroy(model: VSphereModel, id: VmId): void {
+  const vm = model.registry.get('VirtualMachine', id);
+  if (vm.powerState !== 'poweredOff') throw new InvalidPowerStateError(vm.name, 'destroy', vm.powerState, 'poweredOff');
+  for (const d of vm.config.devices) if (d.type === 'disk') releaseChain(model, d.fileName);
+  for (const s of vm.snapshots) for (const p of s.disks) releaseChain(model, p);
+  const files = model.files(vm.datastore);
+  model.registry.remove(id);
+  files.rmdir(vm.folder);
+  model.events.log({ type: 'VmRemovedEvent', vm: id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `Removed ${vm.name} on ${hostName(model, vm.host)}` });
+}
+
+/** Re-measures a VM's projected .vmx after its record changed. */
+export function resizeVmx(model: VSphereModel, vm: VirtualMachine): void {
+  const files = model.files(vm.datastore);
+  const entry = { kind: 'projection' as const, owner: vm.id, render: 'vmx', size: 0 };
+  entry.size = Buffer.byteLength(files.projector(entry));
+  files.setVirtual(`${vm.folder}/${vm.folder}.vmx`, entry);
+}

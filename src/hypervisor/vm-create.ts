@@ -1,0 +1,165 @@
+/**
+ * CreateVM_Task: a new VM in a resource pool, with its folder, `.vmx`, thin disks and devices on a
+ * datastore. Validated when submitted; built at completion all at once (a failure leaves nothing).
+ */
+import { DuplicateNameError, InsufficientResourcesError, InvalidArgumentError, InvalidStateError } from '../sim/errors.js';
+import type { DatastoreId, HostId, ResourcePoolId } from '../sim/ids.js';
+import { createDisk, discardDisk, releaseChain, retainChain } from './disks.js';
+import type { VSphereModel } from './model.js';
+import { placeVm } from './placement.js';
+import { resizeVmx } from './vm-config.js';
+import type { TaskInfo } from './tasks.js';
+import type { Provenance, VirtualDevice, VirtualMachine, VmConfig } from './types.js';
+import { buildConfig, checkVmName, folderFor, type VmConfigSpec, type VmDevicesSpec } from './vm-spec.js';
+
+/** What CreateVM needs. */
+export interface VmCreateSpec extends VmConfigSpec, VmDevicesSpec {
+  readonly name: string;
+  readonly pool: ResourcePoolId;
+  /** A host of the pool's cluster; default: the placement policy chooses. */
+  readonly host?: HostId;
+  /** Default: the datacenter's first datastore. */
+  readonly datastore?: DatastoreId;
+}
+
+/** Everything a new VM record needs, resolved and validated. */
+export interface VmBlueprint {
+  readonly name: string;
+  readonly pool: ResourcePoolId;
+  readonly host: HostId | undefined;
+  readonly datastore: DatastoreId;
+  readonly config: VmConfig;
+  readonly devices: VmDevicesSpec;
+  readonly provenance: Provenance;
+  /**
+   * The disks to make instead of `devices.disks` (clones): per disk, the parent link to put a delta
+   * on, or '' for a new base disk holding `allocatedBytes` (a full clone's copy).
+   */
+  readonly parentDisks?: readonly { readonly parent: string; readonly capacityBytes: number; readonly allocatedBytes?: number }[];
+}
+
+/** Queues CreateVM_Task. @throws InvalidArgumentError, NotFoundError, DuplicateNameError at once. */
+export function createVM(model: VSphereModel, spec: VmCreateSpec): TaskInfo {
+  const bp = blueprint(model, spec);
+  const pool = model.registry.get('ResourcePool', bp.pool);
+  return model.tasks.submit({
+    descriptionId: 'Folder.createVm',
+    entity: pool.id,
+    entityName: pool.name,
+    durationMs: model.calibration.latency.createVmMs,
+    execute: () => {
+      const vm = materializeVm(model, bp);
+      model.events.log({ type: 'VmCreatedEvent', vm: vm.id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `Created virtual machine ${vm.name} on ${hostName(model, vm.host)}` });
+      return vm.id;
+    },
+  });
+}
+
+/** Validates a create spec into a blueprint. */
+export function blueprint(model: VSphereModel, spec: VmCreateSpec): VmBlueprint {
+  if (!spec || typeof spec !== 'object') throw new InvalidArgumentError('spec', 'a VM create spec is required');
+  const name = checkVmName(spec.name);
+  if (model.vmByName(name)) throw new DuplicateNameError('VirtualMachine', name, 'the inventory');
+  const pool = model.registry.get('ResourcePool', spec.pool);
+  const cluster = model.registry.get('Cluster', pool.cluster);
+  if (spec.host !== undefined && model.registry.get('Host', spec.host).cluster !== cluster.id) {
+    throw new InvalidArgumentError('host', `host ${spec.host} is not in cluster ${cluster.name}, the cluster of pool ${pool.name}`);
+  }
+  const datastore = spec.datastore ?? firstDatastore(model, cluster.datacenter);
+  model.registry.get('Datastore', datastore);
+  for (const d of spec.disks ?? []) {
+    if (!Number.isFinite(d.capacityBytes) || d.capacityBytes <= 0) throw new InvalidArgumentError('disks', `VM '${name}': disk capacity must be > 0 bytes, got ${d.capacityBytes}`);
+  }
+  for (const n of spec.nics ?? []) model.registry.get('Network', n.network);
+  const config = buildConfig(name, spec, { numCpu: model.calibration.vm.defaultCpus, memoryMB: model.calibration.vm.defaultMemoryMB });
+  return { name, pool: pool.id, host: spec.host, datastore, config, devices: spec, provenance: { via: 'create' } };
+}
+
+/**
+ * Builds the VM from a blueprint: host, folder, disks, devices, registration. Either all of it
+ * happens or none: disks made before a failure are deleted again.
+ */
+export function materializeVm(model: VSphereModel, bp: VmBlueprint): VirtualMachine {
+  if (model.vmByName(bp.name)) throw new DuplicateNameError('VirtualMachine', bp.name, 'the inventory');
+  const pool = model.registry.get('ResourcePool', bp.pool);
+  const host = bp.host ?? placeVm(model, pool.cluster, bp.config);
+  if (!host) throw new InsufficientResourcesError(`cluster ${pool.cluster}: no connected host`, 'memory', bp.config.memoryMB, 0, 'MB');
+  const hostRec = model.registry.get('Host', host);
+  if (hostRec.state !== 'connected') throw new InvalidStateError('InvalidHostState', host, hostRec.state, `host ${hostRec.name} is ${hostRec.state}: cannot register a VM on it`);
+  const files = model.files(bp.datastore);
+  const folder = freeFolder(model, bp.datastore, folderFor(bp.name));
+  const created: string[] = [];
+  let retained = false;
+  let registered: VirtualMachine | undefined;
+  try {
+    const devices = buildDevices(model, bp, folder, created);
+    const vm: VirtualMachine = {
+      id: model.ids.next('vm'),
+      kind: 'VirtualMachine',
+      name: bp.name,
+      cluster: pool.cluster,
+      pool: pool.id,
+      host,
+      datastore: bp.datastore,
+      folder,
+      config: { ...bp.config, devices },
+      powerState: 'poweredOff',
+      bootTime: undefined,
+      provenance: bp.provenance,
+      snapshots: [],
+      currentSnapshot: undefined,
+    };
+    for (const p of created) retainChain(model, p);
+    retained = true;
+    model.registry.put(vm);
+    registered = vm;
+    resizeVmx(model, vm);
+    return vm;
+  } catch (e) {
+    if (registered) model.registry.remove(registered.id);
+    for (const p of created) (retained ? releaseChain(model, p) : discardDisk(model, p));
+    if (files.exists(folder)) files.rmdir(folder);
+    throw e;
+  }
+}
+
+function buildDevices(model: VSphereModel, bp: VmBlueprint, folder: string, created: string[]): VirtualDevice[] {
+  const devices: VirtualDevice[] = [];
+  let key = 2000;
+  const disks = bp.parentDisks ?? (bp.devices.disks ?? []).map((d) => ({ parent: '', capacityBytes: d.capacityBytes, allocatedBytes: 0 }));
+  disks.forEach((d, i) => {
+    const file = i === 0 ? `${folder}/${folder}.vmdk` : `${folder}/${folder}_${i}.vmdk`;
+    const disk = createDisk(model, { datastore: bp.datastore, path: file, capacityBytes: d.capacityBytes, ...(d.parent ? { parent: d.parent } : {}), allocatedBytes: d.allocatedBytes ?? 0 });
+    created.push(disk.path);
+    devices.push({ type: 'disk', key: key++, fileName: disk.path, capacityBytes: disk.capacityBytes });
+  });
+  key = 4000;
+  for (const n of bp.devices.nics ?? []) devices.push({ type: 'nic', key: key++, network: n.network, macAddress: nextMac(model) });
+  if (bp.devices.cdromIso !== undefined) devices.push({ type: 'cdrom', key: 3000, iso: bp.devices.cdromIso });
+  if (bp.devices.serialLog) devices.push({ type: 'serial', key: 9000, fileName: model.files(bp.datastore).dsPath(`${folder}/serial.log`) });
+  return devices;
+}
+
+/** vCenter-generated MACs: 00:50:56 with the fourth byte in 0x80–0xBF. */
+export function nextMac(model: VSphereModel): string {
+  const n = model.macCounter++;
+  const b = [0x80 | ((n >> 16) & 0x3f), (n >> 8) & 0xff, n & 0xff];
+  return `00:50:56:${b.map((x) => x.toString(16).padStart(2, '0')).join(':')}`;
+}
+
+/** `name`, or `name_1`, `name_2`… — the first folder not yet on the datastore. */
+function freeFolder(model: VSphereModel, ds: DatastoreId, base: string): string {
+  const files = model.files(ds);
+  if (!files.exists(base)) return base;
+  for (let i = 1; ; i++) if (!files.exists(`${base}_${i}`)) return `${base}_${i}`;
+}
+
+function firstDatastore(model: VSphereModel, dc: string): DatastoreId {
+  for (const ds of model.registry.all('Datastore')) if (ds.datacenter === dc) return ds.id;
+  throw new InvalidArgumentError('datastore', `datacenter ${dc} has no datastore`);
+}
+
+/** A host's name for messages. */
+export function hostName(model: VSphereModel, id: HostId): string {
+  return model.registry.get('Host', id).name;
+}

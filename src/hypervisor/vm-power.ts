@@ -1,0 +1,98 @@
+/**
+ * Power operations: power on (with admission control on the pool tree and the host), power off,
+ * suspend and reset. Each is a task locked on the VM; the VM power machine decides what is allowed.
+ */
+import { InvalidArgumentError, InvalidPowerStateError, InvalidStateError } from '../sim/errors.js';
+import type { VmId } from '../sim/ids.js';
+import { VM_POWER_TABLE, nextState } from './lifecycle.js';
+import type { VSphereModel } from './model.js';
+import type { TaskInfo } from './tasks.js';
+import type { PowerState, VirtualMachine } from './types.js';
+import { hostName } from './vm-create.js';
+
+/** The power operations and their vCenter task names, machine events and latencies. */
+const POWER_OPS = {
+  powerOn: { descriptionId: 'VirtualMachine.powerOn', event: 'POWER_ON', verb: 'power on', latency: 'powerOnMs' },
+  powerOff: { descriptionId: 'VirtualMachine.powerOff', event: 'POWER_OFF', verb: 'power off', latency: 'powerOffMs' },
+  suspend: { descriptionId: 'VirtualMachine.suspend', event: 'SUSPEND', verb: 'suspend', latency: 'suspendMs' },
+  reset: { descriptionId: 'VirtualMachine.reset', event: 'RESET', verb: 'reset', latency: 'powerOnMs' },
+} as const;
+
+/** A power operation's name. */
+export type PowerOp = keyof typeof POWER_OPS;
+
+/**
+ * Queues a power operation on a VM. State is checked when the task runs (another task may change
+ * it first): a disallowed transition fails with InvalidPowerStateError carrying both states.
+ */
+export function powerVM(model: VSphereModel, id: VmId, op: PowerOp): TaskInfo {
+  const spec = POWER_OPS[op];
+  if (!spec) throw new InvalidArgumentError('op', `unknown power operation '${String(op)}'`);
+  const vm = model.registry.get('VirtualMachine', id);
+  return model.tasks.submit({
+    descriptionId: spec.descriptionId,
+    entity: id,
+    entityName: vm.name,
+    lock: id,
+    durationMs: model.calibration.latency[spec.latency],
+    execute: () => {
+      applyPower(model, id, op);
+      return id;
+    },
+  });
+}
+
+/** Applies a power operation now (validates, then changes everything at once). Returns the VM. */
+export function applyPower(model: VSphereModel, id: VmId, op: PowerOp): VirtualMachine {
+  const spec = POWER_OPS[op];
+  const vm = model.registry.get('VirtualMachine', id);
+  const next = nextState(VM_POWER_TABLE, vm.powerState, spec.event) as PowerState | undefined;
+  if (!next) throw new InvalidPowerStateError(vm.name, spec.verb, vm.powerState, op === 'powerOn' ? 'poweredOn' : undefined);
+  if (next === 'poweredOn' && vm.powerState !== 'poweredOn') return startVm(model, vm);
+  if (vm.powerState === 'poweredOn' && next !== 'poweredOn') releaseVm(model, vm);
+  const updated = model.registry.update({ ...vm, powerState: next, bootTime: next === 'poweredOn' ? model.clock.now() : undefined });
+  const type = op === 'reset' ? 'VmResettingEvent' : next === 'suspended' ? 'VmSuspendedEvent' : 'VmPoweredOffEvent';
+  model.events.log({ type, vm: id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `${vm.name} on ${hostName(model, vm.host)} is ${op === 'reset' ? 'reset' : next}` });
+  return updated;
+}
+
+/** The error powering `vm` on would raise now, or undefined: host state, size and admission. */
+export function powerOnBlocker(model: VSphereModel, vm: VirtualMachine): Error | undefined {
+  if (vm.config.template) return new InvalidStateError('InvalidState', vm.id, 'template', `${vm.name} is a template and cannot be powered on`);
+  const host = model.registry.get('Host', vm.host);
+  if (host.state !== 'connected') return new InvalidStateError('InvalidHostState', host.id, host.state, `cannot power on ${vm.name}: host ${host.name} is ${host.state}`);
+  if (vm.config.numCpu > host.cpuCores) {
+    return new InvalidStateError('InvalidState', vm.id, `${vm.config.numCpu} vCPUs`, `cannot power on ${vm.name}: ${vm.config.numCpu} vCPUs exceed the ${host.cpuCores} CPUs of host ${host.name}`);
+  }
+  const need = model.vmReservation(vm);
+  return model.accounting.checkPool(vm.pool, need) ?? model.accounting.checkHost(host.id, host.name, model.hostCapacity(host), need);
+}
+
+/** Powers a VM on: admission first, then reservations, consumption, state and event together. */
+function startVm(model: VSphereModel, vm: VirtualMachine): VirtualMachine {
+  const blocker = powerOnBlocker(model, vm);
+  if (blocker) {
+    model.events.log({ type: 'VmFailedToPowerOnEvent', vm: vm.id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `Failed to power on ${vm.name}: ${blocker.message}` });
+    throw blocker;
+  }
+  holdVm(model, vm);
+  const updated = model.registry.update({ ...vm, powerState: 'poweredOn', bootTime: model.clock.now() });
+  model.events.log({ type: 'VmPoweredOnEvent', vm: vm.id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `${vm.name} on ${hostName(model, vm.host)} is powered on` });
+  return updated;
+}
+
+/** Releases what a powered-on VM holds (reservations and consumed memory). */
+export function releaseVm(model: VSphereModel, vm: VirtualMachine): void {
+  const need = model.vmReservation(vm);
+  model.accounting.applyPool(vm.pool, { cpu: -need.cpu, memory: -need.memory });
+  model.accounting.applyHost(vm.host, { cpu: -need.cpu, memory: -need.memory });
+  model.addConsumed(vm.host, -model.vmConsumedMB(vm));
+}
+
+/** Takes what a powered-on VM holds (the inverse of releaseVm; callers check admission first). */
+export function holdVm(model: VSphereModel, vm: VirtualMachine): void {
+  const need = model.vmReservation(vm);
+  model.accounting.applyPool(vm.pool, need);
+  model.accounting.applyHost(vm.host, need);
+  model.addConsumed(vm.host, model.vmConsumedMB(vm));
+}
