@@ -110,9 +110,10 @@ export function formatMHz(mhz: number): string {
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${trim(ms)}ms`;
   if (ms < 60_000) return `${trim(ms / 1000)}s`;
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const s = Math.round((ms % 60_000) / 1000);
+  const seconds = Math.round(ms / 1000);
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
   return `${h ? `${h}h` : ''}${m || h ? `${m}m` : ''}${s}s`;
 }
 
