@@ -25,7 +25,7 @@ const SIZE_POWER: Record<string, number> = { '': 0, k: 1, m: 2, g: 3, t: 4, p: 5
  * @throws InvalidArgumentError naming the text when it is not a size.
  */
 export function parseBytes(text: string | number, defaultUnit: 'b' | 'm' = 'b'): number {
-  if (typeof text === 'number') return checkSize(text * (defaultUnit === 'm' ? MiB : 1), String(text));
+  if (typeof text === 'number') return checkSize(Math.round(text * (defaultUnit === 'm' ? MiB : 1)), String(text));
   const m = SIZE_RE.exec(text);
   if (!m) throw new InvalidArgumentError('size', `invalid size: '${text}'`);
   const [, num = '', unit = '', i = '', b = ''] = m;
