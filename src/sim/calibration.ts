@@ -95,8 +95,8 @@ export interface Calibration {
   readonly cloneGenerations: { readonly warnAbove: number; readonly failAt: number };
 }
 
-/** The defaults, from shared/reference/calibration.md. */
-export const DEFAULT_CALIBRATION: Calibration = Object.freeze({
+/** The defaults, from shared/reference/calibration.md. Frozen all the way down. */
+export const DEFAULT_CALIBRATION: Calibration = deepFreeze({
   latency: {
     instantCloneMs: 100,
     instantCloneSerializedFraction: 0.5,
@@ -139,6 +139,15 @@ export const DEFAULT_CALIBRATION: Calibration = Object.freeze({
   },
   cloneGenerations: { warnAbove: 100, failAt: 255 },
 });
+
+/** Freezes `value` and every object inside it; returns it. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
 
 /** A partial calibration: any leaf may be given. */
 export type CalibrationOverrides = { readonly [K in keyof Calibration]?: Partial<Calibration[K]> };
