@@ -238,7 +238,7 @@ export class VmdkStore {
     return out;
   }
 
-  /** The disk at `path`. O(children). @throws NotFoundError */
+  /** The disk at `path`, children sorted by path. O(c log c) in its children. @throws NotFoundError */
   info(path: string): DiskInfo {
     const d = this.#disk(path);
     return {
@@ -253,7 +253,7 @@ export class VmdkStore {
       allocatedBytes: d.allocatedBytes,
       depth: d.depth,
       snapshotDepth: d.snapshotDepth,
-      children: [...d.children],
+      children: [...d.children].sort(),
       writable: d.children.size === 0,
       cid: d.contentId.cid,
     };
