@@ -162,7 +162,7 @@ export function calibrate(overrides: CalibrationOverrides = {}, base: Calibratio
     const given = (overrides as Record<string, Record<string, unknown> | undefined>)[section] ?? {};
     for (const [key, value] of Object.entries(given)) {
       const def = (defaults as Record<string, unknown>)[key];
-      if (def === undefined) throw new InvalidArgumentError('calibration', `unknown calibration key ${section}.${key}`);
+      if (!Object.hasOwn(defaults, key)) throw new InvalidArgumentError('calibration', `unknown calibration key ${section}.${key}`);
       if (typeof value !== typeof def) {
         throw new InvalidArgumentError('calibration', `calibration ${section}.${key} must be a ${typeof def}, got ${typeof value}`);
       }
@@ -170,7 +170,7 @@ export function calibrate(overrides: CalibrationOverrides = {}, base: Calibratio
     out[section] = Object.freeze({ ...defaults, ...given });
   }
   for (const section of Object.keys(overrides)) {
-    if (!(section in base)) throw new InvalidArgumentError('calibration', `unknown calibration section ${section}`);
+    if (!Object.hasOwn(base, section)) throw new InvalidArgumentError('calibration', `unknown calibration section ${section}`);
   }
   return Object.freeze(out) as unknown as Calibration;
 }
