@@ -153,24 +153,45 @@ function deepFreeze<T>(value: T): T {
 export type CalibrationOverrides = { readonly [K in keyof Calibration]?: Partial<Calibration[K]> };
 
 /**
- * The default calibration with `overrides` applied section by section.
+ * The default calibration with `overrides` applied section by section; an object inside a section
+ * (memory.stateThresholds) takes the values it is given and keeps the rest. An undefined value
+ * means "not given". The result is frozen all the way down.
  * @throws InvalidArgumentError for an unknown section or key, or a value of the wrong type.
  */
 export function calibrate(overrides: CalibrationOverrides = {}, base: Calibration = DEFAULT_CALIBRATION): Calibration {
-  const out: Record<string, unknown> = {};
-  for (const [section, defaults] of Object.entries(base)) {
-    const given = (overrides as Record<string, Record<string, unknown> | undefined>)[section] ?? {};
-    for (const [key, value] of Object.entries(given)) {
-      const def = (defaults as Record<string, unknown>)[key];
-      if (!Object.hasOwn(defaults, key)) throw new InvalidArgumentError('calibration', `unknown calibration key ${section}.${key}`);
-      if (typeof value !== typeof def) {
-        throw new InvalidArgumentError('calibration', `calibration ${section}.${key} must be a ${typeof def}, got ${typeof value}`);
-      }
-    }
-    out[section] = Object.freeze({ ...defaults, ...given });
-  }
   for (const section of Object.keys(overrides)) {
     if (!Object.hasOwn(base, section)) throw new InvalidArgumentError('calibration', `unknown calibration section ${section}`);
   }
-  return Object.freeze(out) as unknown as Calibration;
+  return mergeChecked('', base as unknown as Record<string, unknown>, overrides) as unknown as Calibration;
+}
+
+/**
+ * A frozen copy of `defaults` with the values of `given` in place of theirs, recursing into
+ * objects. `path` names `defaults` in messages ('' at the top).
+ */
+function mergeChecked(path: string, defaults: Record<string, unknown>, given: unknown): Record<string, unknown> {
+  if (!isRecord(given)) {
+    throw new InvalidArgumentError('calibration', `calibration ${path || 'overrides'} must be an object, got ${typeName(given)}`);
+  }
+  const out = { ...defaults };
+  for (const [key, value] of Object.entries(given)) {
+    const name = path ? `${path}.${key}` : key;
+    if (!Object.hasOwn(defaults, key)) throw new InvalidArgumentError('calibration', `unknown calibration key ${name}`);
+    const def = defaults[key];
+    if (value === undefined) continue;
+    if (isRecord(def)) out[key] = mergeChecked(name, def, value);
+    else if (typeName(value) !== typeName(def)) {
+      throw new InvalidArgumentError('calibration', `calibration ${name} must be a ${typeName(def)}, got ${typeName(value)}`);
+    } else out[key] = value;
+  }
+  return Object.freeze(out);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'array' : typeof value;
 }
