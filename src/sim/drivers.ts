@@ -109,10 +109,11 @@ export class RealtimeDriver implements Driver {
     return this.#simBase + (this.#wall.now() - this.#wallBase) * this.#scale;
   }
 
-  #catchUp(): void {
+  /** Runs what is due; `atLeast` is the simulated time a firing timer was armed for. */
+  #catchUp(atLeast = Number.NEGATIVE_INFINITY): void {
     if (!this.#started || this.#clock.inEvent) return;
     if (this.kind === 'instant') this.#clock.runUntilIdle();
-    else this.#clock.runUntil(this.#target());
+    else this.#clock.runUntil(Math.max(this.#target(), atLeast));
   }
 
   #queueArm(): void {
@@ -135,12 +136,16 @@ export class RealtimeDriver implements Driver {
     const next = this.#clock.nextTime();
     if (next === undefined) return;
     const wallDelay = Math.max(0, (next - this.#target()) / this.#scale);
-    this.#timer = this.#wall.setTimer(() => this.#tick(), Math.min(wallDelay, 2 ** 31 - 1));
+    const timerMs = Math.min(wallDelay, 2 ** 31 - 1);
+    // When the timer fires, the event it was armed for is due even if rounding in #target() says
+    // a hair less; a capped timer only brings the wall clock closer.
+    const due = timerMs === wallDelay ? next : undefined;
+    this.#timer = this.#wall.setTimer(() => this.#tick(due), timerMs);
   }
 
-  #tick(): void {
+  #tick(due: number | undefined): void {
     this.#timer = undefined;
-    this.#catchUp();
+    this.#catchUp(due);
     this.#arm();
   }
 }
