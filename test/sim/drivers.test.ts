@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Clock } from '../../src/sim/clock.js';
 import { FastDriver, RealtimeDriver } from '../../src/sim/drivers.js';
@@ -210,6 +211,28 @@ describe('RealtimeDriver at scale 10', () => {
     wall.advance(3);
     clock.schedule(0, () => {});
     expect(clock.now()).toBe(1_030);
+  });
+});
+
+describe('RealtimeDriver at any positive scale', () => {
+  it('runs every event on its own timer even when the scale does not divide its delay evenly (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.double({ min: 0.01, max: 1000, noNaN: true }),
+        fc.double({ min: 0, max: 2e12, noNaN: true }),
+        fc.array(fc.integer({ min: 1, max: 10_000 }), { minLength: 1, maxLength: 8 }),
+        async (scale, wallStart, delays) => {
+          const { clock, wall } = realtime(scale, wallStart);
+          const ranAt: number[] = [];
+          for (const d of delays) clock.schedule(d, () => void ranAt.push(clock.now()));
+          await flushMicrotasks();
+          wall.advance(Math.max(...delays) / scale + 1);
+          expect(ranAt).toEqual([...delays].sort((x, y) => x - y));
+          expect(wall.armedCount).toBeLessThanOrEqual(new Set(delays).size);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
 
