@@ -143,7 +143,7 @@ describe('parseDuration', () => {
     expect(parseDuration(42)).toBe(42);
   });
 
-  it.each(['soon', '1w', '-5s', '1h30m', ''])('refuses %j, quoting the text', (text) => {
+  it.each(['soon', '1w', '-5s', '5 s s', ''])('refuses %j, quoting the text', (text) => {
     expect(() => parseDuration(text)).toThrow(`invalid duration: '${text}'`);
   });
 
