@@ -143,7 +143,7 @@ export class RealtimeDriver implements Driver {
     this.#timer = this.#wall.setTimer(() => this.#tick(due), timerMs);
   }
 
-  #tick(due: number | undefined): void {
+  #tick(due?: number): void {
     this.#timer = undefined;
     this.#catchUp(due);
     this.#arm();
