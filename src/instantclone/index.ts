@@ -1,0 +1,9 @@
+/** Instant clone: copy-on-write memory images, forks, generations and guest memory activity. */
+export * from './types.js';
+export * from './errors.js';
+export * from './generations.js';
+export * from './extent-layer.js';
+export * from './extent-pool.js';
+export * from './exact-pool.js';
+export * from './pool.js';
+export * from './workload.js';
