@@ -130,8 +130,9 @@ export abstract class GenerationTree implements MemoryImages {
 
   fork(source: ImageId): ImageId {
     this.#check(source);
+    const child = this.#frozen.get(source) ? this.#forkTemplate(source) : this.#forkRunning(source);
     this.#forks++;
-    return this.#frozen.get(source) ? this.#forkTemplate(source) : this.#forkRunning(source);
+    return child;
   }
 
   freeze(image: ImageId): void {
