@@ -86,7 +86,7 @@ export const TASK_TABLE = compileMachine(taskMachine);
  * @throws InvalidArgumentError for a state the table does not know.
  */
 export function nextState(table: TransitionTable, state: string, event: string): string | undefined {
-  const row = table[state];
+  const row = Object.hasOwn(table, state) ? table[state] : undefined;
   if (!row) throw new InvalidArgumentError('state', `unknown state ${state}`);
-  return row[event];
+  return Object.hasOwn(row, event) ? row[event] : undefined;
 }
