@@ -144,7 +144,7 @@ export class ReservationAccounting {
 
   /** The error reserving `delta` on a host of the given capacity would raise, or undefined. */
   checkHost(id: HostId, name: string, capacity: Amount, delta: Amount): InsufficientResourcesError | undefined {
-    const used = this.hostUsed(id);
+    const used = this.#hostUsed.get(id) ?? NOTHING;
     for (const r of ['cpu', 'memory'] as const) {
       if (delta[r] > 0 && used[r] + delta[r] > capacity[r]) {
         return new InsufficientResourcesError(`host '${name}' (${id})`, r, delta[r], Math.max(0, capacity[r] - used[r]), r === 'cpu' ? 'MHz' : 'MB');
@@ -161,7 +161,11 @@ export class ReservationAccounting {
     this.#hostUsed.set(id, u);
   }
 
-  /** Walks the charge of `d` up from pool `id`; applies it only when `apply`. Returns whether it fits. */
+  /**
+   * Walks the charge of `d` up from pool `id`. As a check (`apply` false) returns whether it fits;
+   * as an apply it always books it — a pool may already be over its reservation when its capacity
+   * shrank (a failed host), and bookkeeping must stay exact then too.
+   */
   #propagate(id: ResourcePoolId, r: Resource, d: number, apply: boolean): boolean {
     let pool = this.#pools.get(id);
     let delta = d;
@@ -169,7 +173,7 @@ export class ReservationAccounting {
       const used = this.#used.get(pool.id)!;
       const before = charge(pool, used, r);
       const nextUsed = used[r] + delta;
-      if (delta > 0 && !pool.expandable[r] && nextUsed > pool.reservation[r] + 1e-9) return false;
+      if (!apply && delta > 0 && !pool.expandable[r] && nextUsed > pool.reservation[r] + 1e-9) return false;
       if (apply) used[r] = nextUsed;
       const after = pool.expandable[r] ? Math.max(pool.reservation[r], nextUsed) : pool.reservation[r];
       delta = after - before;
@@ -178,6 +182,8 @@ export class ReservationAccounting {
     return true;
   }
 }
+
+const NOTHING: Amount = Object.freeze({ cpu: 0, memory: 0 });
 
 /** What a pool charges its parent for one resource. */
 function charge(p: PoolNode, used: Amount, r: Resource): number {

@@ -226,7 +226,11 @@ export class DatastoreFiles {
   }
 }
 
+/** Paths that need no cleaning: no leading or trailing slash, no empty, `.` or `..` segment. */
+const CLEAN_PATH = /^(?!\.\.?(?:\/|$))[^/]+(?:\/(?!\.\.?(?:\/|$))[^/]+)*$/;
+
 function norm(path: string): string {
+  if (CLEAN_PATH.test(path)) return path;
   const p = path.replace(/^\/+/, '').replace(/\/+$/, '');
   if (p === '' || p.split('/').some((s) => s === '' || s === '.' || s === '..')) {
     throw new InvalidArgumentError('path', `invalid datastore path '${path}'`);

@@ -10,7 +10,7 @@ import type { EventType } from './events.js';
 import { refreshRootPool } from './inventory.js';
 import { HOST_TABLE, nextState } from './lifecycle.js';
 import type { VSphereModel } from './model.js';
-import type { TaskInfo } from './tasks.js';
+import type { TaskRecord } from './tasks.js';
 import type { Host, HostState } from './types.js';
 import { releaseVm } from './vm-power.js';
 
@@ -29,7 +29,7 @@ export type HostOp = keyof typeof HOST_TASKS;
  * Queues a host state change. Entering maintenance needs the host free of powered-on VMs (DRS, when
  * present, evacuates them first); without that the task fails naming how many are still running.
  */
-export function changeHost(model: VSphereModel, id: HostId, op: HostOp): TaskInfo {
+export function changeHost(model: VSphereModel, id: HostId, op: HostOp): TaskRecord {
   const host = model.registry.get('Host', id);
   const spec = HOST_TASKS[op];
   return model.tasks.submit({

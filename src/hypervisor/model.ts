@@ -159,7 +159,7 @@ export class VSphereModel {
   #render(e: VirtualEntry): string {
     if (e.render === 'vmx') {
       const vm = this.registry.get('VirtualMachine', e.owner);
-      return renderVmx(vm, (p) => p.slice(p.lastIndexOf('/') + 1));
+      return renderVmx(vm, (p) => p.slice(p.lastIndexOf('/') + 1), (id) => this.registry.get('Network', id).name);
     }
     return renderDescriptor(getDisk(this, e.owner));
   }

@@ -11,7 +11,7 @@ import { Rng } from '../sim/rng.js';
 import type { VsphereEvent } from './events.js';
 import { VSphereModel, type ModelOptions } from './model.js';
 import { poolNode } from './pools.js';
-import type { TaskInfo } from './tasks.js';
+import type { TaskRecord } from './tasks.js';
 import type { DiskRecord, InventoryObject } from './types.js';
 import { splitDsPath } from './disks.js';
 import { resizeVmx } from './vm-config.js';
@@ -39,7 +39,7 @@ export interface SavedModel {
   readonly files: Record<string, Record<string, string>>;
   readonly events: VsphereEvent[];
   readonly nextEventKey: number;
-  readonly tasks: TaskInfo[];
+  readonly tasks: TaskRecord[];
 }
 
 /** A JSON-ready snapshot of the model. O(objects + files + history). */

@@ -3,8 +3,9 @@
  * by 0.7 × unconsumed memory + 0.3 × inactive memory (vic-behaviour.md, Placement). Guest memory
  * activity is not modelled at this layer — a powered-on VM counts as consuming its configured
  * memory plus overhead, none of it inactive — so the ranking reduces to unconsumed memory.
- * Only connected hosts whose unreserved capacity admits the VM qualify; ties go to the host
- * registered first. O(hosts in the cluster).
+ * Only connected hosts whose unreserved capacity admits the VM qualify; ties (hosts equally
+ * loaded, e.g. VMs created together before any is powered on) go to the host with the fewest VMs
+ * registered, then to the host added first, so a burst of creates spreads. O(hosts in the cluster).
  */
 import type { ClusterId, HostId } from '../sim/ids.js';
 import { overheadMB } from '../sim/overhead.js';
@@ -16,13 +17,16 @@ export function placeVm(model: VSphereModel, cluster: ClusterId, config: VmConfi
   const need = { cpu: config.cpuAllocation.reservation, memory: config.memoryAllocation.reservation + Math.ceil(overheadMB(config.memoryMB, config.numCpu)) };
   let best: HostId | undefined;
   let bestScore = -Infinity;
+  let bestCount = Infinity;
   for (const h of model.hostsOf(cluster)) {
     if (h.state !== 'connected' || config.numCpu > h.cpuCores) continue;
     if (model.accounting.checkHost(h.id, h.name, model.hostCapacity(h), need)) continue;
     const score = h.memoryMB - model.consumedMB(h.id);
-    if (score > bestScore) {
+    const count = model.vmsOnHost(h.id).size;
+    if (score > bestScore || (score === bestScore && count < bestCount)) {
       best = h.id;
       bestScore = score;
+      bestCount = count;
     }
   }
   return best;

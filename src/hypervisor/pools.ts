@@ -8,7 +8,7 @@ import type { ResourcePoolId } from '../sim/ids.js';
 import type { PoolNode } from './accounting.js';
 import { applyAllocation, defaultAllocation, type AllocationSpec } from './allocation.js';
 import type { VSphereModel } from './model.js';
-import type { TaskInfo } from './tasks.js';
+import type { TaskRecord } from './tasks.js';
 import type { ResourcePool } from './types.js';
 
 /** CPU (MHz) and memory (MB) settings of a pool; omitted parts keep their value. */
@@ -73,7 +73,7 @@ export function updatePool(model: VSphereModel, id: ResourcePoolId, spec: PoolSp
 }
 
 /** Queues Destroy_Task on a pool: its VMs and child pools move up to its parent. */
-export function destroyPool(model: VSphereModel, id: ResourcePoolId): TaskInfo {
+export function destroyPool(model: VSphereModel, id: ResourcePoolId): TaskRecord {
   const p = model.registry.get('ResourcePool', id);
   if (p.parent === undefined) throw new InvalidStateError('InvalidState', id, 'root pool', 'the root resource pool of a cluster cannot be destroyed');
   return model.tasks.submit({

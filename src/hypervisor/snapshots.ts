@@ -8,7 +8,7 @@ import { InvalidArgumentError, InvalidStateError } from '../sim/errors.js';
 import type { SnapshotId, VmId } from '../sim/ids.js';
 import { createDisk, discardDisk, releaseChain, retainChain } from './disks.js';
 import type { VSphereModel } from './model.js';
-import type { TaskInfo } from './tasks.js';
+import type { TaskRecord } from './tasks.js';
 import type { Snapshot, VirtualMachine } from './types.js';
 import { hostName } from './vm-create.js';
 import { resizeVmx } from './vm-config.js';
@@ -16,27 +16,27 @@ import { freeDeltaPath } from './vm-clone.js';
 import { applyPower } from './vm-power.js';
 
 /** Queues CreateSnapshot_Task. */
-export function createSnapshot(model: VSphereModel, id: VmId, name: string, description = ''): TaskInfo {
+export function createSnapshot(model: VSphereModel, id: VmId, name: string, description = ''): TaskRecord {
   const vm = model.registry.get('VirtualMachine', id);
   if (typeof name !== 'string' || name.length === 0 || name.length > 80) throw new InvalidArgumentError('name', `a snapshot name must be 1 to 80 characters, got ${JSON.stringify(name)}`);
   return submit(model, vm, 'VirtualMachine.createSnapshot', () => applyCreate(model, id, name, description));
 }
 
 /** Queues RevertToSnapshot_Task. The VM ends powered off (snapshots do not capture memory). */
-export function revertToSnapshot(model: VSphereModel, id: VmId, snapshot: SnapshotId): TaskInfo {
+export function revertToSnapshot(model: VSphereModel, id: VmId, snapshot: SnapshotId): TaskRecord {
   const vm = model.registry.get('VirtualMachine', id);
   findSnapshot(vm, snapshot);
   return submit(model, vm, 'VirtualMachine.revertToSnapshot', () => applyRevert(model, id, snapshot));
 }
 
 /** Queues RemoveSnapshot_Task; the snapshot's children move up to its parent. */
-export function removeSnapshot(model: VSphereModel, id: VmId, snapshot: SnapshotId): TaskInfo {
+export function removeSnapshot(model: VSphereModel, id: VmId, snapshot: SnapshotId): TaskRecord {
   const vm = model.registry.get('VirtualMachine', id);
   findSnapshot(vm, snapshot);
   return submit(model, vm, 'VirtualMachine.removeSnapshot', () => applyRemove(model, id, snapshot));
 }
 
-function submit(model: VSphereModel, vm: VirtualMachine, descriptionId: string, execute: () => string): TaskInfo {
+function submit(model: VSphereModel, vm: VirtualMachine, descriptionId: string, execute: () => string): TaskRecord {
   return model.tasks.submit({ descriptionId, entity: vm.id, entityName: vm.name, lock: vm.id, durationMs: model.calibration.latency.snapshotMs, execute });
 }
 

@@ -10,17 +10,17 @@ import type { IdAllocator, TaskId } from '../sim/ids.js';
 import { TASK_TABLE, nextState } from './lifecycle.js';
 
 /** Task states (vim: TaskInfoState). */
-export type TaskState = 'queued' | 'running' | 'success' | 'error';
+export type TaskRecordState = 'queued' | 'running' | 'success' | 'error';
 
-/** A task's public record (vim: TaskInfo, the parts vicsim models). */
-export interface TaskInfo {
+/** A task's public record (vim: TaskRecord, the parts vicsim models). */
+export interface TaskRecord {
   readonly id: TaskId;
   /** vCenter's description id, e.g. `VirtualMachine.powerOn`. */
   readonly descriptionId: string;
   /** The object the task acts on. */
   readonly entity: string;
   readonly entityName: string;
-  readonly state: TaskState;
+  readonly state: TaskRecordState;
   readonly queueTime: number;
   readonly startTime: number | undefined;
   readonly completeTime: number | undefined;
@@ -46,18 +46,18 @@ export interface TaskSpec<T> {
 }
 
 interface LiveTask {
-  info: TaskInfo;
+  info: TaskRecord;
   spec: TaskSpec<unknown>;
   error: VicsimError | undefined;
 }
 
 /** Called when any task finishes. */
-export type TaskListener = (info: TaskInfo, error: VicsimError | undefined) => void;
+export type TaskListener = (info: TaskRecord, error: VicsimError | undefined) => void;
 
 /** Creates, queues, runs and remembers tasks. */
 export class TaskManager {
   readonly #live = new Map<TaskId, LiveTask>();
-  readonly #recent = new Map<TaskId, TaskInfo>();
+  readonly #recent = new Map<TaskId, TaskRecord>();
   readonly #errors = new Map<TaskId, VicsimError>();
   readonly #locks = new Map<string, LiveTask[]>();
   readonly #listeners = new Set<TaskListener>();
@@ -70,7 +70,7 @@ export class TaskManager {
   ) {}
 
   /** Queues a task; it runs when its lock is free. Returns its initial record. */
-  submit<T>(spec: TaskSpec<T>): TaskInfo {
+  submit<T>(spec: TaskSpec<T>): TaskRecord {
     const live: LiveTask = {
       info: {
         id: this.ids.next('task'),
@@ -101,7 +101,7 @@ export class TaskManager {
   }
 
   /** A task's record, live or recent. @throws NotFoundError once it left the history. */
-  info(id: TaskId): TaskInfo {
+  info(id: TaskId): TaskRecord {
     const t = this.#live.get(id)?.info ?? this.#recent.get(id);
     if (!t) throw new NotFoundError('Task', id);
     return t;
@@ -113,7 +113,7 @@ export class TaskManager {
   }
 
   /** Live tasks then recent ones, oldest first. */
-  list(): TaskInfo[] {
+  list(): TaskRecord[] {
     return [...this.#recent.values(), ...[...this.#live.values()].map((l) => l.info)];
   }
 
@@ -143,10 +143,10 @@ export class TaskManager {
    * Loads a saved task history into an empty manager. Tasks that were queued or running are
    * recorded as failed with `interrupted`.
    */
-  restore(tasks: readonly TaskInfo[], interrupted: VicsimError): void {
+  restore(tasks: readonly TaskRecord[], interrupted: VicsimError): void {
     for (const t of tasks) {
       const done = t.state === 'success' || t.state === 'error';
-      const info: TaskInfo = done ? t : { ...t, state: 'error', completeTime: this.clock.now(), error: { code: interrupted.code, message: interrupted.message } };
+      const info: TaskRecord = done ? t : { ...t, state: 'error', completeTime: this.clock.now(), error: { code: interrupted.code, message: interrupted.message } };
       this.#recent.set(info.id, info);
       if (!done) this.#errors.set(info.id, interrupted);
     }
@@ -189,8 +189,8 @@ export class TaskManager {
     for (const l of this.#listeners) l(live.info, error);
   }
 
-  #transition(live: LiveTask, event: string, patch: Partial<TaskInfo>): void {
-    const state = nextState(TASK_TABLE, live.info.state, event) as TaskState | undefined;
+  #transition(live: LiveTask, event: string, patch: Partial<TaskRecord>): void {
+    const state = nextState(TASK_TABLE, live.info.state, event) as TaskRecordState | undefined;
     if (!state) throw new Error(`task ${live.info.id}: ${event} not allowed in ${live.info.state}`);
     live.info = { ...live.info, ...patch, state };
   }

@@ -11,7 +11,7 @@ import { DuplicateNameError, InvalidArgumentError, InvalidPowerStateError, Inval
 import type { DatastoreId, HostId, ResourcePoolId, SnapshotId, VmId } from '../sim/ids.js';
 import { chainAllocatedBytes, createDisk, discardDisk, getDisk, releaseChain, retainChain } from './disks.js';
 import type { VSphereModel } from './model.js';
-import type { TaskInfo } from './tasks.js';
+import type { TaskRecord } from './tasks.js';
 import type { CloneMode, VirtualMachine } from './types.js';
 import { hostName, materializeVm, type VmBlueprint } from './vm-create.js';
 import { applyDestroy, resizeVmx } from './vm-config.js';
@@ -38,7 +38,7 @@ export interface VmCloneSpec {
 const DESCRIPTION: Record<CloneMode, string> = { instant: 'VirtualMachine.instantClone', linked: 'VirtualMachine.clone', full: 'VirtualMachine.clone' };
 
 /** Queues a clone task. Spec errors are thrown at once; state errors fail the task. */
-export function cloneVM(model: VSphereModel, source: VmId, spec: VmCloneSpec): TaskInfo {
+export function cloneVM(model: VSphereModel, source: VmId, spec: VmCloneSpec): TaskRecord {
   const src = model.registry.get('VirtualMachine', source);
   checkCloneSpec(model, src, spec);
   return model.tasks.submit({
@@ -88,13 +88,20 @@ function applyClone(model: VSphereModel, source: VmId, spec: VmCloneSpec): VmId 
   const vm = materializeVm(model, bp);
   try {
     if (spec.mode === 'instant') freezeSource(model, src);
-    if (spec.mode === 'instant' || spec.powerOn) applyPower(model, vm.id, 'powerOn');
   } catch (e) {
     applyDestroy(model, vm.id);
     throw e;
   }
   const type = spec.mode === 'instant' ? 'VmInstantClonedEvent' : 'VmClonedEvent';
   model.events.log({ type, vm: vm.id, host: vm.host, pool: vm.pool, cluster: vm.cluster, data: { source, mode: spec.mode }, fullFormattedMessage: `Cloned ${src.name} to ${vm.name} (${spec.mode}) on ${hostName(model, vm.host)}` });
+  if (spec.mode === 'instant' || spec.powerOn) {
+    try {
+      applyPower(model, vm.id, 'powerOn');
+    } catch (e) {
+      applyDestroy(model, vm.id);
+      throw e;
+    }
+  }
   return vm.id;
 }
 

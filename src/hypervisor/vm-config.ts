@@ -7,7 +7,7 @@ import type { DatastoreId, HostId, ResourcePoolId, VmId } from '../sim/ids.js';
 import { applyAllocation, type AllocationSpec } from './allocation.js';
 import { chainAllocatedBytes, createDisk, releaseChain, retainChain, splitDsPath } from './disks.js';
 import type { VSphereModel } from './model.js';
-import type { TaskInfo } from './tasks.js';
+import type { TaskRecord } from './tasks.js';
 import type { VirtualDevice, VirtualMachine, VmConfig } from './types.js';
 import { hostName } from './vm-create.js';
 import { holdVm, powerOnBlocker, releaseVm } from './vm-power.js';
@@ -30,7 +30,7 @@ export interface VmReconfigSpec {
 }
 
 /** Queues ReconfigVM_Task. */
-export function reconfigureVM(model: VSphereModel, id: VmId, spec: VmReconfigSpec): TaskInfo {
+export function reconfigureVM(model: VSphereModel, id: VmId, spec: VmReconfigSpec): TaskRecord {
   const vm = model.registry.get('VirtualMachine', id);
   if (!spec || typeof spec !== 'object') throw new InvalidArgumentError('spec', 'a reconfigure spec is required');
   if (spec.name !== undefined) checkVmName(spec.name);
@@ -118,7 +118,7 @@ export interface VmRelocateSpec {
  * running; admission is checked on the target pool and host). A datastore change moves the VM's
  * files and consolidates its disk chains into new base disks (moveAllDiskBackingsAndConsolidate).
  */
-export function relocateVM(model: VSphereModel, id: VmId, spec: VmRelocateSpec): TaskInfo {
+export function relocateVM(model: VSphereModel, id: VmId, spec: VmRelocateSpec): TaskRecord {
   const vm = model.registry.get('VirtualMachine', id);
   const target = relocationTarget(model, vm, spec);
   return model.tasks.submit({
@@ -188,7 +188,7 @@ function moveStorage(model: VSphereModel, vm: VirtualMachine, to: DatastoreId): 
     for (const f of src.files(vm.folder)) if (f.kind === 'stored') dst.writeFile(f.path, src.readFile(f.path));
     for (const p of made) retainChain(model, p);
     for (const d of vm.config.devices) if (d.type === 'disk') releaseChain(model, d.fileName);
-    src.rmdir(vm.folder);
+    removeVmFiles(model, vm.datastore, vm.folder);
     const moved = { ...vm, datastore: to, config: { ...vm.config, devices } };
     dst.setVirtual(`${vm.folder}/${vm.folder}.vmx`, { kind: 'projection', owner: vm.id, render: 'vmx', size: 0 });
     return moved;
@@ -200,7 +200,7 @@ function moveStorage(model: VSphereModel, vm: VirtualMachine, to: DatastoreId): 
 }
 
 /** Queues Destroy_Task: the VM must be powered off; its folder and unshared disks are deleted. */
-export function destroyVM(model: VSphereModel, id: VmId): TaskInfo {
+export function destroyVM(model: VSphereModel, id: VmId): TaskRecord {
   const vm = model.registry.get('VirtualMachine', id);
   return model.tasks.submit({
     descriptionId: 'VirtualMachine.destroy',
@@ -221,10 +221,22 @@ export function applyDestroy(model: VSphereModel, id: VmId): void {
   if (vm.powerState !== 'poweredOff') throw new InvalidPowerStateError(vm.name, 'destroy', vm.powerState, 'poweredOff');
   for (const d of vm.config.devices) if (d.type === 'disk') releaseChain(model, d.fileName);
   for (const s of vm.snapshots) for (const p of s.disks) releaseChain(model, p);
-  const files = model.files(vm.datastore);
   model.registry.remove(id);
-  files.rmdir(vm.folder);
+  removeVmFiles(model, vm.datastore, vm.folder);
   model.events.log({ type: 'VmRemovedEvent', vm: id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `Removed ${vm.name} on ${hostName(model, vm.host)}` });
+}
+
+/**
+ * Deletes a VM's own files from its folder (the .vmx and stored files such as logs) once its disk
+ * chains were released. Disk links other VMs still use (a linked clone's parent) stay, as on
+ * vSphere; the folder goes when nothing is left in it.
+ */
+function removeVmFiles(model: VSphereModel, datastore: DatastoreId, folder: string): void {
+  const files = model.files(datastore);
+  for (const f of files.files(folder)) {
+    if (f.kind === 'stored' || f.path === `${folder}/${folder}.vmx`) files.rm(f.path);
+  }
+  if (files.files(folder).length === 0) files.rmdir(folder);
 }
 
 /** Re-measures a VM's projected .vmx after its record changed. */

@@ -8,7 +8,7 @@ import { createDisk, discardDisk, releaseChain, retainChain } from './disks.js';
 import type { VSphereModel } from './model.js';
 import { placeVm } from './placement.js';
 import { resizeVmx } from './vm-config.js';
-import type { TaskInfo } from './tasks.js';
+import type { TaskRecord } from './tasks.js';
 import type { Provenance, VirtualDevice, VirtualMachine, VmConfig } from './types.js';
 import { buildConfig, checkVmName, folderFor, type VmConfigSpec, type VmDevicesSpec } from './vm-spec.js';
 
@@ -39,7 +39,7 @@ export interface VmBlueprint {
 }
 
 /** Queues CreateVM_Task. @throws InvalidArgumentError, NotFoundError, DuplicateNameError at once. */
-export function createVM(model: VSphereModel, spec: VmCreateSpec): TaskInfo {
+export function createVM(model: VSphereModel, spec: VmCreateSpec): TaskRecord {
   const bp = blueprint(model, spec);
   const pool = model.registry.get('ResourcePool', bp.pool);
   return model.tasks.submit({

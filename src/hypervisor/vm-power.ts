@@ -6,7 +6,7 @@ import { InvalidArgumentError, InvalidPowerStateError, InvalidStateError } from 
 import type { VmId } from '../sim/ids.js';
 import { VM_POWER_TABLE, nextState } from './lifecycle.js';
 import type { VSphereModel } from './model.js';
-import type { TaskInfo } from './tasks.js';
+import type { TaskRecord } from './tasks.js';
 import type { PowerState, VirtualMachine } from './types.js';
 import { hostName } from './vm-create.js';
 
@@ -25,7 +25,7 @@ export type PowerOp = keyof typeof POWER_OPS;
  * Queues a power operation on a VM. State is checked when the task runs (another task may change
  * it first): a disallowed transition fails with InvalidPowerStateError carrying both states.
  */
-export function powerVM(model: VSphereModel, id: VmId, op: PowerOp): TaskInfo {
+export function powerVM(model: VSphereModel, id: VmId, op: PowerOp): TaskRecord {
   const spec = POWER_OPS[op];
   if (!spec) throw new InvalidArgumentError('op', `unknown power operation '${String(op)}'`);
   const vm = model.registry.get('VirtualMachine', id);

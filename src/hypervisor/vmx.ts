@@ -4,8 +4,8 @@
  */
 import type { VirtualMachine } from './types.js';
 
-/** The `.vmx` text of a VM. O(devices + extraConfig). */
-export function renderVmx(vm: VirtualMachine, diskFileName: (dsPath: string) => string): string {
+/** The `.vmx` text of a VM; disks by file name, NICs by port-group name. O(devices + extraConfig). */
+export function renderVmx(vm: VirtualMachine, diskFileName: (dsPath: string) => string, networkName: (id: string) => string): string {
   const c = vm.config;
   const lines: [string, string][] = [
     ['.encoding', 'UTF-8'],
@@ -33,7 +33,7 @@ export function renderVmx(vm: VirtualMachine, diskFileName: (dsPath: string) => 
       lines.push([`${slot}.present`, 'TRUE'], [`${slot}.fileName`, diskFileName(d.fileName)]);
     } else if (d.type === 'nic') {
       const slot = `ethernet${eth++}`;
-      lines.push([`${slot}.present`, 'TRUE'], [`${slot}.virtualDev`, 'vmxnet3'], [`${slot}.networkName`, d.network], [`${slot}.address`, d.macAddress]);
+      lines.push([`${slot}.present`, 'TRUE'], [`${slot}.virtualDev`, 'vmxnet3'], [`${slot}.networkName`, networkName(d.network)], [`${slot}.address`, d.macAddress]);
     } else if (d.type === 'cdrom') {
       lines.push(['ide0:0.present', 'TRUE'], ['ide0:0.deviceType', d.iso ? 'cdrom-image' : 'atapi-cdrom'], ['ide0:0.fileName', d.iso ?? '']);
     } else {
@@ -49,7 +49,10 @@ function sharesText(s: { level: string; shares: number }): string {
   return s.level === 'custom' ? String(s.shares) : s.level;
 }
 
+const NEEDS_ESCAPE = /[|"\x00-\x1f]/;
+
 /** ESXi escapes `"`, `|` and control characters as |XX hex. */
 function escapeVmx(v: string): string {
+  if (!NEEDS_ESCAPE.test(v)) return v;
   return v.replace(/[|"\x00-\x1f]/g, (ch) => `|${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }

@@ -1,0 +1,222 @@
+/**
+ * `ModelBackend`: the Backend interface over the in-process model. Operations are submitted to the
+ * model's task manager; `task.wait()` asks the driver to run the clock until the task is done (the
+ * fast and instant drivers do so synchronously; the realtime driver lets wall time do it).
+ */
+import {
+  changeHost,
+  cloneVM,
+  createPool,
+  createSnapshot,
+  createVM,
+  destroyPool,
+  destroyVM,
+  powerVM,
+  reconfigureVM,
+  relocateVM,
+  removeSnapshot,
+  revertToSnapshot,
+  updatePool,
+  type HostOp,
+  type TaskRecord,
+  type VSphereModel,
+} from '../../hypervisor/index.js';
+import { FastDriver, type Driver } from '../../sim/drivers.js';
+import { SystemError, type VicsimError } from '../../sim/errors.js';
+import type { ClusterId, HostId, ResourcePoolId, SnapshotId, TaskId, VmId } from '../../sim/ids.js';
+import type {
+  AboutInfo,
+  Backend,
+  BackendEvent,
+  CloneVmSpec,
+  ClusterInfo,
+  CreateVmSpec,
+  DatacenterInfo,
+  DatastoreInfo,
+  HostInfo,
+  NetworkInfo,
+  PoolSpec,
+  ReconfigureVmSpec,
+  RelocateVmSpec,
+  ResourcePoolInfo,
+  Subscription,
+  Task,
+  TaskInfo,
+  VmInfo,
+} from '../backend.js';
+import { datastoreInfo, eventInfo, hostInfo, poolInfo, taskInfo, vmInfo } from './convert.js';
+
+/** The Backend over a {@link VSphereModel}. */
+export class ModelBackend implements Backend {
+  readonly kind = 'model' as const;
+  readonly #waiters = new Map<TaskId, { resolve: (v: unknown) => void; reject: (e: VicsimError) => void }[]>();
+  readonly #unlisten: () => void;
+
+  /** @param driver runs the clock for `wait()` (default: a fast driver on the model's clock). */
+  constructor(
+    readonly model: VSphereModel,
+    readonly driver: Driver = new FastDriver(model.clock),
+  ) {
+    this.#unlisten = model.tasks.listen((info, error) => this.#settle(info, error));
+  }
+
+  async about(): Promise<AboutInfo> {
+    return { name: 'vicsim', fullName: 'vicsim model of VMware vCenter Server', apiVersion: '6.7', instanceUuid: 'vicsim-model' };
+  }
+
+  async datacenters(): Promise<DatacenterInfo[]> {
+    return [...this.model.registry.all('Datacenter')].map((d) => ({ id: d.id, name: d.name }));
+  }
+
+  async clusters(): Promise<ClusterInfo[]> {
+    return [...this.model.registry.all('Cluster')].map((c) => ({ id: c.id, name: c.name, datacenter: c.datacenter, rootPool: c.rootPool }));
+  }
+
+  async hosts(filter: { readonly cluster?: ClusterId } = {}): Promise<HostInfo[]> {
+    return [...this.model.registry.all('Host')].filter((h) => !filter.cluster || h.cluster === filter.cluster).map(hostInfo);
+  }
+
+  async resourcePools(filter: { readonly cluster?: ClusterId } = {}): Promise<ResourcePoolInfo[]> {
+    return [...this.model.registry.all('ResourcePool')].filter((p) => !filter.cluster || p.cluster === filter.cluster).map(poolInfo);
+  }
+
+  async datastores(): Promise<DatastoreInfo[]> {
+    return [...this.model.registry.all('Datastore')].map((d) => datastoreInfo(this.model, d));
+  }
+
+  async networks(): Promise<NetworkInfo[]> {
+    return [...this.model.registry.all('Network')].map((n) => ({ id: n.id, name: n.name }));
+  }
+
+  async vms(filter: { readonly pool?: ResourcePoolId; readonly host?: HostId } = {}): Promise<VmInfo[]> {
+    const m = this.model;
+    const ids = filter.pool ? m.vmsInPool(filter.pool) : filter.host ? m.vmsOnHost(filter.host) : undefined;
+    const vms = ids ? [...ids].map((id) => m.registry.get('VirtualMachine', id)) : [...m.registry.all('VirtualMachine')];
+    return vms.filter((v) => !filter.host || v.host === filter.host).map((v) => vmInfo(m, v));
+  }
+
+  async vm(id: VmId): Promise<VmInfo> {
+    return vmInfo(this.model, this.model.registry.get('VirtualMachine', id));
+  }
+
+  async findVm(name: string): Promise<VmInfo | undefined> {
+    const id = this.model.vmByName(name);
+    return id ? this.vm(id) : undefined;
+  }
+
+  async createVM(spec: CreateVmSpec): Promise<Task<VmId>> {
+    return this.#handle(createVM(this.model, spec));
+  }
+
+  async cloneVM(source: VmId, spec: CloneVmSpec): Promise<Task<VmId>> {
+    return this.#handle(cloneVM(this.model, source, spec));
+  }
+
+  async powerOnVM(id: VmId): Promise<Task<VmId>> {
+    return this.#handle(powerVM(this.model, id, 'powerOn'));
+  }
+
+  async powerOffVM(id: VmId): Promise<Task<VmId>> {
+    return this.#handle(powerVM(this.model, id, 'powerOff'));
+  }
+
+  async suspendVM(id: VmId): Promise<Task<VmId>> {
+    return this.#handle(powerVM(this.model, id, 'suspend'));
+  }
+
+  async resetVM(id: VmId): Promise<Task<VmId>> {
+    return this.#handle(powerVM(this.model, id, 'reset'));
+  }
+
+  async reconfigureVM(id: VmId, spec: ReconfigureVmSpec): Promise<Task<VmId>> {
+    return this.#handle(reconfigureVM(this.model, id, spec));
+  }
+
+  async relocateVM(id: VmId, spec: RelocateVmSpec): Promise<Task<VmId>> {
+    return this.#handle(relocateVM(this.model, id, spec));
+  }
+
+  async destroyVM(id: VmId): Promise<Task<VmId>> {
+    return this.#handle(destroyVM(this.model, id));
+  }
+
+  async createSnapshot(vm: VmId, name: string, description?: string): Promise<Task<SnapshotId>> {
+    return this.#handle(createSnapshot(this.model, vm, name, description));
+  }
+
+  async revertToSnapshot(vm: VmId, snapshot: SnapshotId): Promise<Task<SnapshotId>> {
+    return this.#handle(revertToSnapshot(this.model, vm, snapshot));
+  }
+
+  async removeSnapshot(vm: VmId, snapshot: SnapshotId): Promise<Task<SnapshotId>> {
+    return this.#handle(removeSnapshot(this.model, vm, snapshot));
+  }
+
+  async createResourcePool(parent: ResourcePoolId, name: string, spec: PoolSpec = {}): Promise<ResourcePoolInfo> {
+    return poolInfo(createPool(this.model, parent, name, spec));
+  }
+
+  async updateResourcePool(id: ResourcePoolId, spec: PoolSpec & { readonly name?: string }): Promise<ResourcePoolInfo> {
+    return poolInfo(updatePool(this.model, id, spec));
+  }
+
+  async destroyResourcePool(id: ResourcePoolId): Promise<Task<ResourcePoolId>> {
+    return this.#handle(destroyPool(this.model, id));
+  }
+
+  /** Model-only: a host state change as a task (maintenance, disconnect, reconnect). */
+  async changeHost(id: HostId, op: HostOp): Promise<Task<HostId>> {
+    return this.#handle(changeHost(this.model, id, op));
+  }
+
+  async task(id: TaskId): Promise<TaskInfo> {
+    return taskInfo(this.model.clock, this.model.tasks.info(id));
+  }
+
+  async recentTasks(): Promise<TaskInfo[]> {
+    return this.model.tasks.list().map((t) => taskInfo(this.model.clock, t));
+  }
+
+  async subscribeEvents(listener: (e: BackendEvent) => void): Promise<Subscription> {
+    const off = this.model.events.listen((e) => listener(eventInfo(this.model.clock, e)));
+    return { close: off };
+  }
+
+  async close(): Promise<void> {
+    this.#unlisten();
+    for (const [, ws] of this.#waiters) for (const w of ws) w.reject(new SystemError('backend closed'));
+    this.#waiters.clear();
+  }
+
+  #handle<T>(info: TaskRecord): Task<T> {
+    return { id: info.id, descriptionId: info.descriptionId, wait: () => this.#wait<T>(info.id) };
+  }
+
+  #wait<T>(id: TaskId): Promise<T> {
+    const done = (): boolean => {
+      const s = this.model.tasks.info(id).state;
+      return s === 'success' || s === 'error';
+    };
+    this.driver.pump(done);
+    if (done()) return this.#outcome<T>(id);
+    if (this.driver.kind !== 'realtime') return Promise.reject(new SystemError(`task ${id} cannot complete: the clock has nothing left to run`));
+    return new Promise<T>((resolve, reject) => {
+      const list = this.#waiters.get(id) ?? [];
+      list.push({ resolve: resolve as (v: unknown) => void, reject });
+      this.#waiters.set(id, list);
+    });
+  }
+
+  #outcome<T>(id: TaskId): Promise<T> {
+    const info = this.model.tasks.info(id);
+    if (info.state === 'success') return Promise.resolve(info.result as T);
+    return Promise.reject(this.model.tasks.errorOf(id) ?? new SystemError(`task ${id} failed: ${info.error?.message}`));
+  }
+
+  #settle(info: TaskRecord, error: VicsimError | undefined): void {
+    const ws = this.#waiters.get(info.id);
+    if (!ws) return;
+    this.#waiters.delete(info.id);
+    for (const w of ws) (error ? w.reject(error) : w.resolve(info.result));
+  }
+}

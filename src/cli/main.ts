@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/**
+ * The `vicsim` command, and the composition root: the only place that wires the model, a driver,
+ * a backend and the outside world together.
+ */
+import { parseArgs } from 'node:util';
+import { VicsimError } from '../sim/errors.js';
+import { runDemo } from './demo.js';
+
+const USAGE = `Usage: vicsim <command> [options]
+
+Commands:
+  demo       Build the default preset, provision container VMs, print the inventory and event log
+             --hosts N   hosts in the cluster (default 4)
+             --vms N     container VMs to create and power on (default 6)
+             --seed N    random seed (default 1)
+  help       Show this help
+
+With no command, vicsim runs the demo.`;
+
+/** Parses a whole number ≥ min, or exits with a usage error. */
+function intFlag(name: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new VicsimError('InvalidArgument', `--${name} must be a whole number ≥ ${min}, got '${value}'`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { hosts: { type: 'string' }, vms: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const command = positionals[0] ?? 'demo';
+  if (values.help || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (command !== 'demo') {
+    process.stderr.write(`vicsim: unknown command '${command}'\n\n${USAGE}\n`);
+    return 2;
+  }
+  const out = await runDemo({
+    hosts: intFlag('hosts', values.hosts, 4, 1),
+    vms: intFlag('vms', values.vms, 6, 1),
+    seed: intFlag('seed', values.seed, 1, 0),
+  });
+  process.stdout.write(out + '\n');
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`vicsim: ${message}\n`);
+    process.exit(e instanceof VicsimError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1);
+  },
+);

@@ -1,0 +1,33 @@
+/**
+ * vicsim's library entry point: the simulation core, the vSphere model, and the Backend interface
+ * with its model implementation. Test helpers live in `vicsim/testing`.
+ */
+export * from './sim/index.js';
+export * from './hypervisor/index.js';
+export type {
+  AboutInfo,
+  AllocationInfo,
+  Backend,
+  BackendEvent,
+  CloneVmSpec,
+  ClusterInfo,
+  CreateVmSpec,
+  DatacenterInfo,
+  DatastoreInfo,
+  DiskInfo,
+  HostInfo,
+  NetworkInfo,
+  NicInfo,
+  ReconfigureVmSpec,
+  RelocateVmSpec,
+  ResourcePoolInfo,
+  SharesInfo,
+  SnapshotInfo,
+  Subscription,
+  Task,
+  TaskInfo,
+  TaskState,
+  VmInfo,
+  VmPowerState,
+} from './backend/backend.js';
+export { ModelBackend } from './backend/model/index.js';
