@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const SRC = resolve(__dirname, '../src');
+const SRC = resolve(import.meta.dirname, '../src');
 
 /** Which layers each layer may import (besides itself). `backend` is backend/backend.ts. */
 const ALLOWED: Record<string, string[]> = {

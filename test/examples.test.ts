@@ -1,0 +1,20 @@
+/** The README's examples run as written, against the built package entry points. */
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+describe('the README examples', () => {
+  it('backend-quickstart prints the pool VMs and the simulated time', () => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'examples/backend-quickstart.ts'], { cwd: ROOT, encoding: 'utf8' });
+    expect(out).toBe(
+      [
+        'web poweredOn host-4 [DC0_DS0] web/web-000001.vmdk',
+        'web-2 poweredOn host-4 [DC0_DS0] web-2/web-2.vmdk',
+        'simulated time: 900 ms; clone vm-15',
+        '',
+      ].join('\n'),
+    );
+  });
+});
