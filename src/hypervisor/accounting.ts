@@ -47,14 +47,16 @@ export class ReservationAccounting {
     this.#used.delete(id);
   }
 
-  /** What the pool's children and powered-on VMs use. */
+  /** What the pool's children and powered-on VMs use, as a copy (later changes do not show in it). */
   used(id: ResourcePoolId): Amount {
-    return this.#used.get(id) ?? { cpu: 0, memory: 0 };
+    const u = this.#used.get(id);
+    return u ? { cpu: u.cpu, memory: u.memory } : { cpu: 0, memory: 0 };
   }
 
-  /** What a host's powered-on VMs reserve (memory includes overhead). */
+  /** What a host's powered-on VMs reserve (memory includes overhead), as a copy. */
   hostUsed(id: HostId): Amount {
-    return this.#hostUsed.get(id) ?? { cpu: 0, memory: 0 };
+    const u = this.#hostUsed.get(id);
+    return u ? { cpu: u.cpu, memory: u.memory } : { cpu: 0, memory: 0 };
   }
 
   /** How much more of `r` pool `id` could admit, borrowing through expandable reservations. */
