@@ -1,42 +1,51 @@
 /**
- * A layer's pages as sorted, disjoint extents in one Float64Array: slot 0 holds the extent count n,
- * then n triples (start, end, tag) with `end` exclusive. Page p of an extent holds content (tag, p),
- * so splitting an extent needs no bookkeeping and touching extents with one tag merge.
- * One typed array per written layer: no per-page and no per-extent objects.
+ * A layer's pages as sorted, disjoint extents in one flat array of numbers: slot 0 holds the extent
+ * count n, then n triples (start, end, tag) with `end` exclusive. Page p of an extent holds content
+ * (tag, p), so splitting an extent needs no bookkeeping and touching extents with one tag merge.
+ * One array per written layer, no per-page and no per-extent objects. A plain array rather than a
+ * typed one: V8 allocates a small typed array about 20× slower, and a layer is born on each first write.
  */
+
+/** A layer's extents (layout above). */
+export type Extents = number[];
 
 /** Slots before the first extent. */
 const HEADER = 1;
 /** Slots per extent. */
 const STRIDE = 3;
 
-/** An empty layer with room for `capacity` extents. */
-export function emptyExtents(capacity = 4): Float64Array {
-  return new Float64Array(HEADER + STRIDE * capacity);
+/** An empty layer. */
+export function emptyExtents(): Extents {
+  return [0];
+}
+
+/** A layer holding the one extent [start, end) with `tag`. */
+export function singleExtent(start: number, end: number, tag: number): Extents {
+  return [1, start, end, tag];
 }
 
 /** Number of extents. O(1). */
-export function extentCount(x: Float64Array): number {
+export function extentCount(x: Extents): number {
   return x[0]!;
 }
 
 /** First page of extent i. Precondition: 0 ≤ i < count. */
-export function extentStart(x: Float64Array, i: number): number {
+export function extentStart(x: Extents, i: number): number {
   return x[HEADER + STRIDE * i]!;
 }
 
 /** End (exclusive) of extent i. Precondition: 0 ≤ i < count. */
-export function extentEnd(x: Float64Array, i: number): number {
+export function extentEnd(x: Extents, i: number): number {
   return x[HEADER + STRIDE * i + 1]!;
 }
 
 /** Tag of extent i. Precondition: 0 ≤ i < count. */
-export function extentTag(x: Float64Array, i: number): number {
+export function extentTag(x: Extents, i: number): number {
   return x[HEADER + STRIDE * i + 2]!;
 }
 
 /** Index of the first extent ending after `page` (count if none). O(log n). */
-export function firstEndingAfter(x: Float64Array, page: number): number {
+export function firstEndingAfter(x: Extents, page: number): number {
   let lo = 0;
   let hi = x[0]!;
   while (lo < hi) {
@@ -48,17 +57,17 @@ export function firstEndingAfter(x: Float64Array, page: number): number {
 }
 
 /** The tag the layer holds at `page`, or -1. O(log n). */
-export function tagAt(x: Float64Array, page: number): number {
+export function tagAt(x: Extents, page: number): number {
   const i = firstEndingAfter(x, page);
   return i < x[0]! && extentStart(x, i) <= page ? extentTag(x, i) : -1;
 }
 
 /**
- * Replaces extents [i, j) — those overlapping [a, b) — by [a, b) with `tag`, keeping the parts of the
- * first and last that stick out, and merging with touching neighbours of the same tag.
- * Returns the array, reallocated when it had to grow. O(log n + moved tail), a memmove.
+ * Replaces, in place, extents [i, j) — those overlapping [a, b) — by [a, b) with `tag`, keeping the
+ * parts of the first and last that stick out, and merging with touching neighbours of the same tag.
+ * O(1) plus the extents after j, which shift by at most two places.
  */
-export function spliceExtents(x: Float64Array, i: number, j: number, a: number, b: number, tag: number): Float64Array {
+export function spliceExtents(x: Extents, i: number, j: number, a: number, b: number, tag: number): void {
   const n = x[0]!;
   let start = a;
   let end = b;
@@ -81,32 +90,26 @@ export function spliceExtents(x: Float64Array, i: number, j: number, a: number, 
   const leftTag = left >= 0 ? extentTag(x, i) : 0;
   const rightTag = right >= 0 ? extentTag(x, j - 1) : 0;
   const pieces = 1 + (left >= 0 ? 1 : 0) + (right >= 0 ? 1 : 0);
-  const out = moveTail(x, hi, pieces - (hi - lo));
+  moveTail(x, hi, pieces - (hi - lo));
   let at = HEADER + STRIDE * lo;
-  if (left >= 0) at = put(out, at, left, a, leftTag);
-  at = put(out, at, start, end, tag);
-  if (right >= 0) put(out, at, b, right, rightTag);
-  return out;
+  if (left >= 0) at = put(x, at, left, a, leftTag);
+  at = put(x, at, start, end, tag);
+  if (right >= 0) put(x, at, b, right, rightTag);
 }
 
-/** Shifts extents [from, n) by `delta` places (growing the array if needed) and updates the count. */
-function moveTail(x: Float64Array, from: number, delta: number): Float64Array {
-  const n = x[0]!;
-  const needed = HEADER + STRIDE * (n + delta);
+/**
+ * Shifts extents [from, n) by `delta` places (|delta| ≤ 2 here), growing or shrinking the array, and
+ * updates the count. Array.prototype.splice moves the tail with a memmove on packed arrays.
+ */
+function moveTail(x: Extents, from: number, delta: number): void {
   const tail = HEADER + STRIDE * from;
-  let out = x;
-  if (needed > x.length) {
-    out = new Float64Array(Math.max(needed, x.length * 2));
-    out.set(x.subarray(0, tail));
-    out.set(x.subarray(tail, HEADER + STRIDE * n), tail + STRIDE * delta);
-  } else if (delta !== 0) {
-    out.copyWithin(tail + STRIDE * delta, tail, HEADER + STRIDE * n);
-  }
-  out[0] = n + delta;
-  return out;
+  if (delta === 1) x.splice(tail, 0, 0, 0, 0);
+  else if (delta === 2) x.splice(tail, 0, 0, 0, 0, 0, 0, 0);
+  else if (delta < 0) x.splice(tail + STRIDE * delta, -STRIDE * delta);
+  x[0] = x[0]! + delta;
 }
 
-function put(x: Float64Array, at: number, start: number, end: number, tag: number): number {
+function put(x: Extents, at: number, start: number, end: number, tag: number): number {
   x[at] = start;
   x[at + 1] = end;
   x[at + 2] = tag;
@@ -116,7 +119,7 @@ function put(x: Float64Array, at: number, start: number, end: number, tag: numbe
 /** Result of {@link foldExtents}. */
 export interface FoldedExtents {
   /** The merged layer. */
-  readonly extents: Float64Array;
+  readonly extents: Extents;
   /** Non-zero pages of the upper layer that the lower one hid. */
   readonly shadowedNonZero: number;
   /** Non-zero pages of the upper layer carried into the result. */
@@ -127,9 +130,8 @@ export interface FoldedExtents {
  * The lower layer over the upper one as a single layer: lower's extents plus the parts of upper's
  * that lower does not cover, touching same-tag extents merged. O(n_upper + n_lower).
  */
-export function foldExtents(upper: Float64Array, lower: Float64Array): FoldedExtents {
-  const pieces = emptyExtents(extentCount(upper) + extentCount(lower));
-  let count = 0;
+export function foldExtents(upper: Extents, lower: Extents): FoldedExtents {
+  const pieces = emptyExtents();
   let shadowed = 0;
   let moved = 0;
   const nl = extentCount(lower);
@@ -144,7 +146,7 @@ export function foldExtents(upper: Float64Array, lower: Float64Array): FoldedExt
     while (v < nl && extentStart(lower, v) < e) {
       const ls = extentStart(lower, v);
       if (ls > cur) {
-        put(pieces, HEADER + STRIDE * count++, cur, ls, t);
+        append(pieces, cur, ls, t);
         if (t !== 0) moved += ls - cur;
         cur = ls;
       }
@@ -155,35 +157,38 @@ export function foldExtents(upper: Float64Array, lower: Float64Array): FoldedExt
       v++;
     }
     if (cur < e) {
-      put(pieces, HEADER + STRIDE * count++, cur, e, t);
+      append(pieces, cur, e, t);
       if (t !== 0) moved += e - cur;
     }
     u = v;
   }
-  pieces[0] = count;
   return { extents: mergeSorted(lower, pieces), shadowedNonZero: shadowed, movedNonZero: moved };
 }
 
 /** Two sorted, mutually disjoint extent lists as one, touching same-tag extents merged. */
-function mergeSorted(p: Float64Array, q: Float64Array): Float64Array {
+function mergeSorted(p: Extents, q: Extents): Extents {
   const np = extentCount(p);
   const nq = extentCount(q);
-  const out = emptyExtents(Math.max(4, np + nq));
+  const out = emptyExtents();
   let i = 0;
   let j = 0;
-  let n = 0;
   while (i < np || j < nq) {
     const fromP = j >= nq || (i < np && extentStart(p, i) < extentStart(q, j));
     const src = fromP ? p : q;
     const k = fromP ? i++ : j++;
-    const s = extentStart(src, k);
-    const at = HEADER + STRIDE * (n - 1);
-    if (n > 0 && out[at + 1] === s && out[at + 2] === extentTag(src, k)) {
-      out[at + 1] = extentEnd(src, k);
-    } else {
-      put(out, HEADER + STRIDE * n++, s, extentEnd(src, k), extentTag(src, k));
-    }
+    append(out, extentStart(src, k), extentEnd(src, k), extentTag(src, k));
   }
-  out[0] = n;
   return out;
+}
+
+/** Adds [start, end) with `tag` after the last extent, merging when it touches one of the same tag. */
+function append(x: Extents, start: number, end: number, tag: number): void {
+  const n = x[0]!;
+  const last = HEADER + STRIDE * (n - 1);
+  if (n > 0 && x[last + 1] === start && x[last + 2] === tag) {
+    x[last + 1] = end;
+    return;
+  }
+  x.push(start, end, tag);
+  x[0] = n + 1;
 }

@@ -5,16 +5,17 @@
  */
 import { GenerationTree } from './generations.js';
 import {
-  emptyExtents,
   extentCount,
   extentEnd,
   extentStart,
   extentTag,
   firstEndingAfter,
   foldExtents,
+  singleExtent,
   spliceExtents,
   tagAt,
 } from './extent-layer.js';
+import type { Extents } from './extent-layer.js';
 import { NotFoundError } from '../sim/errors.js';
 import type { ImageId, MemoryPoolOptions, PoolMode } from './types.js';
 
@@ -25,7 +26,7 @@ import type { ImageId, MemoryPoolOptions, PoolMode } from './types.js';
 export class ExtentMemoryPool extends GenerationTree {
   readonly mode: PoolMode = 'extent';
   /** Extents per layer id; undefined while the layer holds nothing. */
-  readonly #layers: (Float64Array | undefined)[] = [];
+  readonly #layers: (Extents | undefined)[] = [];
 
   /** A pool; see {@link MemoryPoolOptions}. */
   constructor(options: MemoryPoolOptions = {}) {
@@ -45,7 +46,7 @@ export class ExtentMemoryPool extends GenerationTree {
     if (!x) {
       this.coveredNonZero = 0;
       this.inheritedNonZero = this.#visibleNonZero(above, first, end);
-      this.#layers[layer] = spliceExtents(emptyExtents(), 0, 0, first, end, tag);
+      this.#layers[layer] = singleExtent(first, end, tag);
       return;
     }
     const n = extentCount(x);
@@ -64,7 +65,7 @@ export class ExtentMemoryPool extends GenerationTree {
     if (cursor < end) inherited += this.#visibleNonZero(above, cursor, end);
     this.coveredNonZero = covered;
     this.inheritedNonZero = inherited;
-    this.#layers[layer] = spliceExtents(x, i, j, first, end, tag);
+    spliceExtents(x, i, j, first, end, tag);
   }
 
   protected tagInLayer(layer: number, page: number): number {

@@ -26,7 +26,9 @@ import { DEFAULT_CALIBRATION } from '../sim/calibration.js';
 import { InvalidArgumentError, InvalidStateError, NotFoundError } from '../sim/errors.js';
 import { GenerationLimitError } from './errors.js';
 import type { ImageCounters, ImageId, MemoryImages, MemoryPoolOptions, PoolCounters, PoolMode } from './types.js';
-import { Int32Table, Float64Table } from './tables.js';
+import { Float64Table, Int32Table } from './tables.js';
+import { PoolTally } from './tally.js';
+import { writeByteRange } from './byte-range.js';
 
 /** Kinds of a layer slot, as stored in the `kind` column. */
 export const LayerKind = { Free: 0, Writable: 1, Sealed: 2 } as const;
@@ -59,17 +61,7 @@ export abstract class GenerationTree implements MemoryImages {
   readonly #freeImages: number[] = [];
   #imageHigh = 0;
 
-  #images = 0;
-  #layers = 0;
-  #generations = 0;
-  #references = 0;
-  #configured = 0;
-  #mapped = 0;
-  #physical = 0;
-  #private = 0;
-  #cowEvents = 0;
-  #writes = 0;
-  #forks = 0;
+  readonly #tally = new PoolTally();
   #nextTag = 1;
 
   /** Results of the last layer operation, set by the subclass. */
@@ -131,7 +123,7 @@ export abstract class GenerationTree implements MemoryImages {
   fork(source: ImageId): ImageId {
     this.#check(source);
     const child = this.#frozen.get(source) ? this.#forkTemplate(source) : this.#forkRunning(source);
-    this.#forks++;
+    this.#tally.forks++;
     return child;
   }
 
@@ -143,8 +135,8 @@ export abstract class GenerationTree implements MemoryImages {
     this.kind.set(layer, LayerKind.Sealed);
     this.refs.set(layer, 1);
     this.#users.set(layer, layer);
-    this.#references++;
-    this.#generations++;
+    this.#tally.references++;
+    this.#tally.generations++;
     this.#frozen.set(image, 1);
     this.#depth.set(image, depth);
   }
@@ -161,25 +153,8 @@ export abstract class GenerationTree implements MemoryImages {
     this.#apply(image, first, count, 0);
   }
 
-  /** Partly covered granules at the ends of a zero write are written with content: they are not all zero. */
   writeBytes(image: ImageId, offset: number, length: number, zero = false): void {
-    if (!(offset >= 0) || !(length > 0)) throw new InvalidArgumentError('range', `invalid byte range at ${offset} of length ${length}`);
-    const g = this.granuleBytes;
-    const first = Math.floor(offset / g);
-    const end = Math.ceil((offset + length) / g);
-    if (!zero) {
-      this.write(image, first, end - first);
-      return;
-    }
-    const innerFirst = Math.ceil(offset / g);
-    const innerEnd = Math.floor((offset + length) / g);
-    if (innerEnd <= innerFirst) {
-      this.write(image, first, end - first);
-      return;
-    }
-    if (first < innerFirst) this.write(image, first, 1);
-    this.writeZero(image, innerFirst, innerEnd - innerFirst);
-    if (innerEnd < end) this.write(image, innerEnd, 1);
+    writeByteRange(this, image, offset, length, zero);
   }
 
   read(image: ImageId, page: number): number {
@@ -198,20 +173,20 @@ export abstract class GenerationTree implements MemoryImages {
     this.#check(image);
     const layer = this.top.get(image);
     const own = this.nonZero.get(layer);
-    this.#mapped -= own + this.#inherited.get(image);
-    this.#configured -= this.pageCount.get(image);
-    this.#images--;
+    this.#tally.mapped -= own + this.#inherited.get(image);
+    this.#tally.configured -= this.pageCount.get(image);
+    this.#tally.images--;
     this.top.set(image, -1);
     this.#freeImages.push(image);
     if (this.#frozen.get(image)) {
       this.#frozen.set(image, 0);
       this.owner.set(layer, -1);
-      if (this.refs.get(layer) === 1) this.#private -= own;
+      if (this.refs.get(layer) === 1) this.#tally.private -= own;
       this.#release(layer, layer);
       return;
     }
-    this.#physical -= own;
-    this.#private -= own;
+    this.#tally.physical -= own;
+    this.#tally.private -= own;
     const above = this.parent.get(layer);
     this.#freeLayer(layer);
     if (above >= 0) this.#release(above, layer);
@@ -241,21 +216,7 @@ export abstract class GenerationTree implements MemoryImages {
   }
 
   totals(): PoolCounters {
-    return {
-      images: this.#images,
-      layers: this.#layers,
-      generations: this.#generations,
-      references: this.#references,
-      configuredPages: this.#configured,
-      mappedPages: this.#mapped,
-      zeroPages: this.#configured - this.#mapped,
-      physicalPages: this.#physical,
-      privatePages: this.#private,
-      sharedPages: this.#physical - this.#private,
-      cowEvents: this.#cowEvents,
-      writes: this.#writes,
-      forks: this.#forks,
-    };
+    return this.#tally.snapshot();
   }
 
   #forkTemplate(source: ImageId): ImageId {
@@ -264,10 +225,10 @@ export abstract class GenerationTree implements MemoryImages {
     const child = this.#newImage(this.pageCount.get(source), this.#depth.get(source), visible);
     const layer = this.#newLayer(generation, child);
     this.top.set(child, layer);
-    if (this.refs.get(generation) === 1) this.#private -= this.nonZero.get(generation);
+    if (this.refs.get(generation) === 1) this.#tally.private -= this.nonZero.get(generation);
     this.refs.set(generation, this.refs.get(generation) + 1);
     this.#users.set(generation, this.#users.get(generation) ^ layer);
-    this.#references++;
+    this.#tally.references++;
     return child;
   }
 
@@ -278,9 +239,9 @@ export abstract class GenerationTree implements MemoryImages {
     this.kind.set(sealed, LayerKind.Sealed);
     this.owner.set(sealed, -1);
     this.refs.set(sealed, 2);
-    this.#references += 2;
-    this.#generations++;
-    this.#private -= own;
+    this.#tally.references += 2;
+    this.#tally.generations++;
+    this.#tally.private -= own;
     const visible = this.#inherited.get(source) + own;
     this.#inherited.set(source, visible);
     this.#depth.set(source, depth);
@@ -308,11 +269,11 @@ export abstract class GenerationTree implements MemoryImages {
     const inherited = this.inheritedNonZero;
     this.nonZero.set(layer, this.nonZero.get(layer) + ownDelta);
     this.#inherited.set(image, this.#inherited.get(image) - inherited);
-    this.#physical += ownDelta;
-    this.#private += ownDelta;
-    this.#mapped += ownDelta - inherited;
-    this.#cowEvents += inherited;
-    this.#writes++;
+    this.#tally.physical += ownDelta;
+    this.#tally.private += ownDelta;
+    this.#tally.mapped += ownDelta - inherited;
+    this.#tally.cowEvents += inherited;
+    this.#tally.writes++;
   }
 
   /** Drops one reference of `user` on `layer`, freeing or folding generations as they empty. */
@@ -321,11 +282,11 @@ export abstract class GenerationTree implements MemoryImages {
       const left = this.refs.get(layer) - 1;
       this.refs.set(layer, left);
       this.#users.set(layer, this.#users.get(layer) ^ user);
-      this.#references--;
+      this.#tally.references--;
       if (left === 1) this.#settleSingleUser(layer);
       if (left > 0) return;
-      this.#physical -= this.nonZero.get(layer);
-      this.#generations--;
+      this.#tally.physical -= this.nonZero.get(layer);
+      this.#tally.generations--;
       const above = this.parent.get(layer);
       this.#freeLayer(layer);
       if (above < 0) return;
@@ -337,7 +298,7 @@ export abstract class GenerationTree implements MemoryImages {
   /** A generation just fell to one user: a template's pages turn private; a lone child absorbs it. */
   #settleSingleUser(generation: number): void {
     if (this.owner.get(generation) >= 0) {
-      this.#private += this.nonZero.get(generation);
+      this.#tally.private += this.nonZero.get(generation);
       this.#foldAbove(generation);
       return;
     }
@@ -359,10 +320,10 @@ export abstract class GenerationTree implements MemoryImages {
   #fold(upper: number, lower: number): void {
     this.foldLayer(upper, lower);
     const moved = this.movedNonZero;
-    this.#physical -= this.shadowedNonZero;
-    this.#private += moved;
-    this.#generations--;
-    this.#references--;
+    this.#tally.physical -= this.shadowedNonZero;
+    this.#tally.private += moved;
+    this.#tally.generations--;
+    this.#tally.references--;
     this.nonZero.set(lower, this.nonZero.get(lower) + moved);
     const image = this.owner.get(lower);
     this.#inherited.set(image, this.#inherited.get(image) - moved);
@@ -378,9 +339,9 @@ export abstract class GenerationTree implements MemoryImages {
     this.pageCount.set(image, pages);
     this.#depth.set(image, depth);
     this.#inherited.set(image, inherited);
-    this.#images++;
-    this.#configured += pages;
-    this.#mapped += inherited;
+    this.#tally.images++;
+    this.#tally.configured += pages;
+    this.#tally.mapped += inherited;
     return image;
   }
 
@@ -392,7 +353,7 @@ export abstract class GenerationTree implements MemoryImages {
     this.refs.set(layer, 0);
     this.#users.set(layer, 0);
     this.nonZero.set(layer, 0);
-    this.#layers++;
+    this.#tally.layers++;
     return layer;
   }
 
@@ -402,7 +363,7 @@ export abstract class GenerationTree implements MemoryImages {
     this.owner.set(layer, -1);
     this.parent.set(layer, -1);
     this.#freeLayers.push(layer);
-    this.#layers--;
+    this.#tally.layers--;
   }
 
   #check(image: ImageId): void {

@@ -6,4 +6,7 @@ export * from './extent-layer.js';
 export * from './extent-pool.js';
 export * from './exact-pool.js';
 export * from './pool.js';
+export * from './byte-range.js';
+export * from './tally.js';
+export * from './tables.js';
 export * from './workload.js';
