@@ -12,10 +12,10 @@ import { hostName } from './vm-create.js';
 
 /** The power operations and their vCenter task names, machine events and latencies. */
 const POWER_OPS = {
-  powerOn: { descriptionId: 'VirtualMachine.powerOn', event: 'POWER_ON', verb: 'power on', latency: 'powerOnMs' },
-  powerOff: { descriptionId: 'VirtualMachine.powerOff', event: 'POWER_OFF', verb: 'power off', latency: 'powerOffMs' },
-  suspend: { descriptionId: 'VirtualMachine.suspend', event: 'SUSPEND', verb: 'suspend', latency: 'suspendMs' },
-  reset: { descriptionId: 'VirtualMachine.reset', event: 'RESET', verb: 'reset', latency: 'powerOnMs' },
+  powerOn: { descriptionId: 'VirtualMachine.powerOn', event: 'POWER_ON', verb: 'power on', latency: 'powerOnMs', requested: 'poweredOn' },
+  powerOff: { descriptionId: 'VirtualMachine.powerOff', event: 'POWER_OFF', verb: 'power off', latency: 'powerOffMs', requested: 'poweredOff' },
+  suspend: { descriptionId: 'VirtualMachine.suspend', event: 'SUSPEND', verb: 'suspend', latency: 'suspendMs', requested: 'suspended' },
+  reset: { descriptionId: 'VirtualMachine.reset', event: 'RESET', verb: 'reset', latency: 'powerOnMs', requested: 'poweredOn' },
 } as const;
 
 /** A power operation's name. */
@@ -47,7 +47,7 @@ export function applyPower(model: VSphereModel, id: VmId, op: PowerOp): VirtualM
   const spec = POWER_OPS[op];
   const vm = model.registry.get('VirtualMachine', id);
   const next = nextState(VM_POWER_TABLE, vm.powerState, spec.event) as PowerState | undefined;
-  if (!next) throw new InvalidPowerStateError(vm.name, spec.verb, vm.powerState, op === 'powerOn' ? 'poweredOn' : undefined);
+  if (!next) throw new InvalidPowerStateError(vm.name, spec.verb, vm.powerState, spec.requested);
   if (next === 'poweredOn' && vm.powerState !== 'poweredOn') return startVm(model, vm);
   if (vm.powerState === 'poweredOn' && next !== 'poweredOn') releaseVm(model, vm);
   const updated = model.registry.update({ ...vm, powerState: next, bootTime: next === 'poweredOn' ? model.clock.now() : undefined });
