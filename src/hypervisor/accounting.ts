@@ -5,7 +5,9 @@
  * reservations (memory: plus overhead) of its powered-on VMs. A pool charges its parent its own
  * reservation, or — when its reservation is expandable and its children use more — what they use,
  * borrowing the difference from the parent. A non-expandable pool can never use more than it
- * reserves. The root pool reserves the cluster's capacity (hosts that are connected).
+ * reserves, an expandable one no more than its limit (vSphere Resource Management guide: an
+ * ancestor lends only while no limit stops it from growing). The root pool reserves the cluster's
+ * capacity (hosts that are connected).
  * Every check is O(depth of the pool tree); nothing is changed when a check fails.
  */
 import { InsufficientResourcesError } from '../sim/errors.js';
@@ -26,6 +28,8 @@ export interface PoolNode {
   readonly name: string;
   readonly parent: ResourcePoolId | undefined;
   readonly reservation: Amount;
+  /** Upper bound of what an expandable pool may use; -1 = unlimited. */
+  readonly limit: Amount;
   readonly expandable: { readonly cpu: boolean; readonly memory: boolean };
 }
 
@@ -63,8 +67,9 @@ export class ReservationAccounting {
   available(id: ResourcePoolId, r: Resource): number {
     const p = this.#pools.get(id);
     if (!p) return 0;
-    const own = Math.max(0, p.reservation[r] - this.#used.get(id)![r]);
-    return own + (p.expandable[r] && p.parent ? this.available(p.parent, r) : 0);
+    const used = this.#used.get(id)![r];
+    const own = Math.max(0, p.reservation[r] - used);
+    return Math.min(own + (p.expandable[r] && p.parent ? this.available(p.parent, r) : 0), Math.max(0, ceiling(p, r) - used));
   }
 
   /** The error admitting `delta` into pool `id` would raise, or undefined when it fits. */
@@ -92,9 +97,9 @@ export class ReservationAccounting {
     const old = this.#pools.get(node.id);
     const used = this.#used.get(node.id) ?? { cpu: 0, memory: 0 };
     for (const r of ['cpu', 'memory'] as const) {
-      if (!node.expandable[r] && used[r] > node.reservation[r]) {
+      if (used[r] > ceiling(node, r) + 1e-9) {
         const unit = r === 'cpu' ? 'MHz' : 'MB';
-        return new InsufficientResourcesError(`resource pool '${node.name}' (${node.id}) whose children hold ${used[r]} ${unit}`, r, used[r], node.reservation[r], unit);
+        return new InsufficientResourcesError(`resource pool '${node.name}' (${node.id}) whose children hold ${used[r]} ${unit}`, r, used[r], ceiling(node, r), unit);
       }
       const dCharge = charge(node, used, r) - (old ? charge(old, used, r) : 0);
       if (dCharge > 0 && node.parent && !this.#propagate(node.parent, r, dCharge, false)) {
@@ -175,7 +180,7 @@ export class ReservationAccounting {
       const used = this.#used.get(pool.id)!;
       const before = charge(pool, used, r);
       const nextUsed = used[r] + delta;
-      if (!apply && delta > 0 && !pool.expandable[r] && nextUsed > pool.reservation[r] + 1e-9) return false;
+      if (!apply && delta > 0 && nextUsed > ceiling(pool, r) + 1e-9) return false;
       if (apply) used[r] = nextUsed;
       const after = pool.expandable[r] ? Math.max(pool.reservation[r], nextUsed) : pool.reservation[r];
       delta = after - before;
@@ -186,6 +191,12 @@ export class ReservationAccounting {
 }
 
 const NOTHING: Amount = Object.freeze({ cpu: 0, memory: 0 });
+
+/** The most a pool may use of one resource: its reservation, or when expandable its limit (-1: none). */
+function ceiling(p: PoolNode, r: Resource): number {
+  if (!p.expandable[r]) return p.reservation[r];
+  return p.limit[r] === -1 ? Infinity : p.limit[r];
+}
 
 /** What a pool charges its parent for one resource. */
 function charge(p: PoolNode, used: Amount, r: Resource): number {

@@ -24,6 +24,7 @@ export function poolNode(p: ResourcePool): PoolNode {
     name: p.name,
     parent: p.parent,
     reservation: { cpu: p.cpu.reservation, memory: p.memory.reservation },
+    limit: { cpu: p.cpu.limit, memory: p.memory.limit },
     expandable: { cpu: p.cpu.expandableReservation, memory: p.memory.expandableReservation },
   };
 }
