@@ -169,6 +169,45 @@ describe('powering on a VM', () => {
   });
 });
 
+describe('a pool limit', () => {
+  it('stops an expandable pool from borrowing beyond it when a VM powers on', () => {
+    const p = smallCluster();
+    const pool = createPool(p.model, p.rootPool.id, 'capped', { memory: { reservation: 0, limit: 4096, expandableReservation: true } });
+    const vm = makeVm(p, { name: 'vm', pool: pool.id, numCpu: 2, memoryMB: 8192, memoryAllocation: { reservation: 8192 } });
+    const before = footprint(p.model);
+    const e = fail(p.model, powerVM(p.model, vm.id, 'powerOn')) as InsufficientResourcesError;
+    expect(e).toBeInstanceOf(InsufficientResourcesError);
+    expect(e.scope).toContain(`'capped' (${pool.id})`);
+    expect([e.requested, e.available]).toEqual([held(8192, 2, 8192), 4096]);
+    expect(footprint(p.model)).toBe(before);
+  });
+
+  it('lets an expandable pool borrow up to it', () => {
+    const p = smallCluster();
+    const pool = createPool(p.model, p.rootPool.id, 'capped', { memory: { reservation: 0, limit: held(2048, 2, 2048), expandableReservation: true } });
+    runningVm(p, { name: 'vm', pool: pool.id, numCpu: 2, memoryMB: 2048, memoryAllocation: { reservation: 2048 } });
+    expect(p.model.accounting.available(pool.id, 'memory')).toBe(0);
+    expectConsistent(p.model);
+  });
+
+  it('stops a child pool from reserving more than an expandable parent may grow to', () => {
+    const p = smallCluster();
+    const parent = createPool(p.model, p.rootPool.id, 'parent', { cpu: { reservation: 1000, limit: 5000, expandableReservation: true } });
+    const e = thrown(() => createPool(p.model, parent.id, 'child', { cpu: { reservation: 6000 } })) as InsufficientResourcesError;
+    expect(e).toBeInstanceOf(InsufficientResourcesError);
+    expect([e.requested, e.available]).toEqual([6000, 5000]);
+  });
+
+  it('may not be lowered below what an expandable pool already uses', () => {
+    const p = smallCluster();
+    const pool = createPool(p.model, p.rootPool.id, 'p', { cpu: { reservation: 0, expandableReservation: true } });
+    runningVm(p, { name: 'vm', pool: pool.id, cpuAllocation: { reservation: 3000 } });
+    const before = footprint(p.model);
+    expect(thrown(() => updatePool(p.model, pool.id, { cpu: { limit: 2000 } }))).toBeInstanceOf(InsufficientResourcesError);
+    expect(footprint(p.model)).toBe(before);
+  });
+});
+
 describe('reading the bookkeeping', () => {
   it('gives pool and host readings that later power-ons do not change under the caller', () => {
     const p = smallCluster();

@@ -75,14 +75,14 @@ export function vmOf(model: VSphereModel, id: VmId): VirtualMachine {
 }
 
 /**
- * Everything a failed operation must leave as it was: inventory records, the disk catalog and its
- * reference counts, every datastore file with its size, and the pool and host reservations.
+ * Everything a failed operation must leave as it was: inventory records, disk reference counts,
+ * every datastore file (descriptors and extents included) with its size, and the pool and host
+ * reservations.
  */
 export function footprint(model: VSphereModel): string {
   const datastores = [...model.registry.all('Datastore')];
   return JSON.stringify({
     objects: [...model.registry.values()],
-    disks: [...model.disks.entries()],
     refs: [...model.diskRefs.entries()],
     files: datastores.map((d) => [d.id, model.files(d.id).usage, model.files(d.id).files()]),
     pools: [...model.registry.all('ResourcePool')].map((p) => [p.id, model.accounting.used(p.id)]),
