@@ -14,9 +14,9 @@ import { DatastoreFiles, type VirtualEntry } from './datastore-files.js';
 import { EventLog } from './events.js';
 import { Registry, type RegistryChange } from './registry.js';
 import { TaskManager } from './tasks.js';
-import type { DiskRecord, Host, VirtualMachine } from './types.js';
+import type { Host, VirtualMachine } from './types.js';
 import { renderVmx } from './vmx.js';
-import { getDisk, renderDescriptor } from './disks.js';
+import { VmdkStore } from './vmdk/vmdk-store.js';
 import { overheadMB } from '../sim/overhead.js';
 
 /** Options of a new model. */
@@ -42,8 +42,8 @@ export class VSphereModel {
   readonly accounting = new ReservationAccounting();
   readonly tasks: TaskManager;
   readonly events: EventLog;
-  /** Disk catalog: every disk link by datastore path. */
-  readonly disks = new Map<string, DiskRecord>();
+  /** Every disk link (grain maps, chains, descriptors) by datastore path. */
+  vmdks: VmdkStore;
   /** How many chains (VM disks and snapshots) reference each disk link. */
   readonly diskRefs = new Map<string, number>();
   rng: Rng;
@@ -61,6 +61,7 @@ export class VSphereModel {
     this.clock = opts.clock ?? new Clock();
     this.calibration = isCalibration(opts.calibration) ? opts.calibration : calibrate(opts.calibration ?? {});
     this.rng = Rng.seeded(opts.seed ?? 1);
+    this.vmdks = new VmdkStore({ rng: this.rng, calibration: this.calibration.disk });
     this.tasks = new TaskManager(this.clock, this.ids, opts.taskHistory);
     this.events = new EventLog(this.clock, opts.eventHistory);
     this.registry.listen((c) => this.#index(c));
@@ -161,7 +162,7 @@ export class VSphereModel {
       const vm = this.registry.get('VirtualMachine', e.owner);
       return renderVmx(vm, (p) => p.slice(p.lastIndexOf('/') + 1), (id) => this.registry.get('Network', id).name);
     }
-    return renderDescriptor(getDisk(this, e.owner));
+    return this.vmdks.descriptorText(e.owner);
   }
 }
 

@@ -12,12 +12,13 @@ import type { VsphereEvent } from './events.js';
 import { VSphereModel, type ModelOptions } from './model.js';
 import { poolNode } from './pools.js';
 import type { TaskRecord } from './tasks.js';
-import type { DiskRecord, InventoryObject } from './types.js';
-import { splitDsPath } from './disks.js';
+import type { DatastoreId } from '../sim/ids.js';
+import type { InventoryObject } from './types.js';
+import { remountDisks } from './disks.js';
 import { resizeVmx } from './vm-config.js';
 import { holdVm } from './vm-power.js';
-import { extentPath } from './vmdk/paths.js';
-import { renderDescriptor } from './disks.js';
+import type { VmdkStoreState } from './vmdk/persistence.js';
+import { VmdkStore } from './vmdk/vmdk-store.js';
 
 /** The saved format's name and version. */
 export const SAVE_FORMAT = 'vicsim-model';
@@ -33,7 +34,8 @@ export interface SavedModel {
   readonly macCounter: number;
   readonly rng: number[];
   readonly objects: InventoryObject[];
-  readonly disks: DiskRecord[];
+  /** Every disk link with its grain runs (the vmdk store's own format). */
+  readonly vmdks: VmdkStoreState;
   readonly diskRefs: [string, number][];
   /** Stored (non-derived) files per datastore id. */
   readonly files: Record<string, Record<string, string>>;
@@ -55,7 +57,7 @@ export function saveModel(model: VSphereModel): SavedModel {
     macCounter: model.macCounter,
     rng: model.rng.state(),
     objects: structuredClone(objects),
-    disks: [...model.disks.values()],
+    vmdks: model.vmdks.toJSON(),
     diskRefs: [...model.diskRefs.entries()],
     files,
     events: model.events.history(),
@@ -78,9 +80,11 @@ export function restoreModel(saved: unknown, opts: Omit<ModelOptions, 'clock' | 
     model.macCounter = s.macCounter;
     model.rng = Rng.fromState(s.rng);
     for (const o of s.objects) restoreObject(model, o);
-    restoreDisks(model, s);
+    model.vmdks = VmdkStore.restore(s.vmdks, { rng: model.rng, calibration: model.calibration.disk });
+    for (const [p, n] of s.diskRefs) model.diskRefs.set(p, n);
+    remountDisks(model);
     for (const [dsId, stored] of Object.entries(s.files)) {
-      const files = model.files(dsId as DiskRecord['datastore']);
+      const files = model.files(dsId as DatastoreId);
       for (const [path, content] of Object.entries(stored)) files.writeFile(path, content);
     }
     for (const vm of model.registry.all('VirtualMachine')) {
@@ -106,18 +110,6 @@ function restoreObject(model: VSphereModel, o: InventoryObject): void {
   }
 }
 
-function restoreDisks(model: VSphereModel, s: SavedModel): void {
-  for (const d of s.disks) {
-    const files = model.files(d.datastore);
-    const { path } = splitDsPath(d.path);
-    model.disks.set(d.path, d);
-    files.setVirtual(path, { kind: 'projection', owner: d.path, render: 'descriptor', size: Buffer.byteLength(renderDescriptor(d)) });
-    const kind = d.format === 'flat' ? 'flat' : d.format === 'sesparse' ? 'sesparse' : 'delta';
-    files.setVirtual(extentPath(path, kind), { kind: 'extent', owner: d.path, render: '', size: d.allocatedBytes });
-  }
-  for (const [p, n] of s.diskRefs) model.diskRefs.set(p, n);
-}
-
 function parse(saved: unknown): SavedModel {
   let s: unknown = saved;
   if (typeof saved === 'string') {
@@ -131,7 +123,8 @@ function parse(saved: unknown): SavedModel {
   const o = s as Partial<SavedModel>;
   if (o.format !== SAVE_FORMAT) throw new RestoreError(`not a vicsim model (format ${JSON.stringify(o.format)})`);
   if (o.version !== SAVE_VERSION) throw new RestoreError(`saved model version ${o.version} is not supported (this vicsim reads version ${SAVE_VERSION})`);
-  for (const k of ['objects', 'disks', 'diskRefs', 'events', 'tasks', 'rng'] as const) {
+  if (!o.vmdks || typeof o.vmdks !== 'object') throw new RestoreError(`saved model field 'vmdks' must be an object`);
+  for (const k of ['objects', 'diskRefs', 'events', 'tasks', 'rng'] as const) {
     if (!Array.isArray(o[k])) throw new RestoreError(`saved model field '${k}' must be an array`);
   }
   for (const k of ['time', 'idCounter', 'macCounter', 'nextEventKey'] as const) {

@@ -1,10 +1,10 @@
 /**
  * VM snapshots: CreateSnapshot_Task freezes each disk and puts a new delta on top (for real, in the
  * disk catalog); RevertToSnapshot_Task discards the current deltas for fresh ones on the snapshot's
- * disks; RemoveSnapshot_Task drops the snapshot and its hold on the frozen links. Snapshot chains are
- * limited to 32 levels (vSphere's supported maximum).
+ * disks; RemoveSnapshot_Task drops the snapshot and its hold on the frozen links. The disk store
+ * limits snapshot chains to 32 levels (vSphere's supported maximum: TooManySnapshotLevels).
  */
-import { InvalidArgumentError, InvalidStateError } from '../sim/errors.js';
+import { InvalidArgumentError } from '../sim/errors.js';
 import type { SnapshotId, VmId } from '../sim/ids.js';
 import { createDisk, discardDisk, releaseChain, retainChain } from './disks.js';
 import type { VSphereModel } from './model.js';
@@ -42,10 +42,6 @@ function submit(model: VSphereModel, vm: VirtualMachine, descriptionId: string, 
 
 function applyCreate(model: VSphereModel, id: VmId, name: string, description: string): SnapshotId {
   const vm = model.registry.get('VirtualMachine', id);
-  const depth = snapshotDepth(vm, vm.currentSnapshot);
-  if (depth >= model.calibration.disk.maxSnapshotChain) {
-    throw new InvalidStateError('SnapshotFault', id, `${depth} snapshots`, `${vm.name} already has a chain of ${depth} snapshots, the supported maximum`);
-  }
   const frozen: string[] = [];
   const devices = putDeltas(model, vm, (top) => {
     frozen.push(top);
@@ -100,7 +96,7 @@ function putDeltas(model: VSphereModel, vm: VirtualMachine, parentOf: (top: stri
     const devices = vm.config.devices.map((d) => {
       if (d.type !== 'disk') return d;
       const parent = parentOf(d.fileName);
-      const delta = createDisk(model, { datastore: vm.datastore, path: freeDeltaPath(model, vm, parent), capacityBytes: d.capacityBytes, parent });
+      const delta = createDisk(model, { datastore: vm.datastore, path: freeDeltaPath(model, vm, parent), capacityBytes: d.capacityBytes, parent, purpose: 'snapshot' });
       made.push(delta.path);
       return { ...d, fileName: delta.path };
     });
@@ -117,13 +113,6 @@ function findSnapshot(vm: VirtualMachine, id: SnapshotId): Snapshot {
   const s = vm.snapshots.find((x) => x.id === id);
   if (!s) throw new InvalidArgumentError('snapshot', `${vm.name} has no snapshot ${id}`);
   return s;
-}
-
-/** Snapshots from `id` up to the root of the VM's snapshot tree. */
-function snapshotDepth(vm: VirtualMachine, id: SnapshotId | undefined): number {
-  let n = 0;
-  for (let s = id; s !== undefined; s = vm.snapshots.find((x) => x.id === s)?.parent) n++;
-  return n;
 }
 
 function log(model: VSphereModel, vm: VirtualMachine, type: 'VmSnapshotCreatedEvent' | 'VmSnapshotRevertedEvent' | 'VmSnapshotRemovedEvent', message: string): void {

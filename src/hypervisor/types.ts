@@ -114,20 +114,6 @@ export interface VirtualDiskDevice {
   readonly capacityBytes: number;
 }
 
-/** A disk file in the model's catalog: one link of a (possibly shared) delta chain. */
-export interface DiskRecord {
-  /** Datastore path of the descriptor, `[ds] folder/name.vmdk`. */
-  readonly path: string;
-  readonly datastore: DatastoreId;
-  readonly capacityBytes: number;
-  /** Datastore path of the parent disk, or undefined for a base disk. */
-  readonly parent: string | undefined;
-  /** Thin-provisioned bytes this link itself holds. */
-  readonly allocatedBytes: number;
-  /** Delta format: base disks are flat (thin), deltas SEsparse (VMFS 6) or vmfsSparse (VMFS 5). */
-  readonly format: 'flat' | 'sesparse' | 'vmfsSparse';
-}
-
 /** A virtual NIC. */
 export interface VirtualNic {
   readonly type: 'nic';

@@ -121,15 +121,15 @@ function cloneBlueprint(model: VSphereModel, src: VirtualMachine, spec: VmCloneS
     provenance: { via: 'clone', mode: spec.mode, source: src.id },
   };
   if (spec.mode === 'full') {
-    return { ...base, parentDisks: disks.map((d) => ({ parent: '', capacityBytes: d.capacityBytes, allocatedBytes: chainAllocatedBytes(model, d.fileName) })) };
+    return { ...base, cloneDisks: disks.map((d) => ({ capacityBytes: d.capacityBytes, copyOf: d.fileName })) };
   }
   if (spec.mode === 'linked') {
     const snapId = spec.snapshot ?? src.currentSnapshot;
     const snap = src.snapshots.find((s) => s.id === snapId);
     if (!snap) throw new InvalidStateError('SnapshotFault', src.id, 'no snapshot', `a linked clone of ${src.name} needs a snapshot to branch from`);
-    return { ...base, parentDisks: snap.disks.map((p) => ({ parent: p, capacityBytes: getDisk(model, p).capacityBytes })) };
+    return { ...base, cloneDisks: snap.disks.map((p) => ({ parent: p, capacityBytes: getDisk(model, p).capacityBytes })) };
   }
-  return { ...base, parentDisks: disks.map((d) => ({ parent: d.fileName, capacityBytes: d.capacityBytes })) };
+  return { ...base, cloneDisks: disks.map((d) => ({ parent: d.fileName, capacityBytes: d.capacityBytes })) };
 }
 
 function cdromOf(src: VirtualMachine): { cdromIso?: string } {
@@ -166,6 +166,6 @@ export function freeDeltaPath(model: VSphereModel, vm: VirtualMachine, top: stri
   const stem = rel.startsWith(`${vm.folder}/`) ? rel : `${vm.folder}/${rel.slice(rel.lastIndexOf('/') + 1)}`;
   for (let n = 1; ; n++) {
     const candidate = numberedDeltaPath(stem, n);
-    if (!model.disks.has(files.dsPath(candidate))) return candidate;
+    if (!model.vmdks.has(files.dsPath(candidate))) return candidate;
   }
 }

@@ -5,7 +5,7 @@
 import { DuplicateNameError, InvalidArgumentError, InvalidPowerStateError, InvalidStateError, NotSupportedError } from '../sim/errors.js';
 import type { DatastoreId, HostId, ResourcePoolId, VmId } from '../sim/ids.js';
 import { applyAllocation, type AllocationSpec } from './allocation.js';
-import { chainAllocatedBytes, createDisk, releaseChain, retainChain, splitDsPath } from './disks.js';
+import { createDisk, discardDisk, releaseChain, retainChain, splitDsPath } from './disks.js';
 import type { VSphereModel } from './model.js';
 import type { TaskRecord } from './tasks.js';
 import type { VirtualDevice, VirtualMachine, VmConfig } from './types.js';
@@ -181,7 +181,7 @@ function moveStorage(model: VSphereModel, vm: VirtualMachine, to: DatastoreId): 
     const devices = vm.config.devices.map((d) => {
       if (d.type !== 'disk') return d;
       const file = splitDsPath(d.fileName).path;
-      const disk = createDisk(model, { datastore: to, path: file, capacityBytes: d.capacityBytes, allocatedBytes: chainAllocatedBytes(model, d.fileName) });
+      const disk = createDisk(model, { datastore: to, path: file, capacityBytes: d.capacityBytes, copyOf: d.fileName });
       made.push(disk.path);
       return { ...d, fileName: disk.path };
     });
@@ -193,8 +193,8 @@ function moveStorage(model: VSphereModel, vm: VirtualMachine, to: DatastoreId): 
     dst.setVirtual(`${vm.folder}/${vm.folder}.vmx`, { kind: 'projection', owner: vm.id, render: 'vmx', size: 0 });
     return moved;
   } catch (e) {
+    for (const p of made) if (model.vmdks.has(p)) discardDisk(model, p);
     if (dst.exists(vm.folder)) dst.rmdir(vm.folder);
-    for (const p of made) model.disks.delete(p);
     throw e;
   }
 }

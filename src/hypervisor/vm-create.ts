@@ -32,10 +32,10 @@ export interface VmBlueprint {
   readonly devices: VmDevicesSpec;
   readonly provenance: Provenance;
   /**
-   * The disks to make instead of `devices.disks` (clones): per disk, the parent link to put a delta
-   * on, or '' for a new base disk holding `allocatedBytes` (a full clone's copy).
+   * The disks to make instead of `devices.disks` (clones): per disk, a delta on `parent`, or a new
+   * base disk holding a copy of the chain under `copyOf` (a full clone).
    */
-  readonly parentDisks?: readonly { readonly parent: string; readonly capacityBytes: number; readonly allocatedBytes?: number }[];
+  readonly cloneDisks?: readonly { readonly capacityBytes: number; readonly parent?: string; readonly copyOf?: string }[];
 }
 
 /** Queues CreateVM_Task. @throws InvalidArgumentError, NotFoundError, DuplicateNameError at once. */
@@ -126,10 +126,10 @@ export function materializeVm(model: VSphereModel, bp: VmBlueprint): VirtualMach
 function buildDevices(model: VSphereModel, bp: VmBlueprint, folder: string, created: string[]): VirtualDevice[] {
   const devices: VirtualDevice[] = [];
   let key = 2000;
-  const disks = bp.parentDisks ?? (bp.devices.disks ?? []).map((d) => ({ parent: '', capacityBytes: d.capacityBytes, allocatedBytes: 0 }));
+  const disks = bp.cloneDisks ?? (bp.devices.disks ?? []).map((d) => ({ capacityBytes: d.capacityBytes }));
   disks.forEach((d, i) => {
     const file = i === 0 ? `${folder}/${folder}.vmdk` : `${folder}/${folder}_${i}.vmdk`;
-    const disk = createDisk(model, { datastore: bp.datastore, path: file, capacityBytes: d.capacityBytes, ...(d.parent ? { parent: d.parent } : {}), allocatedBytes: d.allocatedBytes ?? 0 });
+    const disk = createDisk(model, { datastore: bp.datastore, path: file, ...d });
     created.push(disk.path);
     devices.push({ type: 'disk', key: key++, fileName: disk.path, capacityBytes: disk.capacityBytes });
   });

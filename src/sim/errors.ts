@@ -124,4 +124,7 @@ export const ERROR_CODES = [
   'NotSupported',
   'RestoreError',
   'SystemError',
+  'InvalidVmdkDescriptor',
+  'TooManySnapshotLevels',
+  'TooManyRedoLevels',
 ] as const;

@@ -97,13 +97,13 @@ function diskReferences(model: VSphereModel): string[] {
   const out: string[] = [];
   const refs = new Map<string, number>();
   const count = (top: string): void => {
-    for (const d of chainOf(model, top)) refs.set(d.path, (refs.get(d.path) ?? 0) + 1);
+    for (const p of chainOf(model, top)) refs.set(p, (refs.get(p) ?? 0) + 1);
   };
   for (const vm of model.registry.all('VirtualMachine')) {
     for (const d of vm.config.devices) if (d.type === 'disk') count(d.fileName);
     for (const s of vm.snapshots) for (const p of s.disks) count(p);
   }
   for (const [path, n] of refs) if (model.diskRefs.get(path) !== n) out.push(`disk ${path}: ${model.diskRefs.get(path) ?? 0} references booked, ${n} chains reach it`);
-  for (const path of model.disks.keys()) if (!refs.has(path)) out.push(`disk ${path}: in the catalog but no chain reaches it`);
+  for (const path of model.vmdks.paths()) if (!refs.has(path)) out.push(`disk ${path}: in the catalog but no chain reaches it`);
   return out;
 }

@@ -19,6 +19,7 @@ import {
   removeSnapshot,
   revertToSnapshot,
   updatePool,
+  writeDisk,
   type VSphereModel,
 } from '../../src/hypervisor/index.js';
 import { VicsimError } from '../../src/sim/errors.js';
@@ -32,6 +33,7 @@ export type Op =
   | { op: 'clone'; mode: 'instant' | 'linked' | 'full'; pick: number; name: number }
   | { op: 'snapshot' | 'revert' | 'removeSnapshot'; pick: number }
   | { op: 'reconfigure'; pick: number; memReservation: number }
+  | { op: 'write'; pick: number; offsetMB: number; lengthKB: number; tag: number }
   | { op: 'relocate'; pick: number; host: number }
   | { op: 'createPool' | 'updatePool'; pool: number; settings: PoolSettings }
   | { op: 'destroyPool'; pool: number }
@@ -49,6 +51,7 @@ const oneOp: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constantFrom('snapshot' as const, 'revert' as const, 'removeSnapshot' as const), pick }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('reconfigure' as const), pick, memReservation: fc.integer({ min: 0, max: 4096 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('relocate' as const), pick, host: pick }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('write' as const), pick, offsetMB: fc.nat(1020), lengthKB: fc.integer({ min: 1, max: 4096 }), tag: fc.integer({ min: 1, max: 1000 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constantFrom('createPool' as const, 'updatePool' as const), pool: pick, settings: poolSettingsArb() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('destroyPool' as const), pool: pick }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('host' as const), action: fc.constantFrom('fail' as const, 'recover' as const, 'enterMaintenance' as const, 'exitMaintenance' as const), host: pick }) },
@@ -111,6 +114,11 @@ function submit(model: VSphereModel, o: Op): void {
     case 'reconfigure':
       if (vm) reconfigureVM(model, vm.id, { memoryAllocation: { reservation: Math.min(o.memReservation, vm.config.memoryMB) } });
       return;
+    case 'write': {
+      const disk = vm?.config.devices.find((d) => d.type === 'disk');
+      if (disk) writeDisk(model, disk.fileName, o.offsetMB * 2 ** 20, o.lengthKB * 1024, o.tag);
+      return;
+    }
     case 'relocate':
       if (vm) relocateVM(model, vm.id, { host: nth(model.hostsOf(vm.cluster), o.host)!.id });
       return;
