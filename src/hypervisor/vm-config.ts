@@ -10,7 +10,7 @@ import type { VSphereModel } from './model.js';
 import type { TaskRecord } from './tasks.js';
 import type { VirtualDevice, VirtualMachine, VmConfig } from './types.js';
 import { hostName } from './vm-create.js';
-import { holdVm, powerOnBlocker, releaseVm } from './vm-power.js';
+import { transferBlocker, transferHold } from './vm-power.js';
 import { checkSize, checkVmName } from './vm-spec.js';
 
 /** What ReconfigVM may change. */
@@ -53,16 +53,10 @@ function applyReconfigure(model: VSphereModel, id: VmId, spec: VmReconfigSpec): 
   }
   const config = newConfig(vm, spec);
   const next: VirtualMachine = { ...vm, name: spec.name ?? vm.name, config };
-  if (vm.powerState === 'poweredOn') {
-    releaseVm(model, vm);
-    const blocker = powerOnBlocker(model, next);
-    if (blocker) {
-      holdVm(model, vm);
-      throw blocker;
-    }
-    holdVm(model, next);
-  }
+  const blocker = transferBlocker(model, vm, next);
+  if (blocker) throw blocker;
   const disks = addDisks(model, next, spec.addDisks ?? []);
+  transferHold(model, vm, next);
   const updated = model.registry.update({ ...next, config: { ...config, devices: [...config.devices, ...disks] } });
   resizeVmx(model, updated);
   model.events.log({ type: 'VmReconfiguredEvent', vm: id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `Reconfigured ${updated.name} on ${hostName(model, vm.host)}` });
@@ -99,11 +93,18 @@ function addDisks(model: VSphereModel, vm: VirtualMachine, specs: readonly { cap
   const existing = vm.config.devices.filter((d) => d.type === 'disk').length;
   const keys = vm.config.devices.map((d) => d.key);
   let key = Math.max(1999, ...keys.filter((k) => k < 3000)) + 1;
-  return specs.map((s, i) => {
-    const disk = createDisk(model, { datastore: vm.datastore, path: `${vm.folder}/${vm.folder}_${existing + i}.vmdk`, capacityBytes: s.capacityBytes });
-    retainChain(model, disk.path);
-    return { type: 'disk' as const, key: key++, fileName: disk.path, capacityBytes: disk.capacityBytes };
-  });
+  const made: VirtualDevice[] = [];
+  try {
+    for (const [i, s] of specs.entries()) {
+      const disk = createDisk(model, { datastore: vm.datastore, path: `${vm.folder}/${vm.folder}_${existing + i}.vmdk`, capacityBytes: s.capacityBytes });
+      made.push({ type: 'disk', key: key++, fileName: disk.path, capacityBytes: disk.capacityBytes });
+    }
+  } catch (e) {
+    for (const d of made) if (d.type === 'disk') discardDisk(model, d.fileName);
+    throw e;
+  }
+  for (const d of made) if (d.type === 'disk') retainChain(model, d.fileName);
+  return made;
 }
 
 /** Where RelocateVM moves a VM; omitted parts stay. */
@@ -146,16 +147,10 @@ function relocationTarget(model: VSphereModel, vm: VirtualMachine, spec: VmReloc
 function applyRelocate(model: VSphereModel, id: VmId, t: Required<VmRelocateSpec>): VmId {
   const vm = model.registry.get('VirtualMachine', id);
   let next: VirtualMachine = { ...vm, host: t.host, pool: t.pool, cluster: model.registry.get('ResourcePool', t.pool).cluster };
-  if (vm.powerState === 'poweredOn') {
-    releaseVm(model, vm);
-    const blocker = powerOnBlocker(model, next);
-    if (blocker) {
-      holdVm(model, vm);
-      throw blocker;
-    }
-    holdVm(model, next);
-  }
+  const blocker = transferBlocker(model, vm, next);
+  if (blocker) throw blocker;
   if (t.datastore !== vm.datastore) next = moveStorage(model, next, t.datastore);
+  transferHold(model, vm, next);
   model.registry.update(next);
   if (t.datastore !== vm.datastore) resizeVmx(model, next);
   const migrated = vm.powerState === 'poweredOn' && vm.host !== t.host;

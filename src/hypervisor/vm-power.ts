@@ -96,3 +96,22 @@ export function holdVm(model: VSphereModel, vm: VirtualMachine): void {
   model.accounting.applyHost(vm.host, need);
   model.addConsumed(vm.host, model.vmConsumedMB(vm));
 }
+
+/**
+ * The error moving a powered-on VM's reservations from `vm` to its changed record `next` (another
+ * pool, host or size) would raise, or undefined. Changes nothing.
+ */
+export function transferBlocker(model: VSphereModel, vm: VirtualMachine, next: VirtualMachine): Error | undefined {
+  if (vm.powerState !== 'poweredOn') return undefined;
+  releaseVm(model, vm);
+  const blocker = powerOnBlocker(model, next);
+  holdVm(model, vm);
+  return blocker;
+}
+
+/** Moves a powered-on VM's reservations from `vm` to `next`, once transferBlocker allowed it. */
+export function transferHold(model: VSphereModel, vm: VirtualMachine, next: VirtualMachine): void {
+  if (vm.powerState !== 'poweredOn') return;
+  releaseVm(model, vm);
+  holdVm(model, next);
+}
