@@ -146,17 +146,17 @@ export function cloneSpec(input: CloneSpecInput): SoapData {
   });
 }
 
-/** A linked clone of `snapshot`: new child disks over the snapshot's disks, in `pool`. */
-export function linkedCloneSpec(input: {
+/** The clone input of a linked clone of `snapshot`: new child disks over the snapshot's disks, in `pool`. */
+export function linkedClone(input: {
   readonly snapshot: ManagedObjectReference;
   readonly pool: ManagedObjectReference;
   readonly host?: ManagedObjectReference;
   readonly datastore?: ManagedObjectReference;
   readonly powerOn: boolean;
   readonly config?: ConfigSpecInput;
-}): SoapData {
+}): CloneSpecInput {
   const { snapshot, powerOn, config, ...location } = input;
-  return cloneSpec({ location: { ...location, diskMoveType: 'createNewChildDiskBacking' }, template: false, powerOn, snapshot, ...(config ? { config } : {}) });
+  return { location: { ...location, diskMoveType: 'createNewChildDiskBacking' }, template: false, powerOn, snapshot, ...(config ? { config } : {}) };
 }
 
 /** An instant clone (vSphere 6.7+): name, location, guest settings, optional BIOS UUID. */

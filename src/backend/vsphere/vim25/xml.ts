@@ -35,8 +35,8 @@ export interface XmlElement extends QualifiedName {
   readonly children: readonly XmlElement[];
   /** Concatenated character data directly inside this element (entities decoded, not trimmed). */
   readonly text: string;
-  /** Prefix → namespace URI in scope at this element ('' is the default namespace). */
-  readonly scope: ReadonlyMap<string, string>;
+  /** Prefix → namespace URI bindings in scope at this element ('' is the default namespace). */
+  readonly scope: NamespaceScope;
 }
 
 // XML 1.0 Char production, minus what must be escaped; lone surrogates are rejected by the `u` flag test.
@@ -64,7 +64,7 @@ export function escapeXml(value: string): string {
   return value.replace(/[&<>"'\t\n\r]/g, (c) => ESCAPES[c] ?? c);
 }
 
-type OrderedNode = Record<string, unknown> & { ':@'?: Record<string, string> };
+type OrderedNode = Record<string, unknown> & { ':@'?: Record<string, string>; '#text'?: unknown };
 
 const parser = new XMLParser({
   preserveOrder: true,
@@ -90,7 +90,7 @@ export function parseXml(document: string): XmlElement {
   } catch (error) {
     throw new SystemError(`malformed XML from the server: ${(error as Error).message}`);
   }
-  const roots = nodes.map((node) => toElement(node, new Map())).filter((e): e is XmlElement => e !== undefined);
+  const roots = nodes.map((node) => toElement(node, EMPTY_SCOPE)).filter((e): e is XmlElement => e !== undefined);
   const root = roots[0];
   if (root === undefined || roots.length !== 1) {
     throw new SystemError(`expected one XML root element, found ${roots.length}`);
@@ -99,44 +99,69 @@ export function parseXml(document: string): XmlElement {
 }
 
 function tagNameOf(node: OrderedNode): string | undefined {
-  return Object.keys(node).find((key) => key !== ':@' && key !== '#text');
+  for (const key in node) if (key !== ':@' && key !== '#text') return key;
+  return undefined;
 }
 
-function toElement(node: OrderedNode, parentScope: ReadonlyMap<string, string>): XmlElement | undefined {
+/** Prefix bindings declared on one element, chained to the enclosing element's (no copying). */
+export class NamespaceScope {
+  constructor(
+    private readonly parent: NamespaceScope | undefined,
+    private readonly bindings: ReadonlyMap<string, string>,
+  ) {}
+
+  /** The URI bound to a prefix ('' = default namespace), or undefined. O(nesting depth). */
+  lookup(prefix: string): string | undefined {
+    for (let scope: NamespaceScope | undefined = this; scope !== undefined; scope = scope.parent) {
+      const uri = scope.bindings.get(prefix);
+      if (uri !== undefined) return uri;
+    }
+    return undefined;
+  }
+}
+
+const EMPTY_SCOPE = new NamespaceScope(undefined, new Map());
+
+function toElement(node: OrderedNode, parentScope: NamespaceScope): XmlElement | undefined {
   const tag = tagNameOf(node);
   if (tag === undefined) return undefined;
-  const rawAttributes = Object.entries(node[':@'] ?? {});
-  const scope = withDeclarations(parentScope, rawAttributes);
-  const attributes = rawAttributes
-    .filter(([name]) => name !== 'xmlns' && !name.startsWith('xmlns:'))
-    .map(([name, value]) => ({ ...resolveName(name, scope, false), value: String(value) }));
-  const content = (node[tag] ?? []) as OrderedNode[];
+  const rawAttributes = node[':@'];
+  const scope = rawAttributes === undefined ? parentScope : withDeclarations(parentScope, rawAttributes);
+  const attributes: XmlAttribute[] = [];
+  for (const name in rawAttributes) {
+    if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
+    const resolved = resolveName(name, scope, false);
+    attributes.push({ namespace: resolved.namespace, localName: resolved.localName, value: String(rawAttributes[name]) });
+  }
   const children: XmlElement[] = [];
   let text = '';
-  for (const child of content) {
-    if ('#text' in child) text += String(child['#text']);
-    const element = toElement(child, scope);
-    if (element !== undefined) children.push(element);
+  for (const child of (node[tag] ?? []) as OrderedNode[]) {
+    const childText = child['#text'];
+    if (childText !== undefined) text += String(childText);
+    else {
+      const element = toElement(child, scope);
+      if (element !== undefined) children.push(element);
+    }
   }
-  return { ...resolveName(tag, scope, true), attributes, children, text, scope };
+  const name = resolveName(tag, scope, true);
+  return { namespace: name.namespace, localName: name.localName, attributes, children, text, scope };
 }
 
-function withDeclarations(
-  parentScope: ReadonlyMap<string, string>,
-  attributes: ReadonlyArray<[string, string]>,
-): ReadonlyMap<string, string> {
-  const declarations = attributes.filter(([name]) => name === 'xmlns' || name.startsWith('xmlns:'));
-  if (declarations.length === 0) return parentScope;
-  const scope = new Map(parentScope);
-  for (const [name, uri] of declarations) scope.set(name === 'xmlns' ? '' : name.slice('xmlns:'.length), String(uri));
-  return scope;
+function withDeclarations(parentScope: NamespaceScope, attributes: Readonly<Record<string, string>>): NamespaceScope {
+  let bindings: Map<string, string> | undefined;
+  for (const name in attributes) {
+    if (name !== 'xmlns' && !name.startsWith('xmlns:')) continue;
+    bindings ??= new Map();
+    bindings.set(name === 'xmlns' ? '' : name.slice('xmlns:'.length), String(attributes[name]));
+  }
+  return bindings === undefined ? parentScope : new NamespaceScope(parentScope, bindings);
 }
 
-function resolveName(name: string, scope: ReadonlyMap<string, string>, isElement: boolean): QualifiedName {
+function resolveName(name: string, scope: NamespaceScope, isElement: boolean): QualifiedName {
   const colon = name.indexOf(':');
-  if (colon < 0) return { namespace: isElement ? scope.get('') : undefined, localName: name };
+  if (colon < 0) return { namespace: isElement ? scope.lookup('') : undefined, localName: name };
   const prefix = name.slice(0, colon);
-  const namespace = prefix === 'xml' ? 'http://www.w3.org/XML/1998/namespace' : prefix === 'xmlns' ? XMLNS_NS : scope.get(prefix);
+  const namespace = prefix === 'xml' ? 'http://www.w3.org/XML/1998/namespace' : prefix === 'xmlns' ? XMLNS_NS : scope.lookup(prefix);
   if (namespace === undefined) throw new SystemError(`undeclared XML namespace prefix "${prefix}" in <${name}>`);
   return { namespace, localName: name.slice(colon + 1) };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../../src/sim/errors.js';
 import { deviceChange, paraVirtualScsiController, virtualDisk } from '../../../../src/backend/vsphere/vim25/devices.js';
 import { encodeElement, ManagedObjectReference, type SoapData } from '../../../../src/backend/vsphere/vim25/encode.js';
-import { cloneSpec, configSpec, linkedCloneSpec, relocateSpec, resourceConfigSpec } from '../../../../src/backend/vsphere/vim25/specs.js';
+import { cloneSpec, configSpec, linkedClone, relocateSpec, resourceConfigSpec } from '../../../../src/backend/vsphere/vim25/specs.js';
 import { ordered, WSDL_ORDER } from '../../../../src/backend/vsphere/vim25/wsdl-order.js';
 import { parseXml, XSI_NS, type XmlElement } from '../../../../src/backend/vsphere/vim25/xml.js';
 
@@ -48,7 +48,7 @@ describe('spec builders', () => {
   });
 
   it('build a linked clone spec from a snapshot with new child disks, location first and snapshot after powerOn', () => {
-    const spec = asElement('spec', linkedCloneSpec({ snapshot: ref('VirtualMachineSnapshot', 's'), pool: ref('ResourcePool', 'p'), powerOn: true, config: { name: 'c' } }));
+    const spec = asElement('spec', cloneSpec(linkedClone({ snapshot: ref('VirtualMachineSnapshot', 's'), pool: ref('ResourcePool', 'p'), powerOn: true, config: { name: 'c' } })));
     expect(spec.children.map((c) => c.localName)).toEqual(['location', 'template', 'config', 'powerOn', 'snapshot']);
     expect(spec.children[0]!.children.map((c) => `${c.localName}=${c.text}`)).toEqual(['diskMoveType=createNewChildDiskBacking', 'pool=p']);
   });
