@@ -1,0 +1,254 @@
+/**
+ * The working state of a DRS pass: where each VM runs, what it is entitled to and reserves, and
+ * each host's totals, kept incrementally. "What if this VM moved there" costs O(1): the running
+ * sums Σx and Σx² of host loads give the standard deviation without a pass over the hosts.
+ * Only `connected` hosts count in the imbalance and receive VMs; a host in maintenance still
+ * holds its VMs until they leave; failed and standby hosts hold nothing that runs.
+ */
+import type { HostId, VmId } from '../sim/ids.js';
+import { InvalidArgumentError, NotFoundError } from '../sim/errors.js';
+import { RESOURCE_WEIGHTS } from './constants.js';
+import type { Entitlements } from './entitlement.js';
+import type { ClusterSnapshot, CpuMem, DrsHostState, HostSnapshot } from './snapshot.js';
+import { hostRunsVms } from './snapshot.js';
+
+/** Options of a ledger. */
+export interface LedgerOptions {
+  /** Weights of CPU and memory in the combined imbalance (default 0.5 / 0.5). */
+  readonly weights?: { readonly cpu: number; readonly memory: number };
+  /** Share of each host held back for HA (percentage policy); loads are over the rest. Default 0. */
+  readonly capacityReserveFraction?: number;
+}
+
+/** Slack on capacity comparisons, so sums of floats that land on a bound count as within it. */
+const FIT_EPSILON = 1e-9;
+
+/** Incremental host loads of one cluster. Mutable; every DRS function makes its own from a snapshot. */
+export class HostLedger {
+  readonly hosts: readonly HostSnapshot[];
+  readonly hostIndex: ReadonlyMap<HostId, number>;
+  readonly vmIds: VmId[] = [];
+  readonly vmIndex = new Map<VmId, number>();
+  /** Host index of each VM. */
+  readonly vmHost: number[] = [];
+  /** Entitlement of each VM, MHz and MB. */
+  readonly vmCpu: number[] = [];
+  readonly vmMem: number[] = [];
+  /** Reservation of each VM, MHz and MB (memory includes overhead). */
+  readonly vmResCpu: number[] = [];
+  readonly vmResMem: number[] = [];
+  readonly #weights: { readonly cpu: number; readonly memory: number };
+  /** Capacity for load (net of the HA reserve) and raw capacity for reservations. */
+  readonly #loadCapCpu: Float64Array;
+  readonly #loadCapMem: Float64Array;
+  readonly #counted: Uint8Array;
+  readonly #entCpu: Float64Array;
+  readonly #entMem: Float64Array;
+  readonly #resCpu: Float64Array;
+  readonly #resMem: Float64Array;
+  #sumCpu = 0;
+  #sqCpu = 0;
+  #sumMem = 0;
+  #sqMem = 0;
+  #counts = 0;
+
+  /** An empty ledger over `hosts` (in this order). O(hosts). */
+  constructor(hosts: readonly HostSnapshot[], options: LedgerOptions = {}) {
+    const reserve = options.capacityReserveFraction ?? 0;
+    if (!(reserve >= 0 && reserve < 1)) throw new InvalidArgumentError('capacityReserveFraction', `capacity reserve must be in [0, 1), got ${reserve}`);
+    this.hosts = hosts;
+    this.hostIndex = new Map(hosts.map((h, i) => [h.id, i]));
+    this.#weights = options.weights ?? RESOURCE_WEIGHTS;
+    const n = hosts.length;
+    this.#loadCapCpu = Float64Array.from(hosts, (h) => h.cpuMHz * (1 - reserve));
+    this.#loadCapMem = Float64Array.from(hosts, (h) => h.memoryMB * (1 - reserve));
+    this.#counted = Uint8Array.from(hosts, (h) => (h.state === 'connected' ? 1 : 0));
+    this.#entCpu = new Float64Array(n);
+    this.#entMem = new Float64Array(n);
+    this.#resCpu = new Float64Array(n);
+    this.#resMem = new Float64Array(n);
+    this.#counts = this.#counted.reduce((a, b) => a + b, 0);
+  }
+
+  /**
+   * A ledger holding every VM of `snapshot` with its entitlement. O(hosts + VMs).
+   * @throws NotFoundError when a VM's host or entitlement is missing.
+   */
+  static fromSnapshot(snapshot: ClusterSnapshot, entitlements: Entitlements, options: LedgerOptions = {}): HostLedger {
+    const ledger = new HostLedger(snapshot.hosts, options);
+    for (const vm of snapshot.vms) {
+      const e = entitlements.vms.get(vm.id);
+      if (!e) throw new NotFoundError('entitlement of VirtualMachine', vm.id);
+      ledger.add(vm.id, ledger.hostOf(vm.host), e, { cpuMHz: vm.cpu.reservation, memoryMB: vm.memory.reservation + vm.overheadMB });
+    }
+    ledger.recount();
+    return ledger;
+  }
+
+  /** Index of host `id`. @throws NotFoundError when it is not in the ledger. */
+  hostOf(id: HostId): number {
+    const i = this.hostIndex.get(id);
+    if (i === undefined) throw new NotFoundError('HostSystem', id);
+    return i;
+  }
+
+  /** State of host `h`. */
+  stateOf(h: number): DrsHostState {
+    return this.hosts[h]!.state;
+  }
+
+  /** Whether host `h` counts in the imbalance and may receive VMs (it is connected). */
+  receives(h: number): boolean {
+    return this.#counted[h] === 1;
+  }
+
+  /** Whether host `h` runs its VMs (connected or in maintenance). */
+  runs(h: number): boolean {
+    return hostRunsVms(this.hosts[h]!.state);
+  }
+
+  /** Number of hosts counted in the imbalance. */
+  get countedHosts(): number {
+    return this.#counts;
+  }
+
+  /** Adds VM `id` on host `h`; returns its index. O(1) (the stats are refreshed by {@link recount} or the next move). */
+  add(id: VmId, h: number, entitlement: CpuMem, reservation: CpuMem): number {
+    if (this.vmIndex.has(id)) throw new InvalidArgumentError('vm', `${id} is already in the ledger`);
+    const v = this.vmIds.length;
+    this.vmIds.push(id);
+    this.vmIndex.set(id, v);
+    this.vmHost.push(h);
+    this.vmCpu.push(entitlement.cpuMHz);
+    this.vmMem.push(entitlement.memoryMB);
+    this.vmResCpu.push(reservation.cpuMHz);
+    this.vmResMem.push(reservation.memoryMB);
+    this.#entCpu[h]! += entitlement.cpuMHz;
+    this.#entMem[h]! += entitlement.memoryMB;
+    this.#resCpu[h]! += reservation.cpuMHz;
+    this.#resMem[h]! += reservation.memoryMB;
+    return v;
+  }
+
+  /** Moves VM `v` to host `to` and refreshes the stats. O(hosts). */
+  move(v: number, to: number): void {
+    const from = this.vmHost[v]!;
+    this.#entCpu[from]! -= this.vmCpu[v]!;
+    this.#entMem[from]! -= this.vmMem[v]!;
+    this.#resCpu[from]! -= this.vmResCpu[v]!;
+    this.#resMem[from]! -= this.vmResMem[v]!;
+    this.#entCpu[to]! += this.vmCpu[v]!;
+    this.#entMem[to]! += this.vmMem[v]!;
+    this.#resCpu[to]! += this.vmResCpu[v]!;
+    this.#resMem[to]! += this.vmResMem[v]!;
+    this.vmHost[v] = to;
+    this.recount();
+  }
+
+  /** Recomputes Σx and Σx² of the loads from the host totals (no drift from many moves). O(hosts). */
+  recount(): void {
+    this.#sumCpu = this.#sqCpu = this.#sumMem = this.#sqMem = 0;
+    for (let h = 0; h < this.hosts.length; h++) {
+      if (!this.#counted[h]) continue;
+      const c = this.#entCpu[h]! / this.#loadCapCpu[h]!;
+      const m = this.#entMem[h]! / this.#loadCapMem[h]!;
+      this.#sumCpu += c;
+      this.#sqCpu += c * c;
+      this.#sumMem += m;
+      this.#sqMem += m * m;
+    }
+  }
+
+  /** The widest gap between two counted hosts' loads, the larger of CPU's and memory's (vSphere 6.5 pairwise check). O(hosts). */
+  loadSpread(): number {
+    let minC = Infinity, maxC = -Infinity, minM = Infinity, maxM = -Infinity;
+    for (let h = 0; h < this.hosts.length; h++) {
+      if (!this.#counted[h]) continue;
+      const c = this.#entCpu[h]! / this.#loadCapCpu[h]!;
+      const m = this.#entMem[h]! / this.#loadCapMem[h]!;
+      minC = Math.min(minC, c);
+      maxC = Math.max(maxC, c);
+      minM = Math.min(minM, m);
+      maxM = Math.max(maxM, m);
+    }
+    return this.#counts < 2 ? 0 : Math.max(maxC - minC, maxM - minM);
+  }
+
+  /** Normalized CPU and memory load of host `h` (entitlement ÷ capacity net of the HA reserve). O(1). */
+  load(h: number): { cpu: number; memory: number } {
+    return { cpu: this.#entCpu[h]! / this.#loadCapCpu[h]!, memory: this.#entMem[h]! / this.#loadCapMem[h]! };
+  }
+
+  /** The combined load w_cpu·cpu + w_mem·memory of host `h`, which orders hosts from busy to idle. O(1). */
+  score(h: number): number {
+    return (this.#weights.cpu * this.#entCpu[h]!) / this.#loadCapCpu[h]! + (this.#weights.memory * this.#entMem[h]!) / this.#loadCapMem[h]!;
+  }
+
+  /** The imbalance I = w_cpu·σ_cpu + w_mem·σ_mem over the counted hosts. O(1). */
+  imbalance(): number {
+    return this.#combine(this.#sumCpu, this.#sqCpu, this.#sumMem, this.#sqMem);
+  }
+
+  /** The imbalance if VM `v` moved to host `to`. O(1). */
+  imbalanceIfMoved(v: number, to: number): number {
+    const from = this.vmHost[v]!;
+    const c = this.vmCpu[v]!;
+    const m = this.vmMem[v]!;
+    let sc = this.#sumCpu, qc = this.#sqCpu, sm = this.#sumMem, qm = this.#sqMem;
+    if (this.#counted[from]) {
+      const capC = this.#loadCapCpu[from]!, capM = this.#loadCapMem[from]!;
+      const x0 = this.#entCpu[from]! / capC, x1 = (this.#entCpu[from]! - c) / capC;
+      const y0 = this.#entMem[from]! / capM, y1 = (this.#entMem[from]! - m) / capM;
+      sc += x1 - x0;
+      qc += x1 * x1 - x0 * x0;
+      sm += y1 - y0;
+      qm += y1 * y1 - y0 * y0;
+    }
+    return this.#withAdded(to, c, m, sc, qc, sm, qm);
+  }
+
+  /** The imbalance if a VM entitled to `cpu` MHz and `mem` MB were added on host `to` (a placement, or a VM counted twice mid-vMotion). O(1). */
+  imbalanceIfAdded(to: number, cpu: number, mem: number): number {
+    return this.#withAdded(to, cpu, mem, this.#sumCpu, this.#sqCpu, this.#sumMem, this.#sqMem);
+  }
+
+  /** Whether host `to` stays within `cap` (1 = 100%) of its load capacity in both resources after adding `cpu` MHz and `mem` MB. O(1). */
+  fitsLoadCap(to: number, cpu: number, mem: number, cap: number): boolean {
+    return (
+      this.#entCpu[to]! + cpu <= cap * this.#loadCapCpu[to]! * (1 + FIT_EPSILON) &&
+      this.#entMem[to]! + mem <= cap * this.#loadCapMem[to]! * (1 + FIT_EPSILON)
+    );
+  }
+
+  /** Whether host `to`'s unreserved capacity admits `cpu` MHz and `mem` MB more of reservations. O(1). */
+  fitsReservation(to: number, cpu: number, mem: number): boolean {
+    const host = this.hosts[to]!;
+    return this.#resCpu[to]! + cpu <= host.cpuMHz * (1 + FIT_EPSILON) && this.#resMem[to]! + mem <= host.memoryMB * (1 + FIT_EPSILON);
+  }
+
+  /** Reserved MHz and MB on host `h`. O(1). */
+  reserved(h: number): CpuMem {
+    return { cpuMHz: this.#resCpu[h]!, memoryMB: this.#resMem[h]! };
+  }
+
+  #withAdded(to: number, c: number, m: number, sc: number, qc: number, sm: number, qm: number): number {
+    if (this.#counted[to]) {
+      const capC = this.#loadCapCpu[to]!, capM = this.#loadCapMem[to]!;
+      const x0 = this.#entCpu[to]! / capC, x1 = (this.#entCpu[to]! + c) / capC;
+      const y0 = this.#entMem[to]! / capM, y1 = (this.#entMem[to]! + m) / capM;
+      sc += x1 - x0;
+      qc += x1 * x1 - x0 * x0;
+      sm += y1 - y0;
+      qm += y1 * y1 - y0 * y0;
+    }
+    return this.#combine(sc, qc, sm, qm);
+  }
+
+  #combine(sc: number, qc: number, sm: number, qm: number): number {
+    const n = this.#counts;
+    if (n < 2) return 0;
+    const varC = Math.max(0, qc / n - (sc / n) ** 2);
+    const varM = Math.max(0, qm / n - (sm / n) ** 2);
+    return this.#weights.cpu * Math.sqrt(varC) + this.#weights.memory * Math.sqrt(varM);
+  }
+}
