@@ -70,21 +70,27 @@ export class DatastoreFiles {
   /** Writes (replaces) a stored file, creating its folders. */
   writeFile(path: string, data: string | Uint8Array): void {
     const p = norm(path);
+    this.#checkStoredPath(p);
     const old = this.#storedSize(p);
     const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
     this.ensureSpace(size - old, p);
-    this.#vol.mkdirSync('/' + dirOf(p), { recursive: true });
-    this.#vol.writeFileSync('/' + p, data);
+    this.#fs(p, () => {
+      this.#vol.mkdirSync('/' + dirOf(p), { recursive: true });
+      this.#vol.writeFileSync('/' + p, data);
+    });
     this.#usage += size - old;
   }
 
   /** Appends to a stored file, creating it. */
   appendFile(path: string, data: string | Uint8Array): void {
     const p = norm(path);
+    this.#checkStoredPath(p);
     const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
     this.ensureSpace(size, p);
-    this.#vol.mkdirSync('/' + dirOf(p), { recursive: true });
-    this.#vol.appendFileSync('/' + p, data);
+    this.#fs(p, () => {
+      this.#vol.mkdirSync('/' + dirOf(p), { recursive: true });
+      this.#vol.appendFileSync('/' + p, data);
+    });
     this.#usage += size;
   }
 
@@ -93,12 +99,12 @@ export class DatastoreFiles {
     const p = norm(path);
     const dir = dirOf(p);
     let files = this.#virtual.get(dir);
+    const old = files?.get(baseOf(p))?.size ?? 0;
+    this.ensureSpace(entry.size - old, p);
     if (!files) {
       this.#virtual.set(dir, (files = new Map()));
       this.#countDir(dir, 1);
     }
-    const old = files.get(baseOf(p))?.size ?? 0;
-    this.ensureSpace(entry.size - old, p);
     files.set(baseOf(p), entry);
     this.#usage += entry.size - old;
   }
@@ -133,7 +139,7 @@ export class DatastoreFiles {
     const v = this.#virtualEntry(p);
     if (v) return v.kind === 'projection' ? this.projector(v) : '';
     if (!this.#vol.existsSync('/' + p)) throw new NotFoundError('file', this.dsPath(p));
-    return this.#vol.readFileSync('/' + p, 'utf8') as string;
+    return this.#fs(p, () => this.#vol.readFileSync('/' + p, 'utf8') as string);
   }
 
   /** Names in a folder ('' = root), sorted. */
@@ -165,7 +171,7 @@ export class DatastoreFiles {
     }
     const size = this.#storedSize(p);
     if (!this.#vol.existsSync('/' + p)) throw new NotFoundError('file', this.dsPath(p));
-    this.#vol.rmSync('/' + p);
+    this.#fs(p, () => this.#vol.unlinkSync('/' + p));
     this.#usage -= size;
   }
 
@@ -201,6 +207,31 @@ export class DatastoreFiles {
     const out: Record<string, string> = {};
     for (const f of this.files()) if (f.kind === 'stored') out[f.path] = this.readFile(f.path);
     return out;
+  }
+
+  /**
+   * Refuses a stored file where the model keeps a projection or extent, where a folder is, or
+   * below a projection or extent: one path names one thing. O(depth).
+   */
+  #checkStoredPath(p: string): void {
+    const v = this.#virtualEntry(p);
+    if (v) throw new InvalidArgumentError('path', `${this.dsPath(p)} is ${v.kind === 'extent' ? 'a disk extent' : 'a projection'} the model keeps; it cannot be written`);
+    if (this.#isVirtualDir(p)) throw new InvalidArgumentError('path', `${this.dsPath(p)} is a folder`);
+    for (let d = dirOf(p); d !== ''; d = dirOf(d)) {
+      if (this.#virtualEntry(d)) throw new InvalidArgumentError('path', `${this.dsPath(d)} is a file, not a folder`);
+    }
+  }
+
+  /** Runs a memfs call; a file where a folder is needed, or the reverse, becomes InvalidArgumentError. */
+  #fs<T>(p: string, call: () => T): T {
+    try {
+      return call();
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (code === 'EISDIR' || code === 'EPERM') throw new InvalidArgumentError('path', `${this.dsPath(p)} is a folder, not a file`);
+      if (code === 'ENOTDIR' || code === 'EEXIST') throw new InvalidArgumentError('path', `a file in ${this.dsPath(p)} stands where a folder is needed`);
+      throw e;
+    }
   }
 
   #isVirtualDir(p: string): boolean {
