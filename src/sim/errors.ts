@@ -127,4 +127,9 @@ export const ERROR_CODES = [
   'InvalidVmdkDescriptor',
   'TooManySnapshotLevels',
   'TooManyRedoLevels',
+  'InvalidLogin',
+  'NotAuthenticated',
+  'VimFault',
+  'VimConnection',
+  'VimCertificate',
 ] as const;
