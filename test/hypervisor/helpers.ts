@@ -3,6 +3,7 @@
  * the virtual clock, and a footprint of the model to prove that a refused operation changed nothing.
  */
 import { expect } from 'vitest';
+import { writeDisk } from '../../src/hypervisor/disks.js';
 import { clusterPreset, type ClusterPresetOptions, type Preset } from '../../src/hypervisor/presets.js';
 import type { VSphereModel } from '../../src/hypervisor/model.js';
 import type { TaskRecord } from '../../src/hypervisor/tasks.js';
@@ -88,6 +89,11 @@ export function footprint(model: VSphereModel): string {
     pools: [...model.registry.all('ResourcePool')].map((p) => [p.id, model.accounting.used(p.id)]),
     hosts: [...model.registry.all('Host')].map((h) => [h.id, model.accounting.hostUsed(h.id), model.consumedMB(h.id)]),
   });
+}
+
+/** A guest write of `bytes` at `offset` (default 0) into the top disk `dsPath`, content tag 7. */
+export function guestWrite(model: VSphereModel, dsPath: string, bytes: number, offset = 0): void {
+  writeDisk(model, dsPath, offset, bytes, 7);
 }
 
 /** Asserts the model's invariants hold (modelViolations finds nothing). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getDisk, setAllocated } from '../../src/hypervisor/disks.js';
+import { getDisk } from '../../src/hypervisor/disks.js';
 import { changeHost, failHost } from '../../src/hypervisor/hosts.js';
 import { addDatastore } from '../../src/hypervisor/inventory.js';
 import { createPool } from '../../src/hypervisor/pools.js';
@@ -17,8 +17,8 @@ import {
   NotSupportedError,
 } from '../../src/sim/errors.js';
 import type { VmId } from '../../src/sim/ids.js';
-import { GiB } from '../../src/sim/units.js';
-import { expectConsistent, fail, finish, footprint, makeVm, runningVm, smallCluster, succeed, thrown, vmOf } from './helpers.js';
+import { GiB, MiB } from '../../src/sim/units.js';
+import { expectConsistent, fail, finish, footprint, guestWrite, makeVm, runningVm, smallCluster, succeed, thrown, vmOf } from './helpers.js';
 
 describe('creating a VM', () => {
   const refused: [string, Record<string, unknown>, RegExp][] = [
@@ -284,22 +284,25 @@ describe('relocating a VM', () => {
     const p = smallCluster();
     const ds1 = addDatastore(p.model, p.datacenter.id, { name: 'DS1', capacityBytes: 100 * GiB });
     const src = makeVm(p, { name: 'src' });
-    setAllocated(p.model, '[DC0_DS0] src/src.vmdk', 3 * GiB);
+    guestWrite(p.model, '[DC0_DS0] src/src.vmdk', 3 * MiB);
     succeed(p.model, createSnapshot(p.model, src.id, 's1'));
     const cloneId = succeed<VmId>(p.model, cloneVM(p.model, src.id, { name: 'linked', mode: 'linked' }));
-    setAllocated(p.model, '[DC0_DS0] linked/linked.vmdk', GiB);
+    guestWrite(p.model, '[DC0_DS0] linked/linked.vmdk', MiB, 3 * MiB);
     p.model.files(p.datastore.id).writeFile('linked/vmware.log', 'booted\n');
     succeed(p.model, relocateVM(p.model, cloneId, { datastore: ds1.id }));
     const moved = vmOf(p.model, cloneId);
     expect(moved.datastore).toBe(ds1.id);
     const disk = getDisk(p.model, '[DS1] linked/linked.vmdk');
-    expect(disk).toMatchObject({ parent: undefined, allocatedBytes: 4 * GiB, format: 'flat' });
+    expect(disk).toMatchObject({ parentPath: undefined, depth: 0 });
+    expect(disk.allocatedGrains * disk.grainBytes).toBe(4 * MiB);
+    expect(disk.extentPath).toBe('[DS1] linked/linked-flat.vmdk');
+    expect(p.model.files(ds1.id).stat('linked/linked-flat.vmdk').size).toBe(disk.allocatedBytes);
     const dst = p.model.files(ds1.id);
     expect(dst.readdir('linked')).toEqual(['linked-flat.vmdk', 'linked.vmdk', 'linked.vmx', 'vmware.log']);
     expect(dst.readFile('linked/vmware.log')).toBe('booted\n');
     expect(dst.readFile('linked/linked.vmx')).toContain('displayName = "linked"');
     expect(p.model.files(p.datastore.id).exists('linked')).toBe(false);
-    expect(p.model.disks.has('[DC0_DS0] src/src.vmdk')).toBe(true);
+    expect(p.model.vmdks.has('[DC0_DS0] src/src.vmdk')).toBe(true);
     expectConsistent(p.model);
   });
 
@@ -330,14 +333,14 @@ describe('destroying a VM', () => {
     const files = p.model.files(p.datastore.id);
     const usage = files.usage;
     const vm = makeVm(p, { name: 'vm', disks: [{ capacityBytes: GiB }, { capacityBytes: GiB }], serialLog: true });
-    setAllocated(p.model, '[DC0_DS0] vm/vm.vmdk', 5 * 1024 * 1024);
+    guestWrite(p.model, '[DC0_DS0] vm/vm.vmdk', 5 * MiB);
     files.writeFile('vm/serial.log', 'hello\n');
     succeed(p.model, createSnapshot(p.model, vm.id, 's'));
     succeed(p.model, destroyVM(p.model, vm.id));
     expect(p.model.registry.find(vm.id)).toBeUndefined();
     expect(files.exists('vm')).toBe(false);
     expect(files.usage).toBe(usage);
-    expect(p.model.disks.size).toBe(0);
+    expect(p.model.vmdks.paths()).toEqual([]);
     expect(p.model.vmByName('vm')).toBeUndefined();
     expect(p.model.events.history().at(-1)).toMatchObject({ type: 'VmRemovedEvent', vm: vm.id });
     expectConsistent(p.model);
