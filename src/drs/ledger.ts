@@ -38,14 +38,18 @@ export class HostLedger {
   readonly vmResCpu: number[] = [];
   readonly vmResMem: number[] = [];
   readonly #weights: { readonly cpu: number; readonly memory: number };
-  /** Capacity for load (net of the HA reserve) and raw capacity for reservations. */
-  readonly #loadCapCpu: Float64Array;
-  readonly #loadCapMem: Float64Array;
+  /** 1 ÷ capacity for load (net of the HA reserve), per host. */
+  readonly #invCapCpu: Float64Array;
+  readonly #invCapMem: Float64Array;
   readonly #counted: Uint8Array;
+  /** Σ entitlements and normalized loads per host. */
   readonly #entCpu: Float64Array;
   readonly #entMem: Float64Array;
+  readonly #loadCpu: Float64Array;
+  readonly #loadMem: Float64Array;
   readonly #resCpu: Float64Array;
   readonly #resMem: Float64Array;
+  readonly #scratch = new Float64Array(4);
   #sumCpu = 0;
   #sqCpu = 0;
   #sumMem = 0;
@@ -60,11 +64,13 @@ export class HostLedger {
     this.hostIndex = new Map(hosts.map((h, i) => [h.id, i]));
     this.#weights = options.weights ?? RESOURCE_WEIGHTS;
     const n = hosts.length;
-    this.#loadCapCpu = Float64Array.from(hosts, (h) => h.cpuMHz * (1 - reserve));
-    this.#loadCapMem = Float64Array.from(hosts, (h) => h.memoryMB * (1 - reserve));
+    this.#invCapCpu = Float64Array.from(hosts, (h) => 1 / (h.cpuMHz * (1 - reserve)));
+    this.#invCapMem = Float64Array.from(hosts, (h) => 1 / (h.memoryMB * (1 - reserve)));
     this.#counted = Uint8Array.from(hosts, (h) => (h.state === 'connected' ? 1 : 0));
     this.#entCpu = new Float64Array(n);
     this.#entMem = new Float64Array(n);
+    this.#loadCpu = new Float64Array(n);
+    this.#loadMem = new Float64Array(n);
     this.#resCpu = new Float64Array(n);
     this.#resMem = new Float64Array(n);
     this.#counts = this.#counted.reduce((a, b) => a + b, 0);
@@ -112,7 +118,7 @@ export class HostLedger {
     return this.#counts;
   }
 
-  /** Adds VM `id` on host `h`; returns its index. O(1) (the stats are refreshed by {@link recount} or the next move). */
+  /** Adds VM `id` on host `h`; returns its index. O(1). */
   add(id: VmId, h: number, entitlement: CpuMem, reservation: CpuMem): number {
     if (this.vmIndex.has(id)) throw new InvalidArgumentError('vm', `${id} is already in the ledger`);
     const v = this.vmIds.length;
@@ -123,26 +129,33 @@ export class HostLedger {
     this.vmMem.push(entitlement.memoryMB);
     this.vmResCpu.push(reservation.cpuMHz);
     this.vmResMem.push(reservation.memoryMB);
-    this.#entCpu[h]! += entitlement.cpuMHz;
-    this.#entMem[h]! += entitlement.memoryMB;
-    this.#resCpu[h]! += reservation.cpuMHz;
-    this.#resMem[h]! += reservation.memoryMB;
+    this.#shift(h, 1, v);
     return v;
   }
 
-  /** Moves VM `v` to host `to` and refreshes the stats. O(hosts). */
+  /** Moves VM `v` to host `to`, then recomputes the sums from the host totals (no drift over many moves). O(hosts). */
   move(v: number, to: number): void {
-    const from = this.vmHost[v]!;
-    this.#entCpu[from]! -= this.vmCpu[v]!;
-    this.#entMem[from]! -= this.vmMem[v]!;
-    this.#resCpu[from]! -= this.vmResCpu[v]!;
-    this.#resMem[from]! -= this.vmResMem[v]!;
-    this.#entCpu[to]! += this.vmCpu[v]!;
-    this.#entMem[to]! += this.vmMem[v]!;
-    this.#resCpu[to]! += this.vmResCpu[v]!;
-    this.#resMem[to]! += this.vmResMem[v]!;
+    this.#shift(this.vmHost[v]!, -1, v);
     this.vmHost[v] = to;
+    this.#shift(to, 1, v);
     this.recount();
+  }
+
+  /** Adds (sign 1) or removes (−1) VM `v`'s amounts on host `h`, updating the sums incrementally. O(1). */
+  #shift(h: number, sign: 1 | -1, v: number): void {
+    this.#entCpu[h]! += sign * this.vmCpu[v]!;
+    this.#entMem[h]! += sign * this.vmMem[v]!;
+    this.#resCpu[h]! += sign * this.vmResCpu[v]!;
+    this.#resMem[h]! += sign * this.vmResMem[v]!;
+    const c0 = this.#loadCpu[h]!;
+    const m0 = this.#loadMem[h]!;
+    const c1 = (this.#loadCpu[h] = this.#entCpu[h]! * this.#invCapCpu[h]!);
+    const m1 = (this.#loadMem[h] = this.#entMem[h]! * this.#invCapMem[h]!);
+    if (!this.#counted[h]) return;
+    this.#sumCpu += c1 - c0;
+    this.#sqCpu += c1 * c1 - c0 * c0;
+    this.#sumMem += m1 - m0;
+    this.#sqMem += m1 * m1 - m0 * m0;
   }
 
   /** Recomputes Σx and Σx² of the loads from the host totals (no drift from many moves). O(hosts). */
@@ -150,8 +163,8 @@ export class HostLedger {
     this.#sumCpu = this.#sqCpu = this.#sumMem = this.#sqMem = 0;
     for (let h = 0; h < this.hosts.length; h++) {
       if (!this.#counted[h]) continue;
-      const c = this.#entCpu[h]! / this.#loadCapCpu[h]!;
-      const m = this.#entMem[h]! / this.#loadCapMem[h]!;
+      const c = this.#loadCpu[h]!;
+      const m = this.#loadMem[h]!;
       this.#sumCpu += c;
       this.#sqCpu += c * c;
       this.#sumMem += m;
@@ -164,8 +177,8 @@ export class HostLedger {
     let minC = Infinity, maxC = -Infinity, minM = Infinity, maxM = -Infinity;
     for (let h = 0; h < this.hosts.length; h++) {
       if (!this.#counted[h]) continue;
-      const c = this.#entCpu[h]! / this.#loadCapCpu[h]!;
-      const m = this.#entMem[h]! / this.#loadCapMem[h]!;
+      const c = this.#loadCpu[h]!;
+      const m = this.#loadMem[h]!;
       minC = Math.min(minC, c);
       maxC = Math.max(maxC, c);
       minM = Math.min(minM, m);
@@ -176,12 +189,12 @@ export class HostLedger {
 
   /** Normalized CPU and memory load of host `h` (entitlement ÷ capacity net of the HA reserve). O(1). */
   load(h: number): { cpu: number; memory: number } {
-    return { cpu: this.#entCpu[h]! / this.#loadCapCpu[h]!, memory: this.#entMem[h]! / this.#loadCapMem[h]! };
+    return { cpu: this.#loadCpu[h]!, memory: this.#loadMem[h]! };
   }
 
   /** The combined load w_cpu·cpu + w_mem·memory of host `h`, which orders hosts from busy to idle. O(1). */
   score(h: number): number {
-    return (this.#weights.cpu * this.#entCpu[h]!) / this.#loadCapCpu[h]! + (this.#weights.memory * this.#entMem[h]!) / this.#loadCapMem[h]!;
+    return this.#weights.cpu * this.#loadCpu[h]! + this.#weights.memory * this.#loadMem[h]!;
   }
 
   /** The imbalance I = w_cpu·σ_cpu + w_mem·σ_mem over the counted hosts. O(1). */
@@ -191,20 +204,33 @@ export class HostLedger {
 
   /** The imbalance if VM `v` moved to host `to`. O(1). */
   imbalanceIfMoved(v: number, to: number): number {
+    this.sumsWithout(v, this.#scratch);
+    return this.imbalanceWithAdded(to, this.vmCpu[v]!, this.vmMem[v]!, this.#scratch);
+  }
+
+  /**
+   * Writes into `out` the running sums [Σx_cpu, Σx²_cpu, Σx_mem, Σx²_mem] with VM `v` taken off
+   * its host, for {@link imbalanceWithAdded}: a scan computes this once per VM and then tries
+   * each destination in O(1). `out` has length ≥ 4.
+   */
+  sumsWithout(v: number, out: Float64Array): void {
     const from = this.vmHost[v]!;
-    const c = this.vmCpu[v]!;
-    const m = this.vmMem[v]!;
-    let sc = this.#sumCpu, qc = this.#sqCpu, sm = this.#sumMem, qm = this.#sqMem;
-    if (this.#counted[from]) {
-      const capC = this.#loadCapCpu[from]!, capM = this.#loadCapMem[from]!;
-      const x0 = this.#entCpu[from]! / capC, x1 = (this.#entCpu[from]! - c) / capC;
-      const y0 = this.#entMem[from]! / capM, y1 = (this.#entMem[from]! - m) / capM;
-      sc += x1 - x0;
-      qc += x1 * x1 - x0 * x0;
-      sm += y1 - y0;
-      qm += y1 * y1 - y0 * y0;
-    }
-    return this.#withAdded(to, c, m, sc, qc, sm, qm);
+    out[0] = this.#sumCpu;
+    out[1] = this.#sqCpu;
+    out[2] = this.#sumMem;
+    out[3] = this.#sqMem;
+    if (!this.#counted[from]) return;
+    const dx = this.vmCpu[v]! * this.#invCapCpu[from]!;
+    const dy = this.vmMem[v]! * this.#invCapMem[from]!;
+    out[0] -= dx;
+    out[1] += dx * (dx - 2 * this.#loadCpu[from]!);
+    out[2] -= dy;
+    out[3] += dy * (dy - 2 * this.#loadMem[from]!);
+  }
+
+  /** The imbalance with `cpu` MHz and `mem` MB added on host `to`, starting from the running sums `sums` (see {@link sumsWithout}). O(1). */
+  imbalanceWithAdded(to: number, cpu: number, mem: number, sums: Float64Array): number {
+    return this.#withAdded(to, cpu, mem, sums[0]!, sums[1]!, sums[2]!, sums[3]!);
   }
 
   /** The imbalance if a VM entitled to `cpu` MHz and `mem` MB were added on host `to` (a placement, or a VM counted twice mid-vMotion). O(1). */
@@ -215,8 +241,8 @@ export class HostLedger {
   /** Whether host `to` stays within `cap` (1 = 100%) of its load capacity in both resources after adding `cpu` MHz and `mem` MB. O(1). */
   fitsLoadCap(to: number, cpu: number, mem: number, cap: number): boolean {
     return (
-      this.#entCpu[to]! + cpu <= cap * this.#loadCapCpu[to]! * (1 + FIT_EPSILON) &&
-      this.#entMem[to]! + mem <= cap * this.#loadCapMem[to]! * (1 + FIT_EPSILON)
+      this.#loadCpu[to]! + cpu * this.#invCapCpu[to]! <= cap * (1 + FIT_EPSILON) &&
+      this.#loadMem[to]! + mem * this.#invCapMem[to]! <= cap * (1 + FIT_EPSILON)
     );
   }
 
@@ -233,13 +259,12 @@ export class HostLedger {
 
   #withAdded(to: number, c: number, m: number, sc: number, qc: number, sm: number, qm: number): number {
     if (this.#counted[to]) {
-      const capC = this.#loadCapCpu[to]!, capM = this.#loadCapMem[to]!;
-      const x0 = this.#entCpu[to]! / capC, x1 = (this.#entCpu[to]! + c) / capC;
-      const y0 = this.#entMem[to]! / capM, y1 = (this.#entMem[to]! + m) / capM;
-      sc += x1 - x0;
-      qc += x1 * x1 - x0 * x0;
-      sm += y1 - y0;
-      qm += y1 * y1 - y0 * y0;
+      const dx = c * this.#invCapCpu[to]!;
+      const dy = m * this.#invCapMem[to]!;
+      sc += dx;
+      qc += dx * (dx + 2 * this.#loadCpu[to]!);
+      sm += dy;
+      qm += dy * (dy + 2 * this.#loadMem[to]!);
     }
     return this.#combine(sc, qc, sm, qm);
   }

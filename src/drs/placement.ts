@@ -12,7 +12,7 @@ import { HOST_LOAD_CAP } from './constants.js';
 import { uncontendedEntitlement, vmBounds } from './demand.js';
 import type { HostLedger } from './ledger.js';
 import type { RuleIndex, RuleStrength } from './rules.js';
-import type { CpuMem, VmSnapshot } from './snapshot.js';
+import type { CpuMem, HostSnapshot, VmSnapshot } from './snapshot.js';
 
 /** What to place. */
 export interface PlacementRequest {
@@ -54,11 +54,12 @@ export type PlacementResult =
 /** A placement policy: one function. */
 export type PlacementStrategy = (context: PlacementContext, request: PlacementRequest) => PlacementResult;
 
-/** The checks of one host: undefined when it qualifies (the rule strength it met), or the refusal. */
-interface HostVerdict {
-  readonly refusal?: HostRejection;
-  readonly strength?: RuleStrength;
+/** A qualifying host as a strategy ranks it. */
+export interface HostOption {
+  readonly index: number;
+  /** The VM's expected entitlement there (placementEntitlement). */
   readonly entitlement: CpuMem;
+  /** MB shared there (0 without the sharing hook), already capped at the memory entitlement. */
   readonly sharedMB: number;
 }
 
@@ -66,59 +67,79 @@ interface HostVerdict {
  * DRS placement: among qualifying hosts, the one leaving the least imbalance (ties: the host
  * listed first); hosts keeping the `should` rules first. O(hosts × members of the VM's rules).
  */
-export const drsPlacement: PlacementStrategy = (context, request) => choose(context, request, (h) => context.ledger.imbalanceIfAdded(h.index, h.verdict.entitlement.cpuMHz, h.verdict.entitlement.memoryMB - h.verdict.sharedMB));
+export const drsPlacement: PlacementStrategy = (context, request) =>
+  choose(context, request, (o) => context.ledger.imbalanceIfAdded(o.index, o.entitlement.cpuMHz, o.entitlement.memoryMB - o.sharedMB));
 
 /**
  * First fit (CloudSim's default policy, a comparator): the first qualifying host in listed
  * order; hosts keeping the `should` rules first. O(hosts × members of the VM's rules).
  */
-export const firstFitPlacement: PlacementStrategy = (context, request) => choose(context, request, (h) => h.index);
+export const firstFitPlacement: PlacementStrategy = (context, request) => choose(context, request, (o) => o.index);
 
 /** Picks the qualifying host with the lowest `rank` (strict rule keepers first); lists refusals when none. */
-function choose(context: PlacementContext, request: PlacementRequest, rank: (h: { index: number; verdict: HostVerdict }) => number): PlacementResult {
+function choose(context: PlacementContext, request: PlacementRequest, rank: (option: HostOption) => number): PlacementResult {
   const { ledger } = context;
-  let best: { index: number; verdict: HostVerdict; rank: number } | undefined;
+  const entitlements = new Map<number, CpuMem>();
+  let best: HostOption | undefined;
+  let bestRank = Infinity;
+  let bestStrict = false;
   for (let index = 0; index < ledger.hosts.length; index++) {
-    const verdict = judgeHost(context, request, index);
-    if (verdict.refusal) continue;
-    const candidate = { index, verdict, rank: rank({ index, verdict }) };
-    if (!best || betterCandidate(candidate, best)) best = candidate;
+    const option = hostOption(request, ledger.hosts[index]!, index, entitlements);
+    const verdict = checkHost(context, request, option);
+    if (verdict !== 'all' && verdict !== 'mandatory') continue;
+    const strict = verdict === 'all';
+    if (best && (bestStrict && !strict)) continue;
+    const r = rank(option);
+    if (!best || (strict && !bestStrict) || r < bestRank) {
+      best = option;
+      bestRank = r;
+      bestStrict = strict;
+    }
   }
-  if (!best) return { ok: false, rejections: ledger.hosts.map((_, h) => judgeHost(context, request, h).refusal!) };
-  const { verdict } = best;
-  const imbalanceAfter = ledger.imbalanceIfAdded(best.index, verdict.entitlement.cpuMHz, verdict.entitlement.memoryMB - verdict.sharedMB);
-  return { ok: true, host: ledger.hosts[best.index]!.id, imbalanceAfter, sharedMB: verdict.sharedMB, relaxedShouldRules: verdict.strength === 'mandatory', entitlement: verdict.entitlement };
+  if (!best) return { ok: false, rejections: ledger.hosts.map((host, h) => describeRefusal(context, request, hostOption(request, host, h, entitlements))) };
+  const imbalanceAfter = ledger.imbalanceIfAdded(best.index, best.entitlement.cpuMHz, best.entitlement.memoryMB - best.sharedMB);
+  return { ok: true, host: ledger.hosts[best.index]!.id, imbalanceAfter, sharedMB: best.sharedMB, relaxedShouldRules: !bestStrict, entitlement: best.entitlement };
 }
 
-function betterCandidate(a: { verdict: HostVerdict; rank: number }, b: { verdict: HostVerdict; rank: number }): boolean {
-  const aStrict = a.verdict.strength === 'all';
-  const bStrict = b.verdict.strength === 'all';
-  if (aStrict !== bStrict) return aStrict;
-  return a.rank < b.rank;
+/** The VM's expected entitlement and shared memory on host `index` (entitlements cached by core speed). */
+function hostOption(request: PlacementRequest, host: HostSnapshot, index: number, cache: Map<number, CpuMem>): HostOption {
+  let entitlement = cache.get(host.coreMHz);
+  if (!entitlement) {
+    entitlement = placementEntitlement(request.vm, host.coreMHz);
+    cache.set(host.coreMHz, entitlement);
+  }
+  const sharedMB = request.sharedMB ? Math.min(Math.max(0, request.sharedMB(host.id)), entitlement.memoryMB) : 0;
+  return { index, entitlement, sharedMB };
 }
 
-/** Runs every check of host `h` for the request. O(members of the VM's rules). */
-function judgeHost(context: PlacementContext, request: PlacementRequest, h: number): HostVerdict {
+/** The checks of one host, cheapest first: the rule strength it keeps (`all`, or only `mandatory`), or why it is refused. O(members of the VM's rules). */
+function checkHost(context: PlacementContext, request: PlacementRequest, option: HostOption): RuleStrength | HostRefusal {
   const { ledger, rules } = context;
-  const host = ledger.hosts[h]!;
+  const h = option.index;
   const vm = request.vm;
-  const entitlement = placementEntitlement(vm, host.coreMHz);
-  const sharedMB = Math.min(Math.max(0, request.sharedMB?.(host.id) ?? 0), entitlement.memoryMB);
-  const refuse = (reason: HostRefusal, detail: string): HostVerdict => ({ refusal: { host: host.id, reason, detail }, entitlement, sharedMB });
-  if (!ledger.receives(h)) return refuse('host-state', `host is ${host.state}`);
-  if (request.allowedHosts && !request.allowedHosts.has(host.id)) return refuse('not-allowed', 'host is not among the allowed hosts (no template there)');
-  const resMem = vm.memory.reservation + vm.overheadMB;
-  if (!ledger.fitsReservation(h, vm.cpu.reservation, resMem)) {
-    const r = ledger.reserved(h);
-    return refuse('reservation', `unreserved ${host.cpuMHz - r.cpuMHz} MHz / ${host.memoryMB - r.memoryMB} MB < ${vm.cpu.reservation} MHz / ${resMem} MB`);
-  }
-  const mandatory = rules.brokenRule(ledger, vm.id, h, 'mandatory');
-  if (mandatory) return refuse('rule', `would break rule ${mandatory.id} (${mandatory.kind})`);
-  if (!ledger.fitsLoadCap(h, entitlement.cpuMHz, entitlement.memoryMB - sharedMB, context.loadCap ?? HOST_LOAD_CAP)) {
-    return refuse('load-cap', `load would exceed ${Math.round((context.loadCap ?? HOST_LOAD_CAP) * 100)}%`);
-  }
-  const strength: RuleStrength = rules.brokenRule(ledger, vm.id, h, 'all') ? 'mandatory' : 'all';
-  return { strength, entitlement, sharedMB };
+  if (!ledger.receives(h)) return 'host-state';
+  if (request.allowedHosts && !request.allowedHosts.has(ledger.hosts[h]!.id)) return 'not-allowed';
+  if (!ledger.fitsReservation(h, vm.cpu.reservation, vm.memory.reservation + vm.overheadMB)) return 'reservation';
+  if (rules.brokenRule(ledger, vm.id, h, 'mandatory')) return 'rule';
+  if (!ledger.fitsLoadCap(h, option.entitlement.cpuMHz, option.entitlement.memoryMB - option.sharedMB, context.loadCap ?? HOST_LOAD_CAP)) return 'load-cap';
+  return rules.brokenRule(ledger, vm.id, h, 'all') ? 'mandatory' : 'all';
+}
+
+/** Why host `option.index` is refused, in words. Preconditions: it is refused. */
+function describeRefusal(context: PlacementContext, request: PlacementRequest, option: HostOption): HostRejection {
+  const { ledger, rules } = context;
+  const host = ledger.hosts[option.index]!;
+  const vm = request.vm;
+  const reason = checkHost(context, request, option) as HostRefusal;
+  const reserved = ledger.reserved(option.index);
+  const detail = {
+    'host-state': `host is ${host.state}`,
+    'not-allowed': 'host is not among the allowed hosts (no template there)',
+    reservation: `unreserved ${host.cpuMHz - reserved.cpuMHz} MHz / ${host.memoryMB - reserved.memoryMB} MB < ${vm.cpu.reservation} MHz / ${vm.memory.reservation + vm.overheadMB} MB`,
+    rule: `would break rule ${rules.brokenRule(ledger, vm.id, option.index, 'mandatory')?.id}`,
+    'load-cap': `load would exceed ${Math.round((context.loadCap ?? HOST_LOAD_CAP) * 100)}%`,
+  }[reason];
+  return { host: host.id, reason, detail };
 }
 
 /** The entitlement a VM about to power on is expected to get on a host with `coreMHz` cores: its uncontended entitlement. O(1). */
