@@ -6,10 +6,10 @@
  */
 import { InvalidArgumentError } from '../sim/errors.js';
 import type { SnapshotId, VmId } from '../sim/ids.js';
-import { createDisk, discardDisk, releaseChain, retainChain } from './disks.js';
+import { createDisk, discardDisk, getDisk, releaseChain, retainChain } from './disks.js';
 import type { VSphereModel } from './model.js';
 import type { TaskRecord } from './tasks.js';
-import type { Snapshot, VirtualMachine } from './types.js';
+import type { Snapshot, VirtualDevice, VirtualMachine } from './types.js';
 import { hostName } from './vm-create.js';
 import { resizeVmx } from './vm-config.js';
 import { freeDeltaPath } from './vm-clone.js';
@@ -43,10 +43,15 @@ function submit(model: VSphereModel, vm: VirtualMachine, descriptionId: string, 
 function applyCreate(model: VSphereModel, id: VmId, name: string, description: string): SnapshotId {
   const vm = model.registry.get('VirtualMachine', id);
   const frozen: string[] = [];
-  const devices = putDeltas(model, vm, (top) => {
-    frozen.push(top);
-    return top;
-  });
+  const devices = putDeltas(
+    model,
+    vm,
+    (top) => {
+      frozen.push(top);
+      return top;
+    },
+    diskTops(vm.config.devices),
+  );
   const snap: Snapshot = {
     id: model.ids.next('snapshot'),
     name,
@@ -68,7 +73,7 @@ function applyRevert(model: VSphereModel, id: VmId, snapshot: SnapshotId): Snaps
   const snap = findSnapshot(vm, snapshot);
   if (vm.powerState !== 'poweredOff') vm = applyPower(model, id, 'powerOff');
   let i = 0;
-  const devices = putDeltas(model, vm, () => snap.disks[i++]!);
+  const devices = putDeltas(model, { ...vm, config: { ...vm.config, devices: snapshotDevices(model, vm, snap) } }, () => snap.disks[i++]!, diskTops(vm.config.devices));
   const updated = model.registry.update({ ...vm, config: { ...vm.config, devices }, currentSnapshot: snap.id });
   resizeVmx(model, updated);
   log(model, updated, 'VmSnapshotRevertedEvent', `Reverted ${vm.name} to snapshot ${snap.name}`);
@@ -87,10 +92,28 @@ function applyRemove(model: VSphereModel, id: VmId, snapshot: SnapshotId): Snaps
 }
 
 /**
- * Replaces each disk's top with a new delta whose parent `parentOf(currentTop)` names, releasing
- * the old tops. All deltas are made before anything is released; on failure they are deleted.
+ * The VM's devices shaped as the snapshot's disks: disks added after the snapshot are left out,
+ * disks the snapshot holds beyond the VM's current ones come back (as vSphere's revert does).
+ * Disk file names are placeholders for putDeltas to replace.
  */
-function putDeltas(model: VSphereModel, vm: VirtualMachine, parentOf: (top: string) => string): VirtualMachine['config']['devices'] {
+function snapshotDevices(model: VSphereModel, vm: VirtualMachine, snap: Snapshot): VirtualDevice[] {
+  const current = diskTops(vm.config.devices);
+  const dropped = new Set(current.slice(snap.disks.length));
+  let key = Math.max(1999, ...vm.config.devices.map((d) => d.key).filter((k) => k < 3000)) + 1;
+  const restored = snap.disks.slice(current.length).map((p) => ({ type: 'disk' as const, key: key++, fileName: p, capacityBytes: getDisk(model, p).capacityBytes }));
+  return [...vm.config.devices.filter((d) => d.type !== 'disk' || !dropped.has(d.fileName)), ...restored];
+}
+
+function diskTops(devices: readonly VirtualDevice[]): string[] {
+  return devices.flatMap((d) => (d.type === 'disk' ? [d.fileName] : []));
+}
+
+/**
+ * Replaces each disk's top with a new delta whose parent `parentOf(currentTop)` names, then
+ * releases `replaced` (the chains the VM held). All deltas are made before anything is released;
+ * on failure they are deleted.
+ */
+function putDeltas(model: VSphereModel, vm: VirtualMachine, parentOf: (top: string) => string, replaced: readonly string[]): VirtualMachine['config']['devices'] {
   const made: string[] = [];
   try {
     const devices = vm.config.devices.map((d) => {
@@ -101,7 +124,7 @@ function putDeltas(model: VSphereModel, vm: VirtualMachine, parentOf: (top: stri
       return { ...d, fileName: delta.path };
     });
     for (const p of made) retainChain(model, p);
-    for (const d of vm.config.devices) if (d.type === 'disk') releaseChain(model, d.fileName);
+    for (const p of replaced) releaseChain(model, p);
     return devices;
   } catch (e) {
     for (const p of made) discardDisk(model, p);
