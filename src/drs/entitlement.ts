@@ -58,7 +58,7 @@ interface DivvyNode {
  * O(Σ children·log children) in all.
  * Preconditions: every VM's pool and every pool's parent exist, the pools form a tree under
  * `rootPool`, and every VM's host is in `hosts`.
- * @throws NotFoundError for a dangling pool or host id; InvalidArgumentError for a cycle or a limit below its reservation.
+ * @throws NotFoundError for a dangling pool or host id; InvalidArgumentError for a pool outside the root's tree (a cycle) or a limit below its reservation.
  */
 export function computeEntitlements(snapshot: ClusterSnapshot, options: EntitlementOptions = {}): Entitlements {
   const capacity = options.capacity ?? clusterCapacity(snapshot);
@@ -86,7 +86,8 @@ export function clusterCapacity(snapshot: ClusterSnapshot): CpuMem {
 /** Entitlement by node id for one resource. */
 function divvy(snapshot: ClusterSnapshot, resource: Resource, capacity: number, options: EntitlementOptions): Map<string, number> {
   const root = buildTree(snapshot, resource, options.idleMemoryFraction ?? IDLE_MEMORY_DEMAND_FRACTION);
-  summarize(root, new Set());
+  const reached = summarize(root);
+  if (reached !== snapshot.pools.length) throw new InvalidArgumentError('pools', `${snapshot.pools.length - reached} resource pool(s) do not descend from the root ${snapshot.rootPool} (a parent cycle)`);
   root.entitlement = capacity;
   const out = new Map<string, number>();
   distribute(root, true, options.twoPass ?? false, out);
@@ -125,27 +126,27 @@ function buildTree(snapshot: ClusterSnapshot, resource: Resource, idleFraction: 
 
 /**
  * Bottom-up: a pool's floor becomes its effective reservation, its cap its demand cap, its size
- * the sum of its children's sizes within its limit. VMs (leaves) already hold theirs.
+ * the sum of its children's sizes within its limit. VMs (leaves) already hold theirs. Returns
+ * the number of pools reached.
  */
-function summarize(node: DivvyNode, onPath: Set<string>): void {
-  if (!node.isPool) return;
-  if (onPath.has(node.id)) throw new InvalidArgumentError('pools', `resource pool cycle through ${node.id}`);
-  onPath.add(node.id);
+function summarize(node: DivvyNode): number {
+  if (!node.isPool) return 0;
+  let reached = 1;
   let floors = 0;
   let demand = 0;
   let sizes = 0;
   for (const c of node.children) {
-    summarize(c, onPath);
+    reached += summarize(c);
     floors += c.floor;
     demand += c.cap;
     sizes += c.size;
   }
-  onPath.delete(node.id);
   const limit = node.cap;
   if (node.expandable) node.floor = Math.max(node.floor, floors);
   node.floor = Math.min(node.floor, limit);
   node.cap = Math.max(node.floor, Math.min(limit, demand));
   node.size = Math.max(node.floor, Math.min(limit, sizes));
+  return reached;
 }
 
 /** Below this many MHz or MB a pool's leftover is rounding, not unused reservation. */
