@@ -161,9 +161,11 @@ function firstPassingCostBenefit(loop: LoopInput, candidates: readonly Candidate
     if (c.goodness < minGoodness) return undefined;
     const migration = vmMigration(state.vms[c.vm]!, ledger.hosts[ledger.vmHost[c.vm]!]!, ledger.hosts[c.to]!, state.precopy);
     const during = ledger.imbalanceIfAdded(c.to, ledger.vmCpu[c.vm]!, ledger.vmMem[c.vm]!);
-    const scored: Candidate = { ...c, migrationSeconds: migration.totalSeconds, benefit: c.goodness * horizon, cost: migration.totalSeconds * Math.max(0, during - imbalance) };
-    if (options.costBenefit === false || scored.benefit! >= scored.cost!) return scored;
-    reject(state, scored, 'cost-benefit', `benefit ${scored.benefit!.toFixed(4)} < cost ${scored.cost!.toFixed(4)} imbalance-seconds over a ${migration.totalSeconds.toFixed(1)} s vMotion`);
+    const benefit = c.goodness * Math.max(0, horizon - migration.totalSeconds);
+    const cost = migration.totalSeconds * Math.max(0, during - imbalance);
+    const scored: Candidate = { ...c, migrationSeconds: migration.totalSeconds, benefit, cost };
+    if (options.costBenefit === false || benefit > cost) return scored;
+    reject(state, scored, 'cost-benefit', `benefit ${benefit.toFixed(4)} ≤ cost ${cost.toFixed(4)} imbalance-seconds (a ${migration.totalSeconds.toFixed(1)} s vMotion, a ${horizon} s horizon)`);
   }
   return undefined;
 }
@@ -191,7 +193,7 @@ function apply(state: PassState, c: Candidate, priority: number, why: string): v
     migrationSeconds: c.migrationSeconds!,
     benefit: c.benefit!,
     cost: c.cost!,
-    explanation: `priority ${priority}: move ${vm.id} from ${fromHost.id} to ${toHost.id} because ${why}; goodness ${(before - after).toFixed(4)}, benefit ${c.benefit!.toFixed(3)} ≥ cost ${c.cost!.toFixed(3)}`,
+    explanation: `priority ${priority}: move ${vm.id} from ${fromHost.id} to ${toHost.id} because ${why}; goodness ${(before - after).toFixed(4)}, benefit ${c.benefit!.toFixed(3)} > cost ${c.cost!.toFixed(3)}`,
   });
 }
 

@@ -60,8 +60,9 @@ export const MIN_GOODNESS = 1e-6;
 export const DRS_PERIOD_SEC = 300;
 
 /**
- * How long the benefit of a move is assumed to last, seconds, for the cost-benefit filter.
- * Estimate: one invocation period (the next pass re-decides).
+ * How long the benefit of a move is assumed to last, seconds, for the cost-benefit filter: a
+ * move gains only from the end of its vMotion to this horizon. Estimate: one invocation period
+ * (the next pass re-decides).
  */
 export const COST_BENEFIT_HORIZON_SEC = 300;
 

@@ -19,7 +19,11 @@ export interface Recommendation {
   readonly goodness: number;
   /** Simulated vMotion time, s (vmotion.ts). */
   readonly migrationSeconds: number;
-  /** Balance moves: goodness × horizon and the imbalance the VM adds while on both hosts × migration time, imbalance-seconds. */
+  /**
+   * Balance moves, in imbalance-seconds: the benefit is the goodness held from the end of the
+   * vMotion to the horizon, goodness × (horizon − migration time); the cost is the imbalance the
+   * VM adds while it is on both hosts, × migration time. A move needs benefit > cost.
+   */
   readonly benefit?: number;
   readonly cost?: number;
   /** One sentence a person can read. */
