@@ -3,7 +3,7 @@
  * entitlement among its children by shares.
  */
 
-/** One claimant: it gets at least `floor`, at most `cap` (≥ floor), and grows in proportion to `weight` (≥ 0). */
+/** One claimant: it gets at least `floor`, at most `cap` (≥ floor), and grows in proportion to `weight` (≥ 0; weight 0 stays at its floor). */
 export interface FillItem {
   readonly floor: number;
   readonly cap: number;
@@ -13,8 +13,8 @@ export interface FillItem {
 /**
  * Divides `total` among `items`: item i gets clamp(λ·weight_i, floor_i, cap_i) for the level λ
  * at which the amounts add up to `total`. When `total` is below the sum of the floors, each gets
- * its floor scaled down in proportion; above the sum of the caps, each gets its cap (the rest is
- * left over). Deterministic; O(n log n).
+ * its floor scaled down in proportion; above what the claimants can take, each gets its cap
+ * (the rest is left over). Deterministic; O(n log n).
  * Preconditions: floors ≥ 0, caps ≥ floors (Infinity allowed), weights ≥ 0, total ≥ 0.
  */
 export function waterFill(items: readonly FillItem[], total: number): number[] {
@@ -25,7 +25,7 @@ export function waterFill(items: readonly FillItem[], total: number): number[] {
     caps += it.cap;
   }
   if (total <= floors) return items.map((it) => (floors > 0 ? (it.floor * total) / floors : 0));
-  if (total >= caps) return items.map((it) => it.cap);
+  if (total >= caps) return items.map((it) => (it.weight > 0 ? it.cap : it.floor));
   const level = fillLevel(items, total, floors);
   return items.map((it) => Math.min(it.cap, Math.max(it.floor, level * it.weight)));
 }
