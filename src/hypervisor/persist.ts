@@ -13,7 +13,7 @@ import { VSphereModel, type ModelOptions } from './model.js';
 import { poolNode } from './pools.js';
 import type { TaskRecord } from './tasks.js';
 import type { DatastoreId } from '../sim/ids.js';
-import type { InventoryObject } from './types.js';
+import type { InventoryObject, VirtualMachine } from './types.js';
 import { remountDisks } from './disks.js';
 import { resizeVmx } from './vm-config.js';
 import { holdVm } from './vm-power.js';
@@ -82,6 +82,7 @@ export function restoreModel(saved: unknown, opts: Omit<ModelOptions, 'clock' | 
     for (const o of s.objects) restoreObject(model, o);
     model.vmdks = VmdkStore.restore(s.vmdks, { rng: model.rng, calibration: model.calibration.disk });
     for (const [p, n] of s.diskRefs) model.diskRefs.set(p, n);
+    checkReferences(model);
     remountDisks(model);
     for (const [dsId, stored] of Object.entries(s.files)) {
       const files = model.files(dsId as DatastoreId);
@@ -107,6 +108,51 @@ function restoreObject(model: VSphereModel, o: InventoryObject): void {
     model.accounting.applyPoolChange(poolNode(o));
   } else if (o.kind === 'Datastore') {
     model.mountDatastore(o.id, o.name, o.capacityBytes);
+  }
+}
+
+/** Requires a saved record of `kind` under `id`, which `from` names. */
+type Need = (from: string, kind: InventoryObject['kind'], id: string | undefined) => void;
+
+/**
+ * Every id a record names resolves to a saved record of the right kind, a VM's host and pool are
+ * in its cluster, and every disk a VM, a snapshot or a reference count names is saved.
+ * O(objects + devices + snapshots). @throws RestoreError naming the first dangling reference.
+ */
+function checkReferences(model: VSphereModel): void {
+  const need: Need = (from, kind, id) => {
+    const o = id === undefined ? undefined : model.registry.find(id);
+    if (o?.kind !== kind) throw new RestoreError(`saved model is inconsistent: ${from} names ${kind} ${id}, which is not saved`);
+  };
+  for (const o of model.registry.values()) {
+    if (o.kind === 'Cluster') {
+      need(o.id, 'Datacenter', o.datacenter);
+      need(o.id, 'ResourcePool', o.rootPool);
+    } else if (o.kind === 'Host') need(o.id, 'Cluster', o.cluster);
+    else if (o.kind === 'ResourcePool') {
+      need(o.id, 'Cluster', o.cluster);
+      if (o.parent !== undefined) need(o.id, 'ResourcePool', o.parent);
+    } else if (o.kind === 'Datastore' || o.kind === 'Network') need(o.id, 'Datacenter', o.datacenter);
+    else if (o.kind === 'VirtualMachine') checkVmReferences(model, o, need);
+  }
+  for (const p of model.diskRefs.keys()) if (!model.vmdks.has(p)) throw new RestoreError(`saved model is inconsistent: disk ${p} is counted but not saved`);
+}
+
+function checkVmReferences(model: VSphereModel, vm: VirtualMachine, need: Need): void {
+  need(vm.id, 'Cluster', vm.cluster);
+  need(vm.id, 'ResourcePool', vm.pool);
+  need(vm.id, 'Host', vm.host);
+  need(vm.id, 'Datastore', vm.datastore);
+  const { cluster: hostCluster } = model.registry.get('Host', vm.host);
+  const { cluster: poolCluster } = model.registry.get('ResourcePool', vm.pool);
+  if (hostCluster !== vm.cluster || poolCluster !== vm.cluster) throw new RestoreError(`saved model is inconsistent: ${vm.id} has its host or pool outside cluster ${vm.cluster}`);
+  const disks = vm.snapshots.flatMap((s) => s.disks);
+  for (const d of vm.config.devices) {
+    if (d.type === 'disk') disks.push(d.fileName);
+    else if (d.type === 'nic') need(vm.id, 'Network', d.network);
+  }
+  for (const p of disks) {
+    if (!model.vmdks.has(p)) throw new RestoreError(`saved model is inconsistent: ${vm.id} uses disk ${p}, which is not saved`);
   }
 }
 
