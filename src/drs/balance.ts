@@ -2,8 +2,8 @@
  * One DRS pass (calibration.md, DRS): entitlements, mandatory moves (maintenance evacuation,
  * rule violations), then the greedy load-balancing loop. While the imbalance is above the
  * threshold's target (or, 6.5+, two hosts' loads differ by more than the tolerable gap) and the
- * move budget lasts, score every (VM, less-loaded destination) move by goodness = I before −
- * I after, drop moves that break a cap, a reservation or a rule, drop those below MinGoodness or
+ * move budget lasts, score every (VM, less-loaded destination) move — among the busiest and the
+ * idlest hosts, candidates.ts — by goodness = I before − I after, drop moves that break a cap, a reservation or a rule, drop those below MinGoodness or
  * failing cost-benefit, apply the best, repeat. Every move and every notable refusal says why.
  */
 import { InvalidArgumentError } from '../sim/errors.js';
@@ -68,7 +68,9 @@ const TOP_CANDIDATES = 8;
 
 /**
  * Runs one DRS pass over `snapshot`. Pure: same snapshot and options, same result.
- * O(H + V) set-up, then per applied move one scan O(V × H × r) over VMs, less-loaded hosts and rule members.
+ * O(H log H + V × rounds) set-up (entitlements, ledger, vMotion times for the adaptive budget),
+ * then per applied move one scan of O(V + V_s × D) pairs, V_s VMs on the ≤ 12 shortlisted busy
+ * hosts and D ≤ 12 shortlisted idle hosts (candidates.ts), each O(1) plus O(r) rule checks.
  * Preconditions: as {@link computeEntitlements}.
  */
 export function balanceCluster(snapshot: ClusterSnapshot, options: BalanceOptions = {}): BalanceResult {
