@@ -150,6 +150,7 @@ export class TaskManager {
       this.#recent.set(info.id, info);
       if (!done) this.#errors.set(info.id, interrupted);
     }
+    this.#trim();
   }
 
   #start(live: LiveTask): void {
@@ -198,7 +199,12 @@ export class TaskManager {
   #remember(live: LiveTask): void {
     this.#recent.set(live.info.id, live.info);
     if (live.error) this.#errors.set(live.info.id, live.error);
-    if (this.#recent.size > this.historySize) {
+    this.#trim();
+  }
+
+  /** Forgets the oldest finished tasks beyond the history size. */
+  #trim(): void {
+    while (this.#recent.size > this.historySize) {
       const oldest = this.#recent.keys().next().value as TaskId;
       this.#recent.delete(oldest);
       this.#errors.delete(oldest);
