@@ -143,6 +143,16 @@ describe('the task history', () => {
     clock.runUntilIdle();
   });
 
+  it('keeps only the most recent tasks of a restored history larger than its size', () => {
+    const big = manager();
+    for (let i = 0; i < 5; i++) big.tasks.submit(spec({ durationMs: 0 }));
+    big.clock.runUntilIdle();
+    const saved = big.tasks.list();
+    const small = manager(2);
+    small.tasks.restore(saved, new RestoreError('x'));
+    expect(small.tasks.list().map((t) => t.id)).toEqual(saved.slice(-2).map((t) => t.id));
+  });
+
   it('abortAll fails every live task, running and queued, and frees their locks', () => {
     const { clock, tasks } = manager();
     const a = tasks.submit(spec({ lock: 'x' }));
