@@ -146,6 +146,8 @@ function relocationTarget(model: VSphereModel, vm: VirtualMachine, spec: VmReloc
 
 function applyRelocate(model: VSphereModel, id: VmId, t: Required<VmRelocateSpec>): VmId {
   const vm = model.registry.get('VirtualMachine', id);
+  const host = model.registry.get('Host', t.host);
+  if (host.id !== vm.host && host.state !== 'connected') throw new InvalidStateError('InvalidHostState', host.id, host.state, `cannot move ${vm.name} to host ${host.name}: it is ${host.state}`);
   let next: VirtualMachine = { ...vm, host: t.host, pool: t.pool, cluster: model.registry.get('ResourcePool', t.pool).cluster };
   const blocker = transferBlocker(model, vm, next);
   if (blocker) throw blocker;
