@@ -306,6 +306,16 @@ describe('relocating a VM', () => {
     expectConsistent(p.model);
   });
 
+  it('refuses a host that is not connected, leaving the VM where it was', () => {
+    const p = smallCluster();
+    const vm = makeVm(p, { name: 'vm', host: p.hosts[0]!.id });
+    failHost(p.model, p.hosts[1]!.id);
+    const before = footprint(p.model);
+    const e = fail(p.model, relocateVM(p.model, vm.id, { host: p.hosts[1]!.id })) as InvalidStateError;
+    expect([e.code, e.existing]).toEqual(['InvalidHostState', 'failed']);
+    expect(footprint(p.model)).toBe(before);
+  });
+
   it('to another datastore with snapshots throws NotSupported at submit and changes nothing', () => {
     const p = smallCluster();
     const ds1 = addDatastore(p.model, p.datacenter.id, { name: 'DS1', capacityBytes: 100 * GiB });
