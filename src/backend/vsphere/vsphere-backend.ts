@@ -1,0 +1,297 @@
+/**
+ * `VSphereBackend`: the Backend interface over a live vCenter (or vcsim) through the vim25 client.
+ * Every long operation is the server's own Task (wait() follows it with WaitForUpdatesEx); ids are
+ * moref values; faults arrive as the project's typed errors (vim25/faults.ts). Optional datacenter,
+ * cluster, datastore and pool names scope what it lists and where VMs go. See clone.ts for how instant
+ * clones run on servers without InstantClone_Task, and events.ts for event subscriptions.
+ */
+import { InvalidArgumentError, InvalidStateError, NotSupportedError, SystemError } from '../../sim/errors.js';
+import type { ClusterId, HostId, NetworkId, ResourcePoolId, SnapshotId, TaskId, VmId } from '../../sim/ids.js';
+import type {
+  AboutInfo,
+  Backend,
+  BackendEvent,
+  CloneVmSpec,
+  ClusterInfo,
+  CreateVmSpec,
+  DatacenterInfo,
+  DatastoreInfo,
+  HostInfo,
+  NetworkInfo,
+  PoolSpec,
+  ReconfigureVmSpec,
+  RelocateVmSpec,
+  ResourcePoolInfo,
+  Subscription,
+  Task,
+  TaskInfo,
+  VmInfo,
+} from '../backend.js';
+import { allocationInput, defaultAllocation, mergeAllocation } from './allocations.js';
+import { startClone, type CloneContext } from './clone.js';
+import { VM_PATHS, vmInfo } from './convert.js';
+import { subscribeVimEvents, type EventStream } from './events.js';
+import { resolveScope, VSphereInventory, type VSphereScopeNames } from './inventory.js';
+import { asRef, idOf, list, ref, str } from './refs.js';
+import { readTask, recentTasks, resultRef, taskHandle } from './tasks.js';
+import { createConfigSpec, reconfigureConfigSpec, type CreateContext } from './vm-config.js';
+import {
+  createResourcePool,
+  createSnapshotTask,
+  createVmTask,
+  destroyTask,
+  ManagedObjectReference,
+  powerOffVmTask,
+  powerOnVmTask,
+  reconfigVmTask,
+  relocateVmTask,
+  removeSnapshotTask,
+  revertToSnapshotTask,
+  suspendVmTask,
+  updateResourcePoolConfig,
+  VimClient,
+  type TransportOptions,
+} from './vim25/index.js';
+
+/** Where to connect and what to see. */
+export interface VSphereBackendOptions extends VSphereScopeNames, TransportOptions {
+  /** The SDK URL with credentials, e.g. `http://user:pass@127.0.0.1:PORT/sdk` (https for a real vCenter). */
+  readonly url: string | URL;
+  /** Longest event poll; a closed subscription ends within this long. Default 1 s (estimate). */
+  readonly eventPollSeconds?: number;
+}
+
+/** The Backend over vim25. Call connect() before anything else and close() at the end. */
+export class VSphereBackend implements Backend {
+  readonly kind = 'vsphere' as const;
+  readonly #options: VSphereBackendOptions;
+  readonly #streams = new Set<EventStream>();
+  #client: VimClient | undefined;
+  #inventory: VSphereInventory | undefined;
+  #clone: CloneContext | undefined;
+
+  /** Does no I/O. Precondition: https, or http to a loopback host (vcsim). */
+  constructor(options: VSphereBackendOptions) {
+    this.#options = options;
+  }
+
+  /** Connects, logs in and resolves the scope names (NotFoundError for one that does not exist). */
+  async connect(): Promise<this> {
+    const client = await VimClient.connect(this.#options);
+    try {
+      this.#inventory = new VSphereInventory(client, await resolveScope(client, this.#options));
+    } catch (error) {
+      await client.logout().catch(() => undefined);
+      client.close();
+      throw error;
+    }
+    this.#client = client;
+    this.#clone = { client, inventory: this.#inventory, instantCloneMissing: false };
+    return this;
+  }
+
+  /** The resolved scope (its pool is where a VCH should create its own pool). Precondition: connected. */
+  get scope(): VSphereInventory['scope'] {
+    return this.#inv.scope;
+  }
+
+  get #c(): VimClient {
+    if (this.#client === undefined) throw new SystemError('VSphereBackend: call connect() first');
+    return this.#client;
+  }
+
+  get #inv(): VSphereInventory {
+    if (this.#inventory === undefined) throw new SystemError('VSphereBackend: call connect() first');
+    return this.#inventory;
+  }
+
+  async about(): Promise<AboutInfo> {
+    const about = this.#c.serviceContent.about;
+    return { name: about.name, fullName: about.fullName, apiVersion: about.apiVersion, instanceUuid: about.instanceUuid ?? '' };
+  }
+
+  datacenters(): Promise<DatacenterInfo[]> {
+    return this.#inv.datacenters();
+  }
+
+  clusters(): Promise<ClusterInfo[]> {
+    return this.#inv.clusters();
+  }
+
+  hosts(filter?: { readonly cluster?: ClusterId }): Promise<HostInfo[]> {
+    return this.#inv.hosts(filter);
+  }
+
+  resourcePools(filter?: { readonly cluster?: ClusterId }): Promise<ResourcePoolInfo[]> {
+    return this.#inv.resourcePools(filter);
+  }
+
+  datastores(): Promise<DatastoreInfo[]> {
+    return this.#inv.datastores();
+  }
+
+  networks(): Promise<NetworkInfo[]> {
+    return this.#inv.networks();
+  }
+
+  vms(filter?: { readonly pool?: ResourcePoolId; readonly host?: HostId }): Promise<VmInfo[]> {
+    return this.#inv.vms(filter);
+  }
+
+  vm(id: VmId): Promise<VmInfo> {
+    return this.#inv.vm(id);
+  }
+
+  findVm(name: string): Promise<VmInfo | undefined> {
+    return this.#inv.findVm(name);
+  }
+
+  async #createContext(spec: CreateVmSpec, datacenter: ManagedObjectReference): Promise<CreateContext> {
+    const inv = this.#inv;
+    const datastore = spec.datastore !== undefined ? ref('datastore', spec.datastore) : (inv.scope.datastore ?? list((await inv.read(datacenter, ['datastore'])).get('datastore'))[0]);
+    if (!(datastore instanceof ManagedObjectReference)) throw new InvalidArgumentError('datastore', `datacenter ${datacenter.value} has no datastore`);
+    const datastoreName = str((await inv.record(datastore, ['name'])).properties.get('name'));
+    const networks = new Map<NetworkId, { ref: ManagedObjectReference; name: string }>();
+    for (const { network } of spec.nics ?? []) {
+      if (network.startsWith('dvportgroup-')) throw new NotSupportedError(`NICs on distributed port groups (${network}) are not supported by the live backend yet`);
+      const record = await inv.record(ref('network', network), ['name']);
+      networks.set(network, { ref: record.obj, name: str(record.properties.get('name')) });
+    }
+    return { datastoreName, networks };
+  }
+
+  async createVM(spec: CreateVmSpec): Promise<Task<VmId>> {
+    if (typeof spec?.name !== 'string' || spec.name === '') throw new InvalidArgumentError('name', 'a VM needs a non-empty name');
+    const pool = ref('pool', spec.pool);
+    const datacenter = await this.#inv.datacenterOf(pool);
+    const folder = asRef((await this.#inv.read(datacenter, ['vmFolder'])).get('vmFolder'), `the VM folder of ${datacenter.value}`);
+    const config = createConfigSpec(spec, await this.#createContext(spec, datacenter));
+    const task = await createVmTask(this.#c, { folder, config, pool, ...(spec.host === undefined ? {} : { host: ref('host', spec.host) }) });
+    return taskHandle(this.#c, task, 'Folder.createVm', (value) => idOf<VmId>(resultRef(value, 'CreateVM_Task')));
+  }
+
+  async cloneVM(source: VmId, spec: CloneVmSpec): Promise<Task<VmId>> {
+    if (this.#clone === undefined) throw new SystemError('VSphereBackend: call connect() first');
+    return startClone(this.#clone, await this.vm(source), spec);
+  }
+
+  #vmTask(task: ManagedObjectReference, descriptionId: string, id: VmId): Task<VmId> {
+    return taskHandle(this.#c, task, descriptionId, () => id);
+  }
+
+  async powerOnVM(id: VmId): Promise<Task<VmId>> {
+    return this.#vmTask(await powerOnVmTask(this.#c, ref('vm', id)), 'VirtualMachine.powerOn', id);
+  }
+
+  async powerOffVM(id: VmId): Promise<Task<VmId>> {
+    return this.#vmTask(await powerOffVmTask(this.#c, ref('vm', id)), 'VirtualMachine.powerOff', id);
+  }
+
+  async suspendVM(id: VmId): Promise<Task<VmId>> {
+    return this.#vmTask(await suspendVmTask(this.#c, ref('vm', id)), 'VirtualMachine.suspend', id);
+  }
+
+  async resetVM(id: VmId): Promise<Task<VmId>> {
+    const task = await this.#c.invoke('ResetVM_Task', ref('vm', id), [], { returns: 'ManagedObjectReference' });
+    return this.#vmTask(resultRef(task, 'ResetVM_Task'), 'VirtualMachine.reset', id);
+  }
+
+  async reconfigureVM(id: VmId, spec: ReconfigureVmSpec): Promise<Task<VmId>> {
+    const record = await this.#inv.record(ref('vm', id), VM_PATHS);
+    const config = reconfigureConfigSpec(spec, vmInfo(record), list(record.properties.get('config.hardware.device')));
+    return this.#vmTask(await reconfigVmTask(this.#c, record.obj, config), 'VirtualMachine.reconfigure', id);
+  }
+
+  async relocateVM(id: VmId, spec: RelocateVmSpec): Promise<Task<VmId>> {
+    const location = {
+      ...(spec.datastore === undefined ? {} : { datastore: ref('datastore', spec.datastore) }),
+      ...(spec.pool === undefined ? {} : { pool: ref('pool', spec.pool) }),
+      ...(spec.host === undefined ? {} : { host: ref('host', spec.host) }),
+    };
+    return this.#vmTask(await relocateVmTask(this.#c, ref('vm', id), location), 'VirtualMachine.relocate', id);
+  }
+
+  async destroyVM(id: VmId): Promise<Task<VmId>> {
+    return this.#vmTask(await destroyTask(this.#c, ref('vm', id)), 'VirtualMachine.destroy', id);
+  }
+
+  async createSnapshot(vm: VmId, name: string, description?: string): Promise<Task<SnapshotId>> {
+    if (typeof name !== 'string' || name.length === 0 || name.length > 80) throw new InvalidArgumentError('name', `a snapshot name must be 1 to 80 characters, got ${JSON.stringify(name)}`);
+    const task = await createSnapshotTask(this.#c, ref('vm', vm), { name, ...(description === undefined ? {} : { description }), memory: false, quiesce: false });
+    return taskHandle(this.#c, task, 'VirtualMachine.createSnapshot', (value) => idOf<SnapshotId>(resultRef(value, 'CreateSnapshot_Task')));
+  }
+
+  async #snapshotOf(vm: VmId, snapshot: SnapshotId): Promise<ManagedObjectReference> {
+    const info = await this.vm(vm);
+    if (!info.snapshots.some((s) => s.id === snapshot)) throw new InvalidArgumentError('snapshot', `${info.name} has no snapshot ${snapshot}`);
+    return ref('snapshot', snapshot);
+  }
+
+  async revertToSnapshot(vm: VmId, snapshot: SnapshotId): Promise<Task<SnapshotId>> {
+    const task = await revertToSnapshotTask(this.#c, await this.#snapshotOf(vm, snapshot));
+    return taskHandle(this.#c, task, 'VirtualMachine.revertToSnapshot', () => snapshot);
+  }
+
+  async removeSnapshot(vm: VmId, snapshot: SnapshotId): Promise<Task<SnapshotId>> {
+    const task = await removeSnapshotTask(this.#c, await this.#snapshotOf(vm, snapshot), { removeChildren: false });
+    return taskHandle(this.#c, task, 'VirtualMachine.removeSnapshot', () => snapshot);
+  }
+
+  async createResourcePool(parent: ResourcePoolId, name: string, spec: PoolSpec = {}): Promise<ResourcePoolInfo> {
+    const config = {
+      cpuAllocation: allocationInput(mergeAllocation('poolCpu', defaultAllocation('poolCpu', 1), spec.cpu, 1)),
+      memoryAllocation: allocationInput(mergeAllocation('poolMemory', defaultAllocation('poolMemory', 1), spec.memory, 1)),
+    };
+    return this.#inv.resourcePool(idOf<ResourcePoolId>(await createResourcePool(this.#c, ref('pool', parent), name, config)));
+  }
+
+  async updateResourcePool(id: ResourcePoolId, spec: PoolSpec & { readonly name?: string }): Promise<ResourcePoolInfo> {
+    const current = await this.#inv.resourcePool(id);
+    if (current.parent === undefined) throw new InvalidStateError('InvalidState', id, 'root pool', 'the root resource pool of a cluster cannot be reconfigured');
+    const config =
+      spec.cpu === undefined && spec.memory === undefined
+        ? undefined
+        : { cpuAllocation: allocationInput(mergeAllocation('poolCpu', current.cpu, spec.cpu, 1)), memoryAllocation: allocationInput(mergeAllocation('poolMemory', current.memory, spec.memory, 1)) };
+    const name = spec.name === undefined || spec.name === current.name ? undefined : spec.name;
+    await updateResourcePoolConfig(this.#c, ref('pool', id), { ...(name === undefined ? {} : { name }), ...(config === undefined ? {} : { config }) });
+    return this.#inv.resourcePool(id);
+  }
+
+  async destroyResourcePool(id: ResourcePoolId): Promise<Task<ResourcePoolId>> {
+    return taskHandle(this.#c, await destroyTask(this.#c, ref('pool', id)), 'ResourcePool.destroy', () => id);
+  }
+
+  task(id: TaskId): Promise<TaskInfo> {
+    return readTask(this.#c, id);
+  }
+
+  recentTasks(): Promise<TaskInfo[]> {
+    return recentTasks(this.#c);
+  }
+
+  /** Subscribes through an EventHistoryCollector scoped like the backend (events.ts explains the choice). */
+  async subscribeEvents(listener: (e: BackendEvent) => void): Promise<Subscription> {
+    const scope = this.#inv.scope.cluster ?? this.#inv.scope.datacenter;
+    const pollSeconds = this.#options.eventPollSeconds ?? 1;
+    const stream = await subscribeVimEvents(this.#c, scope, listener, { pollSeconds });
+    this.#streams.add(stream);
+    void stream.done.then(() => this.#streams.delete(stream));
+    return { close: () => stream.close() };
+  }
+
+  /** Ends every subscription, logs out and releases the sockets. Idempotent. */
+  async close(): Promise<void> {
+    const client = this.#client;
+    if (client === undefined) return;
+    for (const stream of this.#streams) stream.close();
+    await Promise.all([...this.#streams].map((s) => s.done));
+    this.#client = undefined;
+    this.#inventory = undefined;
+    this.#clone = undefined;
+    try {
+      await client.logout();
+    } finally {
+      client.close();
+    }
+  }
+}
