@@ -1,0 +1,205 @@
+/**
+ * The data contract between the capacity runner and the report writers: {@link CapacityRunResult}.
+ * The runner fills it (samples at every sampling instant, event lists, totals from
+ * {@link deriveTotals} plus the facts only the model knows); the writers only read it.
+ * {@link checkRunResult} states and checks its invariants. Every quantity carries its unit in
+ * its name; times are ms of simulated time from the start of the run.
+ */
+import type { Scenario } from '../scenario/types.js';
+
+/** Why a container request was refused. */
+export const REFUSAL_REASONS = Object.freeze([
+  /** No host had room (memory or CPU admission) for the VM. */
+  'noHostFits',
+  /** The VCH pool's memory limit or reservation admission refused it. */
+  'poolMemory',
+  /** The VCH pool's CPU limit or reservation admission refused it. */
+  'poolCpu',
+  /** HA admission control refused the power-on (failover capacity would drop below the policy). */
+  'haAdmission',
+  /** The VCH already ran its maxContainers. */
+  'containerLimit',
+  /** The datastore had no room for the VM's disks. */
+  'datastoreFull',
+] as const);
+/** One of {@link REFUSAL_REASONS}. */
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+/** A count per refusal reason; every reason present (0 when none). */
+export type RefusalCounts = Readonly<Record<RefusalReason, number>>;
+
+/** A host of the run, in the order every sample lists hosts. */
+export interface HostInfo {
+  readonly name: string;
+  readonly cluster: string;
+  readonly cpuCores: number;
+  readonly cpuMhzPerCore: number;
+  readonly memoryMB: number;
+}
+
+/**
+ * A host's physical memory at one instant, MB. The physical kinds stack to the capacity:
+ * privateMB + sharedByForkMB + sharedByTpsMB + overheadMB + freeMB = capacityMB (± 1 MB), and
+ * consumedMB = capacityMB − freeMB. zeroMB and configuredMB are guest views, not physical memory.
+ */
+export interface HostMemorySample {
+  readonly capacityMB: number;
+  readonly consumedMB: number;
+  /** Guest pages backed by this host and read by one VM only. */
+  readonly privateMB: number;
+  /** Pages held once and read by two or more instant-clone forks (counted once). */
+  readonly sharedByForkMB: number;
+  /** Pages held once after transparent page sharing merged identical pages (counted once). */
+  readonly sharedByTpsMB: number;
+  /** Guest memory that reads as zero and is not backed. */
+  readonly zeroMB: number;
+  /** Per-VM overhead memory (vSphere Resource Management guide table). */
+  readonly overheadMB: number;
+  readonly freeMB: number;
+  /** Configured guest memory of the VMs running here. */
+  readonly configuredMB: number;
+}
+
+/** HA/DRS host state at a sample (drs DrsHostState). */
+export type HostSampleState = 'connected' | 'maintenance' | 'failed' | 'standby';
+
+/** One host at one instant. */
+export interface HostSample {
+  readonly state: HostSampleState;
+  /** Container VMs running on it. */
+  readonly containers: number;
+  /** Their vCPUs. */
+  readonly vcpus: number;
+  /** CPU the VMs ask for (run + ready), MHz. */
+  readonly cpuDemandMHz: number;
+  /** cores × MHz per core while connected; 0 in any other state. */
+  readonly cpuCapacityMHz: number;
+  readonly memory: HostMemorySample;
+}
+
+/** Everything at one sampling instant; counts of happenings cover (previous sample, this sample]. */
+export interface CapacitySample {
+  /** 0, interval, 2 × interval, … (the last sample may be at the end of an interrupted run). */
+  readonly tMs: number;
+  /** Containers running at tMs. */
+  readonly running: number;
+  /** Containers placed and started in the interval. */
+  readonly placed: number;
+  /** Requests refused in the interval, by reason. */
+  readonly refused: RefusalCounts;
+  /** In the order of CapacityRunResult.hosts. */
+  readonly hosts: readonly HostSample[];
+  /** DRS imbalance (standard deviation of normalised host load) per cluster, in the order of the scenario's clusters. */
+  readonly imbalance: readonly number[];
+  /** vMotions completed in the interval. */
+  readonly vmotions: number;
+  /** Memory they moved, MB. */
+  readonly vmotionMB: number;
+  /** VMs HA restarted in the interval. */
+  readonly haRestarts: number;
+}
+
+/** One HA restart (or attempt) after a host failure. */
+export interface HaRestart {
+  /** When the restarted VM was running again (or, if it failed, when HA gave up). */
+  readonly tMs: number;
+  readonly container: string;
+  readonly fromHost: string;
+  /** null = no host could take it. */
+  readonly toHost: string | null;
+  /** From the host failure to running again, ms. */
+  readonly latencyMs: number;
+}
+
+/** One provisioned container: how long from the request to running. */
+export interface ProvisioningSample {
+  readonly tMs: number;
+  readonly profile: string;
+  readonly mode: 'instant' | 'linked' | 'full' | 'boot';
+  readonly latencyMs: number;
+}
+
+/** An injected event as it happened (scenario events echo here with their effect). */
+export interface TimelineEvent {
+  readonly tMs: number;
+  readonly kind: 'hostFailure' | 'maintenance' | 'recover' | 'poolLimit';
+  /** Host or VCH name. */
+  readonly target: string;
+  /** One line: what happened ("evacuated 12 VMs in 40 s"). */
+  readonly detail: string;
+}
+
+/** How many more containers of one profile fit now (at the end of the run), and what stops the next. */
+export interface Headroom {
+  readonly profile: string;
+  readonly vch: string;
+  readonly additional: number;
+  readonly limitedBy: 'memory' | 'cpu' | RefusalReason;
+}
+
+/** Failover capacity of one cluster at the end of the run: it survives `hostFailures` failures (N+k). */
+export interface FailoverCapacity {
+  readonly cluster: string;
+  readonly hostFailures: number;
+  readonly policy: 'slot' | 'percentage' | 'disabled';
+}
+
+/** Percentiles of a set of values (nearest-rank); all 0 for an empty set. */
+export interface Distribution {
+  readonly count: number;
+  readonly mean: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** Totals of a run. */
+export interface CapacityTotals {
+  readonly placed: number;
+  readonly refused: RefusalCounts;
+  readonly peakRunning: number;
+  /** At the sample with the most running containers (the first such sample). */
+  readonly atPeak: {
+    readonly tMs: number;
+    /** Running containers ÷ connected hosts. */
+    readonly containersPerHost: number;
+    /** vCPUs of running containers ÷ physical cores of connected hosts. */
+    readonly vcpuPerPcpu: number;
+    readonly configuredMB: number;
+    readonly consumedMB: number;
+    /** Guest memory not needing its own physical page: fork + TPS sharing + zero pages, MB. */
+    readonly savedMB: number;
+    readonly sharedByForkMB: number;
+    readonly sharedByTpsMB: number;
+    readonly zeroMB: number;
+  };
+  readonly vmotions: { readonly count: number; readonly movedGB: number };
+  readonly haRestarts: { readonly count: number; readonly failed: number; readonly latencyMs: Distribution };
+  readonly provisioningLatencyMs: Distribution;
+  readonly maxImbalance: number;
+  /** Supplied by the runner (checked against a placement oracle there). */
+  readonly headroom: readonly Headroom[];
+  /** First time a request was refused for lack of capacity (noHostFits, pool or HA admission); null = never. */
+  readonly capacityExhaustedAtMs: number | null;
+  readonly failover: readonly FailoverCapacity[];
+}
+
+/** The whole outcome of a capacity run. */
+export interface CapacityRunResult {
+  /** Format version of this structure. */
+  readonly version: 1;
+  /** The normalised scenario that was run. */
+  readonly scenario: Scenario;
+  /** False when the run was interrupted: samples end where it stopped. */
+  readonly completed: boolean;
+  /** Simulated time reached, ms. */
+  readonly simulatedMs: number;
+  readonly hosts: readonly HostInfo[];
+  readonly samples: readonly CapacitySample[];
+  readonly timeline: readonly TimelineEvent[];
+  readonly haRestarts: readonly HaRestart[];
+  readonly provisioning: readonly ProvisioningSample[];
+  readonly totals: CapacityTotals;
+  /** Sentences stating what the numbers assume (see scenarioAssumptions), plus any the runner adds. */
+  readonly assumptions: readonly string[];
+}

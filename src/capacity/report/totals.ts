@@ -1,0 +1,157 @@
+/**
+ * Totals derived from a run's samples and event lists, and the invariants of a
+ * {@link CapacityRunResult}. The runner calls {@link deriveTotals} with the facts only the model
+ * knows (headroom, failover capacity); tests and writers call {@link checkRunResult}.
+ */
+import {
+  REFUSAL_REASONS,
+  type CapacityRunResult,
+  type CapacitySample,
+  type CapacityTotals,
+  type Distribution,
+  type FailoverCapacity,
+  type HaRestart,
+  type Headroom,
+  type HostInfo,
+  type ProvisioningSample,
+  type RefusalCounts,
+  type RefusalReason,
+} from './result.js';
+
+/** A count of 0 for every refusal reason. */
+export function noRefusals(): Record<RefusalReason, number> {
+  return Object.fromEntries(REFUSAL_REASONS.map((r) => [r, 0])) as Record<RefusalReason, number>;
+}
+
+/** Nearest-rank percentiles of `values` (any order). O(n log n). */
+export function distribution(values: readonly number[]): Distribution {
+  if (values.length === 0) return { count: 0, mean: 0, p50: 0, p95: 0, p99: 0, max: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+  const mean = sorted.reduce((s, v) => s + v, 0) / sorted.length;
+  return { count: sorted.length, mean, p50: rank(0.5), p95: rank(0.95), p99: rank(0.99), max: sorted[sorted.length - 1]! };
+}
+
+/** What the runner measured, besides the model facts. */
+export interface RunRecords {
+  readonly hosts: readonly HostInfo[];
+  readonly samples: readonly CapacitySample[];
+  readonly haRestarts: readonly HaRestart[];
+  readonly provisioning: readonly ProvisioningSample[];
+}
+
+/** What only the model can tell (the runner computes these with its placement oracle and HA policy). */
+export interface ModelFacts {
+  readonly headroom: readonly Headroom[];
+  readonly failover: readonly FailoverCapacity[];
+}
+
+const CAPACITY_REASONS: readonly RefusalReason[] = ['noHostFits', 'poolMemory', 'poolCpu', 'haAdmission'];
+
+/** The totals of a run. Precondition: samples in time order, each listing `hosts` in order. O(samples × hosts + events log events). */
+export function deriveTotals(records: RunRecords, facts: ModelFacts): CapacityTotals {
+  const refused = noRefusals();
+  let placed = 0;
+  let peak: CapacitySample | undefined;
+  let vmotions = 0;
+  let movedMB = 0;
+  let maxImbalance = 0;
+  let capacityExhaustedAtMs: number | null = null;
+  for (const s of records.samples) {
+    placed += s.placed;
+    for (const r of REFUSAL_REASONS) refused[r] += s.refused[r];
+    if (capacityExhaustedAtMs === null && CAPACITY_REASONS.some((r) => s.refused[r] > 0)) capacityExhaustedAtMs = s.tMs;
+    if (!peak || s.running > peak.running) peak = s;
+    vmotions += s.vmotions;
+    movedMB += s.vmotionMB;
+    for (const i of s.imbalance) maxImbalance = Math.max(maxImbalance, i);
+  }
+  const failedRestarts = records.haRestarts.filter((r) => r.toHost === null).length;
+  return {
+    placed,
+    refused,
+    peakRunning: peak?.running ?? 0,
+    atPeak: atPeak(records.hosts, peak),
+    vmotions: { count: vmotions, movedGB: movedMB / 1024 },
+    haRestarts: {
+      count: records.haRestarts.length - failedRestarts,
+      failed: failedRestarts,
+      latencyMs: distribution(records.haRestarts.filter((r) => r.toHost !== null).map((r) => r.latencyMs)),
+    },
+    provisioningLatencyMs: distribution(records.provisioning.map((p) => p.latencyMs)),
+    maxImbalance,
+    headroom: facts.headroom,
+    capacityExhaustedAtMs,
+    failover: facts.failover,
+  };
+}
+
+function atPeak(hosts: readonly HostInfo[], peak: CapacitySample | undefined): CapacityTotals['atPeak'] {
+  let connected = 0;
+  let cores = 0;
+  let vcpus = 0;
+  const mem = { configuredMB: 0, consumedMB: 0, sharedByForkMB: 0, sharedByTpsMB: 0, zeroMB: 0, privateMB: 0 };
+  peak?.hosts.forEach((h, i) => {
+    if (h.state === 'connected') {
+      connected++;
+      cores += hosts[i]?.cpuCores ?? 0;
+    }
+    vcpus += h.vcpus;
+    for (const k of Object.keys(mem) as (keyof typeof mem)[]) mem[k] += h.memory[k];
+  });
+  // Guest memory the VMs see = configured; what backs it = private + shared (once each). The
+  // rest (fork and TPS sharing beyond the first copy, zero pages, untouched memory) is saved.
+  const backedMB = mem.privateMB + mem.sharedByForkMB + mem.sharedByTpsMB;
+  return {
+    tMs: peak?.tMs ?? 0,
+    containersPerHost: connected > 0 ? (peak?.running ?? 0) / connected : 0,
+    vcpuPerPcpu: cores > 0 ? vcpus / cores : 0,
+    configuredMB: mem.configuredMB,
+    consumedMB: mem.consumedMB,
+    savedMB: Math.max(0, mem.configuredMB - backedMB),
+    sharedByForkMB: mem.sharedByForkMB,
+    sharedByTpsMB: mem.sharedByTpsMB,
+    zeroMB: mem.zeroMB,
+  };
+}
+
+function refusalsValid(counts: RefusalCounts): boolean {
+  return REFUSAL_REASONS.every((r) => Number.isInteger(counts[r]) && counts[r] >= 0) && Object.keys(counts).length === REFUSAL_REASONS.length;
+}
+
+/**
+ * The invariants a result must keep, as a list of broken ones (empty = valid): samples in strictly
+ * increasing time within [0, simulatedMs], each with one entry per host and one imbalance per
+ * cluster, physical memory stacking to capacity, consumed = capacity − free, counts whole and ≥ 0,
+ * event lists in time order. O(samples × hosts + events).
+ */
+export function checkRunResult(result: CapacityRunResult): string[] {
+  const problems: string[] = [];
+  const clusters = result.scenario.clusters.length;
+  let last = -Infinity;
+  result.samples.forEach((s, i) => {
+    const at = `samples[${i}]`;
+    if (!(s.tMs > last) || s.tMs < 0 || s.tMs > result.simulatedMs) problems.push(`${at}.tMs ${s.tMs} is not after ${last} within [0, ${result.simulatedMs}]`);
+    last = s.tMs;
+    if (s.hosts.length !== result.hosts.length) problems.push(`${at}.hosts has ${s.hosts.length} entries for ${result.hosts.length} hosts`);
+    if (s.imbalance.length !== clusters) problems.push(`${at}.imbalance has ${s.imbalance.length} entries for ${clusters} clusters`);
+    if (!refusalsValid(s.refused)) problems.push(`${at}.refused must count every reason with a whole number ≥ 0`);
+    for (const [k, v] of Object.entries({ running: s.running, placed: s.placed, vmotions: s.vmotions, haRestarts: s.haRestarts })) {
+      if (!Number.isInteger(v) || v < 0) problems.push(`${at}.${k} must be a whole number ≥ 0, got ${v}`);
+    }
+    s.hosts.forEach((h, j) => problems.push(...memoryProblems(`${at}.hosts[${j}].memory`, h.memory)));
+  });
+  for (const [name, list] of [['haRestarts', result.haRestarts], ['provisioning', result.provisioning], ['timeline', result.timeline]] as const) {
+    for (let i = 1; i < list.length; i++) if (list[i]!.tMs < list[i - 1]!.tMs) problems.push(`${name}[${i}] is out of time order`);
+  }
+  return problems;
+}
+
+function memoryProblems(at: string, m: CapacitySample['hosts'][number]['memory']): string[] {
+  const out: string[] = [];
+  const stacked = m.privateMB + m.sharedByForkMB + m.sharedByTpsMB + m.overheadMB + m.freeMB;
+  if (Math.abs(stacked - m.capacityMB) > 1) out.push(`${at}: private + shared + overhead + free = ${stacked} MB, not the capacity ${m.capacityMB} MB`);
+  if (Math.abs(m.consumedMB - (m.capacityMB - m.freeMB)) > 1) out.push(`${at}: consumed ${m.consumedMB} MB is not capacity − free`);
+  for (const [k, v] of Object.entries(m)) if (!(v >= 0)) out.push(`${at}.${k} must be ≥ 0, got ${v}`);
+  return out;
+}
