@@ -56,13 +56,14 @@ export class VSphereInventory {
     readonly scope: VSphereScope,
   ) {}
 
-  #list(type: string, paths: readonly string[], narrow: ManagedObjectReference | undefined = this.scope.datacenter): Promise<PropertyRecord[]> {
-    return retrieveContainer(this.client, { type, paths, ...(narrow === undefined ? {} : { container: narrow }) });
+  /** Lists `type` below `container`: the scope's datacenter by default, 'root' for the whole inventory. */
+  #list(type: string, paths: readonly string[], container: ManagedObjectReference | 'root' | undefined = this.scope.datacenter): Promise<PropertyRecord[]> {
+    return retrieveContainer(this.client, { type, paths, ...(container === undefined || container === 'root' ? {} : { container }) });
   }
 
   /** Every datacenter in scope. */
   async datacenters(): Promise<DatacenterInfo[]> {
-    const records = await this.#list('Datacenter', ['name'], undefined);
+    const records = await this.#list('Datacenter', ['name'], 'root');
     return records.filter((r) => this.scope.datacenter === undefined || r.obj.equals(this.scope.datacenter)).map((r) => ({ id: idOf<DatacenterId>(r.obj), name: str(r.properties.get('name')) }));
   }
 

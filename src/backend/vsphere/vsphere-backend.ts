@@ -110,39 +110,39 @@ export class VSphereBackend implements Backend {
     return { name: about.name, fullName: about.fullName, apiVersion: about.apiVersion, instanceUuid: about.instanceUuid ?? '' };
   }
 
-  datacenters(): Promise<DatacenterInfo[]> {
+  async datacenters(): Promise<DatacenterInfo[]> {
     return this.#inv.datacenters();
   }
 
-  clusters(): Promise<ClusterInfo[]> {
+  async clusters(): Promise<ClusterInfo[]> {
     return this.#inv.clusters();
   }
 
-  hosts(filter?: { readonly cluster?: ClusterId }): Promise<HostInfo[]> {
+  async hosts(filter?: { readonly cluster?: ClusterId }): Promise<HostInfo[]> {
     return this.#inv.hosts(filter);
   }
 
-  resourcePools(filter?: { readonly cluster?: ClusterId }): Promise<ResourcePoolInfo[]> {
+  async resourcePools(filter?: { readonly cluster?: ClusterId }): Promise<ResourcePoolInfo[]> {
     return this.#inv.resourcePools(filter);
   }
 
-  datastores(): Promise<DatastoreInfo[]> {
+  async datastores(): Promise<DatastoreInfo[]> {
     return this.#inv.datastores();
   }
 
-  networks(): Promise<NetworkInfo[]> {
+  async networks(): Promise<NetworkInfo[]> {
     return this.#inv.networks();
   }
 
-  vms(filter?: { readonly pool?: ResourcePoolId; readonly host?: HostId }): Promise<VmInfo[]> {
+  async vms(filter?: { readonly pool?: ResourcePoolId; readonly host?: HostId }): Promise<VmInfo[]> {
     return this.#inv.vms(filter);
   }
 
-  vm(id: VmId): Promise<VmInfo> {
+  async vm(id: VmId): Promise<VmInfo> {
     return this.#inv.vm(id);
   }
 
-  findVm(name: string): Promise<VmInfo | undefined> {
+  async findVm(name: string): Promise<VmInfo | undefined> {
     return this.#inv.findVm(name);
   }
 
@@ -261,11 +261,11 @@ export class VSphereBackend implements Backend {
     return taskHandle(this.#c, await destroyTask(this.#c, ref('pool', id)), 'ResourcePool.destroy', () => id);
   }
 
-  task(id: TaskId): Promise<TaskInfo> {
+  async task(id: TaskId): Promise<TaskInfo> {
     return readTask(this.#c, id);
   }
 
-  recentTasks(): Promise<TaskInfo[]> {
+  async recentTasks(): Promise<TaskInfo[]> {
     return recentTasks(this.#c);
   }
 

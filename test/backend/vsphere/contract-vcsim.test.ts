@@ -2,7 +2,9 @@
  * The Backend contract on VSphereBackend against govmomi's vcsim (started once for the file). The
  * deviations named here are vcsim's, not the backend's: see test/backend/contract/fixture.ts.
  */
+import { describe, expect, it } from 'vitest';
 import { INSTANT_CLONE_FALLBACK, VSphereBackend } from '../../../src/backend/vsphere/index.js';
+import { NotFoundError, SystemError } from '../../../src/sim/errors.js';
 import { describeBackendContract, type VcsimDeviation } from '../contract/index.js';
 import { useVcsim } from './vcsim.js';
 
@@ -35,3 +37,31 @@ describeBackendContract(
   },
   { deviations: VCSIM_DEVIATIONS, instantCloneFallbackId: INSTANT_CLONE_FALLBACK },
 );
+
+describe('VSphereBackend scope on vcsim', () => {
+  it('sees only the named datacenter and cluster, and creates VMs on the named datastore', async () => {
+    const backend = await new VSphereBackend({ url: vcsim().url, datacenter: 'DC0', cluster: 'DC0_C0', datastore: 'LocalDS_0', pool: 'Resources' }).connect();
+    try {
+      expect((await backend.datacenters()).map((d) => d.name)).toEqual(['DC0']);
+      const [cluster] = await backend.clusters();
+      expect(cluster).toMatchObject({ name: 'DC0_C0' });
+      expect(backend.scope.pool?.value).toBe(cluster!.rootPool);
+      expect((await backend.hosts()).every((h) => h.cluster === cluster!.id)).toBe(true);
+      const id = await (await backend.createVM({ name: 'scoped-vm', pool: cluster!.rootPool, numCpu: 1, memoryMB: 256 })).wait();
+      expect((await backend.vm(id)).vmxPath).toMatch(/^\[LocalDS_0\] /);
+      expect((await backend.vms()).map((v) => v.id)).toContain(id);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('refuses a scope name that does not exist with ManagedObjectNotFound', async () => {
+    await expect(new VSphereBackend({ url: vcsim().url, datacenter: 'DC0', cluster: 'no-such-cluster' }).connect()).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('ends its session on close, so a later call needs a new connection', async () => {
+    const backend = await new VSphereBackend({ url: vcsim().url }).connect();
+    await backend.close();
+    await expect(backend.datacenters()).rejects.toBeInstanceOf(SystemError);
+  });
+});
