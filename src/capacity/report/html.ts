@@ -4,7 +4,7 @@
  * running containers, DRS imbalance, per-host memory stacked by kind, provisioning latency.
  */
 import type { CapacityRunResult } from './result.js';
-import { escapeXml, histogram, lineChart, stackedAreaChart, type Marker } from './svg.js';
+import { escapeXml, histogram, lineChart, stackedAreaChart, timeTicks, type Marker } from './svg.js';
 import { clusterSeries, failoverRows, formatSimTime, headlineRows, headroomRows, refusalRows, timelineRows } from './summary.js';
 
 /** Hosts drawn one memory chart each; beyond this the report says how many it left out. */
@@ -44,7 +44,7 @@ function pairs(xs: readonly number[], ys: readonly number[]): [number, number][]
 function charts(result: CapacityRunResult): string[] {
   const s = clusterSeries(result);
   const marks = markersOf(result);
-  const time = { xLabel: 'simulated time', formatX: formatSimTime };
+  const time = { xLabel: 'simulated time', formatX: formatSimTime, ticksX: timeTicks };
   const out = [
     lineChart({ id: 'cpu-demand', title: 'CPU demand vs capacity', yLabel: 'GHz', ...time }, [
       { name: 'demand', color: COLORS.demand, points: pairs(s.t, s.cpuDemand) },
@@ -69,7 +69,7 @@ function hostMemoryCharts(result: CapacityRunResult): string[] {
   const xs = result.samples.map((s) => s.tMs);
   return result.hosts.slice(0, MAX_HOST_MEMORY_CHARTS).map((host, i) =>
     stackedAreaChart(
-      { id: `host-memory-${host.name}`, title: `${host.name}: memory by kind`, xLabel: 'simulated time', yLabel: 'GB', width: 540, height: 240, formatX: formatSimTime },
+      { id: `host-memory-${host.name}`, title: `${host.name}: memory by kind`, xLabel: 'simulated time', yLabel: 'GB', width: 540, height: 240, formatX: formatSimTime, ticksX: timeTicks },
       xs,
       MEMORY_LAYERS.map((l) => ({ name: l.name, color: l.color, values: result.samples.map((s) => (s.hosts[i]?.memory[l.key] ?? 0) / 1024) })),
       result.timeline.filter((e) => e.target === host.name).map((e) => ({ x: e.tMs, label: e.kind })),

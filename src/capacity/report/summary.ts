@@ -21,6 +21,7 @@ export function formatSimTime(ms: number): string {
   const days = Math.floor(ms / 86_400_000);
   const hours = Math.floor((ms % 86_400_000) / 3_600_000);
   const minutes = Math.floor((ms % 3_600_000) / 60_000);
+  if (ms === 0) return '0';
   if (days > 0) return hours ? `${days}d ${hours}h` : `${days}d`;
   if (hours > 0) return minutes ? `${hours}h ${minutes}m` : `${hours}h`;
   return ms >= 60_000 ? `${minutes}m` : formatDuration(ms);

@@ -15,6 +15,8 @@ export interface ChartFrame {
   readonly height?: number;
   readonly formatX?: (x: number) => string;
   readonly formatY?: (y: number) => string;
+  /** Tick values of the x axis for a data range; default {@link niceTicks}. */
+  readonly ticksX?: (lo: number, hi: number) => number[];
 }
 
 /** A named line. */
@@ -47,6 +49,16 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const ticks: number[] = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+
+const TIME_STEPS_MS = [1, 5, 10, 15, 30].map((m) => m * 60_000).concat([1, 2, 3, 6, 12, 24, 48, 168].map((h) => h * 3_600_000));
+
+/** Ticks for a time axis in ms at round steps (1 min … 1 week), about `count` of them. O(count). */
+export function timeTicks(lo: number, hi: number, count = 8): number[] {
+  const step = TIME_STEPS_MS.find((s) => (hi - lo) / s <= count) ?? Math.ceil((hi - lo) / count / 86_400_000) * 86_400_000;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi; v += step) ticks.push(v);
   return ticks;
 }
 
@@ -112,7 +124,7 @@ function axes(plot: Plot): string {
     parts.push(`<line x1="${MARGIN.left}" x2="${plot.w - MARGIN.right}" y1="${y}" y2="${y}" stroke="#e4e4e4"/>`);
     parts.push(`<text x="${MARGIN.left - 6}" y="${y + 4}" font-size="11" text-anchor="end">${escapeXml(fy(t))}</text>`);
   }
-  for (const t of niceTicks(plot.x0, plot.x1, 8)) {
+  for (const t of (f.ticksX ?? ((lo: number, hi: number) => niceTicks(lo, hi, 8)))(plot.x0, plot.x1)) {
     const x = plot.x(t);
     parts.push(`<line x1="${x}" x2="${x}" y1="${bottom}" y2="${bottom + 4}" stroke="#444"/>`);
     parts.push(`<text x="${x}" y="${bottom + 16}" font-size="11" text-anchor="middle">${escapeXml(fx(t))}</text>`);
