@@ -10,7 +10,7 @@ import { InvalidArgumentError, InvalidPowerStateError, InvalidStateError, NotSup
 import type { SnapshotId, VmId } from '../../sim/ids.js';
 import type { CloneVmSpec, Task, VmInfo } from '../backend.js';
 import type { VSphereInventory } from './inventory.js';
-import { asRef, idOf, ref } from './refs.js';
+import { idOf, ref } from './refs.js';
 import { resultRef, taskHandle } from './tasks.js';
 import {
   cloneVmTask,
@@ -33,11 +33,6 @@ export interface CloneContext {
   readonly inventory: VSphereInventory;
   /** Set once the server refused InstantClone_Task, so later instant clones go straight to the fallback. */
   instantCloneMissing: boolean;
-}
-
-async function vmFolderOf(context: CloneContext, vm: ManagedObjectReference): Promise<ManagedObjectReference> {
-  const datacenter = await context.inventory.datacenterOf(vm);
-  return asRef((await context.inventory.read(datacenter, ['vmFolder'])).get('vmFolder'), `the VM folder of ${datacenter.value}`);
 }
 
 function vmResult(method: string) {
@@ -69,7 +64,7 @@ async function copyClone(context: CloneContext, source: VmInfo, spec: CloneVmSpe
       ? linkedClone({ snapshot: snapshotOf(source, spec.snapshot), powerOn: spec.powerOn ?? false, ...location })
       : { location, template: false, powerOn: spec.powerOn ?? false, ...(spec.snapshot === undefined ? {} : { snapshot: snapshotOf(source, spec.snapshot) }) };
   const vm = ref('vm', source.id);
-  const task = await cloneVmTask(context.client, vm, { folder: await vmFolderOf(context, vm), name: spec.name, spec: cloneSpec });
+  const task = await cloneVmTask(context.client, vm, { folder: await context.inventory.vmFolderOf(vm), name: spec.name, spec: cloneSpec });
   return taskHandle(context.client, task, 'VirtualMachine.clone', vmResult('CloneVM_Task'));
 }
 
@@ -81,7 +76,7 @@ async function instantCloneFallback(context: CloneContext, source: VmInfo, spec:
   const snapshotName = `instant clone ${spec.name}`.slice(0, 80);
   const snapshot = resultRef(await runTask(client, createSnapshotTask(client, vm, { name: snapshotName, memory: false, quiesce: false })), 'CreateSnapshot_Task');
   const location = { ...locationOf(source, spec), host: ref('host', source.host) };
-  const task = await cloneVmTask(client, vm, { folder: await vmFolderOf(context, vm), name: spec.name, spec: linkedClone({ snapshot, powerOn: false, ...location }) });
+  const task = await cloneVmTask(client, vm, { folder: await context.inventory.vmFolderOf(vm), name: spec.name, spec: linkedClone({ snapshot, powerOn: false, ...location }) });
   return taskHandle(client, task, INSTANT_CLONE_FALLBACK, async (value) => {
     const clone = resultRef(value, 'CloneVM_Task');
     await runTask(client, powerOnVmTask(client, clone));
@@ -92,7 +87,7 @@ async function instantCloneFallback(context: CloneContext, source: VmInfo, spec:
 async function instantClone(context: CloneContext, source: VmInfo, spec: CloneVmSpec): Promise<Task<VmId>> {
   if (spec.host !== undefined && spec.host !== source.host) throw new InvalidArgumentError('host', `an instant clone stays on its source's host ${source.host}`);
   if (!context.instantCloneMissing) {
-    const location = { ...locationOf(source, spec), folder: await vmFolderOf(context, ref('vm', source.id)) };
+    const location = { ...locationOf(source, spec), folder: await context.inventory.vmFolderOf(ref('vm', source.id)) };
     try {
       const task = await instantCloneTask(context.client, ref('vm', source.id), { name: spec.name, location });
       return taskHandle(context.client, task, 'VirtualMachine.instantClone', vmResult('InstantClone_Task'));

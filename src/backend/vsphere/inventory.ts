@@ -49,6 +49,7 @@ export async function resolveScope(client: VimClient, names: VSphereScopeNames):
 /** Reads the inventory within a scope. Every listing is O(objects in scope × paths). */
 export class VSphereInventory {
   readonly #datacenterOf = new Map<string, ManagedObjectReference>();
+  readonly #vmFolders = new Map<string, ManagedObjectReference>();
 
   /** Precondition: the client is logged in; the scope was resolved with it. */
   constructor(
@@ -153,5 +154,15 @@ export class VSphereInventory {
     }
     this.#datacenterOf.set(entity.key(), current);
     return current;
+  }
+
+  /** The VM folder of the datacenter an entity lives in (cached per datacenter: it never changes). */
+  async vmFolderOf(entity: ManagedObjectReference): Promise<ManagedObjectReference> {
+    const datacenter = await this.datacenterOf(entity);
+    const cached = this.#vmFolders.get(datacenter.key());
+    if (cached !== undefined) return cached;
+    const folder = asRef((await this.read(datacenter, ['vmFolder'])).get('vmFolder'), `the VM folder of ${datacenter.value}`);
+    this.#vmFolders.set(datacenter.key(), folder);
+    return folder;
   }
 }

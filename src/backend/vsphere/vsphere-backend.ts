@@ -32,7 +32,7 @@ import { startClone, type CloneContext } from './clone.js';
 import { VM_PATHS, vmInfo } from './convert.js';
 import { subscribeVimEvents, type EventStream } from './events.js';
 import { resolveScope, VSphereInventory, type VSphereScopeNames } from './inventory.js';
-import { asRef, idOf, list, ref, str } from './refs.js';
+import { idOf, list, ref, str } from './refs.js';
 import { readTask, recentTasks, resultRef, taskHandle } from './tasks.js';
 import { createConfigSpec, reconfigureConfigSpec, type CreateContext } from './vm-config.js';
 import {
@@ -164,7 +164,7 @@ export class VSphereBackend implements Backend {
     if (typeof spec?.name !== 'string' || spec.name === '') throw new InvalidArgumentError('name', 'a VM needs a non-empty name');
     const pool = ref('pool', spec.pool);
     const datacenter = await this.#inv.datacenterOf(pool);
-    const folder = asRef((await this.#inv.read(datacenter, ['vmFolder'])).get('vmFolder'), `the VM folder of ${datacenter.value}`);
+    const folder = await this.#inv.vmFolderOf(pool);
     const config = createConfigSpec(spec, await this.#createContext(spec, datacenter));
     const task = await createVmTask(this.#c, { folder, config, pool, ...(spec.host === undefined ? {} : { host: ref('host', spec.host) }) });
     return taskHandle(this.#c, task, 'Folder.createVm', (value) => idOf<VmId>(resultRef(value, 'CreateVM_Task')));
