@@ -59,6 +59,8 @@ export interface VSphereBackendOptions extends VSphereScopeNames, TransportOptio
   readonly url: string | URL;
   /** Longest event poll; a closed subscription ends within this long. Default 1 s (estimate). */
   readonly eventPollSeconds?: number;
+  /** Told when an event subscription's polling fails for good and the subscription ends (Subscription has no error channel). */
+  readonly onEventError?: (error: unknown) => void;
 }
 
 /** The Backend over vim25. Call connect() before anything else and close() at the end. */
@@ -273,7 +275,8 @@ export class VSphereBackend implements Backend {
   async subscribeEvents(listener: (e: BackendEvent) => void): Promise<Subscription> {
     const scope = this.#inv.scope.cluster ?? this.#inv.scope.datacenter;
     const pollSeconds = this.#options.eventPollSeconds ?? 1;
-    const stream = await subscribeVimEvents(this.#c, scope, listener, { pollSeconds });
+    const onError = this.#options.onEventError;
+    const stream = await subscribeVimEvents(this.#c, scope, listener, { pollSeconds, ...(onError === undefined ? {} : { onError }) });
     this.#streams.add(stream);
     void stream.done.then(() => this.#streams.delete(stream));
     return { close: () => stream.close() };
