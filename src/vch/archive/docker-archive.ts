@@ -41,29 +41,36 @@ export function maybeGunzip(bytes: Uint8Array, what: string): Uint8Array {
 }
 
 /**
- * Writes images as one docker archive. Layers shared by several images (same chain) are written once.
+ * Writes images as one docker archive. A layer is stored once: where the same diff_id comes back
+ * (even under another v1 id, e.g. a base layer that is the top of another image), manifest.json
+ * points at the first copy. (docker save links a second copy instead; skopeo 1.9 misreads such
+ * links, so they are not written. The legacy json of a later layer may then name a parent v1 id
+ * without a directory of its own; only pre-1.10 loaders read those files.)
  * O(total layer bytes). Preconditions: each image's layers match its config's diff_ids (checked).
  * @throws ImageArchiveError when an image's layers do not match its config.
  */
 export async function writeDockerArchive(images: readonly ArchiveImage[]): Promise<Buffer> {
   const entries: LayerEntry[] = [];
-  const written = new Set<string>();
+  const writtenConfigs = new Set<string>();
+  /** diff_id → path of the layer.tar that holds it. */
+  const layerPaths = new Map<string, string>();
   const manifest: ManifestItem[] = [];
   const repositories: Record<string, Record<string, string>> = {};
   for (const image of images) {
     checkLayersMatchConfig(image.config, image.layers);
     const v1Ids = legacyLayerIds(image);
-    image.layers.forEach((layer, i) => {
+    const paths = image.layers.map((layer, i) => {
+      const earlier = layerPaths.get(layer.diffId);
+      if (earlier) return earlier;
       const id = v1Ids[i]!;
-      if (written.has(id)) return;
-      written.add(id);
-      entries.push(dir(id), file(`${id}/VERSION`, '1.0'), file(`${id}/json`, legacyLayerJson(image, v1Ids, i)));
-      entries.push(file(`${id}/layer.tar`, layer.tar));
+      entries.push(dir(id), file(`${id}/VERSION`, '1.0'), file(`${id}/json`, legacyLayerJson(image, v1Ids, i)), file(`${id}/layer.tar`, layer.tar));
+      layerPaths.set(layer.diffId, `${id}/layer.tar`);
+      return `${id}/layer.tar`;
     });
     const configName = `${digestHex(image.config.digest)}.json`;
-    if (!written.has(configName)) entries.push(file(configName, image.config.bytes));
-    written.add(configName);
-    manifest.push({ Config: configName, RepoTags: [...image.repoTags], Layers: v1Ids.map((id) => `${id}/layer.tar`) });
+    if (!writtenConfigs.has(configName)) entries.push(file(configName, image.config.bytes));
+    writtenConfigs.add(configName);
+    manifest.push({ Config: configName, RepoTags: [...image.repoTags], Layers: paths });
     const top = v1Ids[v1Ids.length - 1];
     for (const tag of image.repoTags) {
       const { repository, tagName } = splitRepoTag(tag);

@@ -19,7 +19,7 @@ export interface LayerEntry {
   readonly mode: number;
   readonly uid: number;
   readonly gid: number;
-  /** Modification time in whole seconds since the Unix epoch. */
+  /** Modification time in whole seconds since the Unix epoch; the writer takes 0 ≤ mtime < 2^31 (tar-stream's range). */
   readonly mtime: number;
   /** Content length in bytes; 0 for everything but files. */
   readonly size: number;
@@ -54,6 +54,23 @@ const TO_TAR: Record<LayerEntryType, TarType> = {
   'char-device': 'character-device',
   fifo: 'fifo',
 };
+
+/**
+ * st_mode file-type bits per entry type. tar-stream replaces a mode of 0 with its default (0644 or
+ * 0755); with the type bits set the mode is never 0, and the header keeps only mode & 0o7777.
+ */
+const FILE_TYPE_BITS: Record<LayerEntryType, number> = {
+  file: 0o100000,
+  hardlink: 0o100000,
+  symlink: 0o120000,
+  dir: 0o040000,
+  'block-device': 0o060000,
+  'char-device': 0o020000,
+  fifo: 0o010000,
+};
+
+/** tar-stream writes mtime as a signed 32-bit number of seconds. */
+const MTIME_LIMIT = 2 ** 31;
 
 /** Normalises a tar member name: no leading "/" or "./", no trailing "/", "." for the root. */
 export function normaliseLayerPath(name: string): string {
@@ -121,16 +138,18 @@ function entryFromHeader(header: TarHeader, chunks: Uint8Array[]): LayerEntry {
  * Writes entries as an uncompressed ustar/pax tar, in the given order (directories get a trailing
  * "/" as docker writes them). Same entries, same bytes. O(n) in the total content size.
  * Precondition: file entries carry `content` (a missing one is written empty); `size` is taken from it.
+ * @throws ImageArchiveError for an mtime tar-stream cannot write (negative, or 2038 and later).
  */
 export async function writeLayerTar(entries: readonly LayerEntry[]): Promise<Buffer> {
   const writer = pack();
   const collected = collect(writer);
   for (const entry of entries) {
+    if (!(entry.mtime >= 0 && entry.mtime < MTIME_LIMIT)) throw new ImageArchiveError(`mtime ${entry.mtime} of ${entry.path} is outside 0..2^31-1`);
     const content = entry.type === 'file' ? (entry.content ?? new Uint8Array(0)) : undefined;
     const header = {
       name: entry.type === 'dir' && entry.path !== '.' ? `${entry.path}/` : entry.path === '.' ? './' : entry.path,
       type: TO_TAR[entry.type],
-      mode: entry.mode,
+      mode: entry.mode | FILE_TYPE_BITS[entry.type],
       uid: entry.uid,
       gid: entry.gid,
       mtime: new Date(entry.mtime * 1000),

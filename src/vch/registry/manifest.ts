@@ -75,8 +75,8 @@ export function parseManifest(body: Uint8Array, contentType: string | null): Ima
     throw new UnsupportedManifestError('manifest is not valid JSON');
   }
   const headerType = contentType?.split(';')[0]?.trim() ?? '';
-  const mediaType = typeof json.mediaType === 'string' ? json.mediaType : headerType;
-  const effective = isKnownType(headerType) ? headerType : mediaType || guessType(json);
+  const bodyType = typeof json.mediaType === 'string' ? json.mediaType : guessType(json);
+  const effective = isKnownType(headerType) ? headerType : bodyType;
   if (SCHEMA1_TYPES.includes(effective) || json.schemaVersion === 1) {
     throw new UnsupportedManifestError('Docker Image manifest version 2, schema 1 is not supported; push the image again with a newer client');
   }
