@@ -108,3 +108,10 @@ describe('the shipped sample traces', () => {
     }
   });
 });
+
+describe('a trace file that cannot be read', () => {
+  it('is a TraceFormatError naming the file and the system error', async () => {
+    const missing = join(tmpdir(), 'vicsim-no-such-trace.csv');
+    expect((await failure(readSimpleTrace(missing))).message).toBe(`${missing}:0: cannot read the file (ENOENT)`);
+  });
+});
