@@ -11,8 +11,10 @@ const SRC = resolve(import.meta.dirname, '../src');
 /** Which layers each layer may import (besides itself). `backend` is backend/backend.ts. */
 const ALLOWED: Record<string, string[]> = {
   sim: [],
-  hypervisor: ['sim'],
-  instantclone: ['sim', 'hypervisor'],
+  // instantclone sits below hypervisor: memory images are to VMs what the VMDK store is to disks
+  // (README, Design). It knows nothing of VMs or hosts.
+  instantclone: ['sim'],
+  hypervisor: ['sim', 'instantclone'],
   drs: ['sim', 'hypervisor', 'instantclone'],
   backend: ['sim'],
   'backend/model': ['backend', 'sim', 'hypervisor', 'instantclone', 'drs'],

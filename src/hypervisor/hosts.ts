@@ -13,6 +13,7 @@ import type { VSphereModel } from './model.js';
 import type { TaskRecord } from './tasks.js';
 import type { Host, HostState } from './types.js';
 import { releaseVm } from './vm-power.js';
+import { stopMemory } from './guest-memory.js';
 
 /** Host operations that run as tasks, with their machine events and vCenter task names. */
 const HOST_TASKS = {
@@ -58,6 +59,7 @@ export function failHost(model: VSphereModel, id: HostId): Host {
     const vm = model.registry.get('VirtualMachine', vmId);
     if (vm.powerState !== 'poweredOn') continue;
     releaseVm(model, vm);
+    stopMemory(model, vm);
     model.registry.update({ ...vm, powerState: 'poweredOff', bootTime: undefined });
     model.events.log({ type: 'VmPoweredOffEvent', vm: vmId, host: id, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `${vm.name} on ${host.name} is powered off: the host failed` });
   }

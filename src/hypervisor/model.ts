@@ -4,7 +4,8 @@
  * (inventory, vm-*, pools, hosts, snapshots); this class holds the state they share and the
  * indexes a registry listener keeps current.
  */
-import { Clock } from '../sim/clock.js';
+import { Clock, type Timer } from '../sim/clock.js';
+import { HostMemory } from '../instantclone/host-memory.js';
 import { calibrate, type Calibration, type CalibrationOverrides } from '../sim/calibration.js';
 import { NotFoundError } from '../sim/errors.js';
 import { IdAllocator, type ClusterId, type DatastoreId, type HostId, type ResourcePoolId, type VmId } from '../sim/ids.js';
@@ -55,7 +56,9 @@ export class VSphereModel {
   readonly #vmsByPool = new Map<ResourcePoolId, Set<VmId>>();
   readonly #vmNames = new Map<string, VmId>();
   readonly #hostsByCluster = new Map<ClusterId, HostId[]>();
-  readonly #consumed = new Map<HostId, number>();
+  readonly #memory = new Map<HostId, HostMemory>();
+  /** The background event running guest workloads, while any guest has one (see guest-memory.ts). */
+  guestTicker: Timer | undefined;
 
   constructor(opts: ModelOptions = {}) {
     this.clock = opts.clock ?? new Clock();
@@ -101,19 +104,19 @@ export class VSphereModel {
     return (this.#hostsByCluster.get(cluster) ?? []).map((id) => this.registry.get('Host', id));
   }
 
-  /** Memory MB the powered-on VMs on a host consume (configured memory plus overhead). O(1). */
+  /** A host's memory: its page pool, running VMs' images, state and reclamation. Made on first use. */
+  memoryOf(host: HostId): HostMemory {
+    let m = this.#memory.get(host);
+    if (!m) {
+      m = new HostMemory(this.registry.get('Host', host).memoryMB, this.calibration);
+      this.#memory.set(host, m);
+    }
+    return m;
+  }
+
+  /** Memory MB a host consumes: guest pages it backs (shared ones once) plus overhead, less reclaimed. O(1). */
   consumedMB(host: HostId): number {
-    return this.#consumed.get(host) ?? 0;
-  }
-
-  /** Adds (or with a negative amount removes) consumed memory on a host. */
-  addConsumed(host: HostId, mb: number): void {
-    this.#consumed.set(host, (this.#consumed.get(host) ?? 0) + mb);
-  }
-
-  /** What a powered-on VM consumes on its host: configured memory plus overhead, MB. */
-  vmConsumedMB(vm: VirtualMachine): number {
-    return vm.config.memoryMB + this.overheadOf(vm);
+    return this.#memory.get(host)?.stats().consumedMB ?? 0;
   }
 
   /** A host's capacity for reservations: MHz of all cores, MB of memory. */

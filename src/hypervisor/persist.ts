@@ -17,6 +17,7 @@ import type { InventoryObject, VirtualMachine } from './types.js';
 import { remountDisks } from './disks.js';
 import { resizeVmx } from './vm-config.js';
 import { holdVm } from './vm-power.js';
+import { startMemory } from './guest-memory.js';
 import type { VmdkStoreState } from './vmdk/persistence.js';
 import { VmdkStore } from './vmdk/vmdk-store.js';
 
@@ -90,7 +91,10 @@ export function restoreModel(saved: unknown, opts: Omit<ModelOptions, 'clock' | 
     }
     for (const vm of model.registry.all('VirtualMachine')) {
       resizeVmx(model, vm);
-      if (vm.powerState === 'poweredOn') holdVm(model, vm);
+      if (vm.powerState === 'poweredOn') {
+        holdVm(model, vm);
+        startMemory(model, vm);
+      }
     }
     model.events.restore(s.events, s.nextEventKey);
     model.tasks.restore(s.tasks, new RestoreError('the task was in progress when the model was saved'));

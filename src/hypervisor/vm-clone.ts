@@ -96,7 +96,7 @@ function applyClone(model: VSphereModel, source: VmId, spec: VmCloneSpec): VmId 
   model.events.log({ type, vm: vm.id, host: vm.host, pool: vm.pool, cluster: vm.cluster, data: { source, mode: spec.mode }, fullFormattedMessage: `Cloned ${src.name} to ${vm.name} (${spec.mode}) on ${hostName(model, vm.host)}` });
   if (spec.mode === 'instant' || spec.powerOn) {
     try {
-      applyPower(model, vm.id, 'powerOn');
+      applyPower(model, vm.id, 'powerOn', spec.mode === 'instant' ? src.id : undefined);
     } catch (e) {
       applyDestroy(model, vm.id);
       throw e;

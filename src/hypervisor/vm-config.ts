@@ -11,6 +11,7 @@ import type { TaskRecord } from './tasks.js';
 import type { VirtualDevice, VirtualMachine, VmConfig } from './types.js';
 import { hostName } from './vm-create.js';
 import { transferBlocker, transferHold } from './vm-power.js';
+import { ensureGuestTicker, parseWorkload } from './guest-memory.js';
 import { checkSize, checkVmName } from './vm-spec.js';
 
 /** What ReconfigVM may change. */
@@ -59,6 +60,7 @@ function applyReconfigure(model: VSphereModel, id: VmId, spec: VmReconfigSpec): 
   transferHold(model, vm, next);
   const updated = model.registry.update({ ...next, config: { ...config, devices: [...config.devices, ...disks] } });
   resizeVmx(model, updated);
+  if (updated.powerState === 'poweredOn' && parseWorkload(updated.name, updated.config.extraConfig, updated.config.memoryMB)) ensureGuestTicker(model);
   model.events.log({ type: 'VmReconfiguredEvent', vm: id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `Reconfigured ${updated.name} on ${hostName(model, vm.host)}` });
   return id;
 }
@@ -78,6 +80,7 @@ function newConfig(vm: VirtualMachine, spec: VmReconfigSpec): VmConfig {
     if (v === '') delete extraConfig[k];
     else extraConfig[k] = v;
   }
+  parseWorkload(vm.name, extraConfig, memoryMB);
   return {
     ...c,
     numCpu,

@@ -2,7 +2,8 @@
  * Power operations: power on (with admission control on the pool tree and the host), power off,
  * suspend and reset. Each is a task locked on the VM; the VM power machine decides what is allowed.
  */
-import { InvalidArgumentError, InvalidPowerStateError, InvalidStateError } from '../sim/errors.js';
+import { InsufficientResourcesError, InvalidArgumentError, InvalidPowerStateError, InvalidStateError } from '../sim/errors.js';
+import { moveMemory, startMemory, stopMemory } from './guest-memory.js';
 import type { VmId } from '../sim/ids.js';
 import { VM_POWER_TABLE, nextState } from './lifecycle.js';
 import type { VSphereModel } from './model.js';
@@ -42,14 +43,20 @@ export function powerVM(model: VSphereModel, id: VmId, op: PowerOp): TaskRecord 
   });
 }
 
-/** Applies a power operation now (validates, then changes everything at once). Returns the VM. */
-export function applyPower(model: VSphereModel, id: VmId, op: PowerOp): VirtualMachine {
+/**
+ * Applies a power operation now (validates, then changes everything at once). Returns the VM.
+ * `forkOf` powers an instant clone on with its source's memory instead of booting it.
+ */
+export function applyPower(model: VSphereModel, id: VmId, op: PowerOp, forkOf?: VmId): VirtualMachine {
   const spec = POWER_OPS[op];
   const vm = model.registry.get('VirtualMachine', id);
   const next = nextState(VM_POWER_TABLE, vm.powerState, spec.event) as PowerState | undefined;
   if (!next) throw new InvalidPowerStateError(vm.name, spec.verb, vm.powerState, spec.requested);
-  if (next === 'poweredOn' && vm.powerState !== 'poweredOn') return startVm(model, vm);
-  if (vm.powerState === 'poweredOn' && next !== 'poweredOn') releaseVm(model, vm);
+  if (next === 'poweredOn' && vm.powerState !== 'poweredOn') return startVm(model, vm, forkOf);
+  if (vm.powerState === 'poweredOn' && next !== 'poweredOn') {
+    releaseVm(model, vm);
+    stopMemory(model, vm);
+  }
   const updated = model.registry.update({ ...vm, powerState: next, bootTime: next === 'poweredOn' ? model.clock.now() : undefined });
   const type = op === 'reset' ? 'VmResettingEvent' : next === 'suspended' ? 'VmSuspendedEvent' : 'VmPoweredOffEvent';
   model.events.log({ type, vm: id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `${vm.name} on ${hostName(model, vm.host)} is ${op === 'reset' ? 'reset' : next}` });
@@ -65,36 +72,39 @@ export function powerOnBlocker(model: VSphereModel, vm: VirtualMachine): Error |
     return new InvalidStateError('InvalidState', vm.id, `${vm.config.numCpu} vCPUs`, `cannot power on ${vm.name}: ${vm.config.numCpu} vCPUs exceed the ${host.cpuCores} CPUs of host ${host.name}`);
   }
   const need = model.vmReservation(vm);
+  const memory = model.memoryOf(host.id);
+  if (!memory.canAllocate) {
+    return new InsufficientResourcesError(`host '${host.name}' (${host.id}), in the low memory state`, 'memory', vm.config.memoryMB, Math.max(0, Math.floor(memory.stats().freeMB)), 'MB');
+  }
   return model.accounting.checkPool(vm.pool, need) ?? model.accounting.checkHost(host.id, host.name, model.hostCapacity(host), need);
 }
 
-/** Powers a VM on: admission first, then reservations, consumption, state and event together. */
-function startVm(model: VSphereModel, vm: VirtualMachine): VirtualMachine {
+/** Powers a VM on: admission first, then reservations, memory, state and event together. */
+function startVm(model: VSphereModel, vm: VirtualMachine, forkOf?: VmId): VirtualMachine {
   const blocker = powerOnBlocker(model, vm);
   if (blocker) {
     model.events.log({ type: 'VmFailedToPowerOnEvent', vm: vm.id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `Failed to power on ${vm.name}: ${blocker.message}` });
     throw blocker;
   }
+  startMemory(model, vm, forkOf);
   holdVm(model, vm);
   const updated = model.registry.update({ ...vm, powerState: 'poweredOn', bootTime: model.clock.now() });
   model.events.log({ type: 'VmPoweredOnEvent', vm: vm.id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `${vm.name} on ${hostName(model, vm.host)} is powered on` });
   return updated;
 }
 
-/** Releases what a powered-on VM holds (reservations and consumed memory). */
+/** Releases the reservations a powered-on VM holds on its pool and host. */
 export function releaseVm(model: VSphereModel, vm: VirtualMachine): void {
   const need = model.vmReservation(vm);
   model.accounting.applyPool(vm.pool, { cpu: -need.cpu, memory: -need.memory });
   model.accounting.applyHost(vm.host, { cpu: -need.cpu, memory: -need.memory });
-  model.addConsumed(vm.host, -model.vmConsumedMB(vm));
 }
 
-/** Takes what a powered-on VM holds (the inverse of releaseVm; callers check admission first). */
+/** Takes a powered-on VM's reservations (the inverse of releaseVm; callers check admission first). */
 export function holdVm(model: VSphereModel, vm: VirtualMachine): void {
   const need = model.vmReservation(vm);
   model.accounting.applyPool(vm.pool, need);
   model.accounting.applyHost(vm.host, need);
-  model.addConsumed(vm.host, model.vmConsumedMB(vm));
 }
 
 /**
@@ -109,9 +119,10 @@ export function transferBlocker(model: VSphereModel, vm: VirtualMachine, next: V
   return blocker;
 }
 
-/** Moves a powered-on VM's reservations from `vm` to `next`, once transferBlocker allowed it. */
+/** Moves a powered-on VM's reservations (and memory, across hosts) from `vm` to `next`, once transferBlocker allowed it. */
 export function transferHold(model: VSphereModel, vm: VirtualMachine, next: VirtualMachine): void {
   if (vm.powerState !== 'poweredOn') return;
   releaseVm(model, vm);
   holdVm(model, next);
+  moveMemory(model, next, vm.host);
 }

@@ -5,6 +5,7 @@
 import { InvalidArgumentError } from '../sim/errors.js';
 import type { NetworkId } from '../sim/ids.js';
 import { applyAllocation, defaultAllocation, type AllocationSpec } from './allocation.js';
+import { parseWorkload } from './guest-memory.js';
 import type { VmConfig } from './types.js';
 
 /** vSphere's limits on VM size (vSphere 6.7 configuration maximums). */
@@ -63,6 +64,7 @@ export function buildConfig(name: string, spec: VmConfigSpec, defaults: { numCpu
       throw new InvalidArgumentError('extraConfig', `VM '${name}': invalid extraConfig entry ${JSON.stringify(k)}`);
     }
   }
+  parseWorkload(name, extraConfig, memoryMB);
   return {
     numCpu,
     memoryMB,

@@ -10,3 +10,6 @@ export * from './byte-range.js';
 export * from './tally.js';
 export * from './tables.js';
 export * from './workload.js';
+export * from './memory-state.js';
+export * from './reclamation.js';
+export * from './host-memory.js';

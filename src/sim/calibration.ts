@@ -72,6 +72,10 @@ export interface MemoryCalibration {
   readonly balloonMaxFraction: number;
   /** Compression cache as a share of VM memory. */
   readonly compressionCacheFraction: number;
+  /** Guest memory a booted container VM touches: the "pico" Photon footprint of ~25 MB (calibration.md, Memory). */
+  readonly bootTouchedMB: number;
+  /** How often the model lets guests with a workload profile write their memory, simulated ms (estimate). */
+  readonly guestTickMs: number;
 }
 
 /** Disk parameters (VMFS / VIC). */
@@ -127,6 +131,8 @@ export const DEFAULT_CALIBRATION: Calibration = deepFreeze({
     stateThresholds: { high: 4, clear: 1, soft: 0.64, hard: 0.32, low: 0.16 },
     balloonMaxFraction: 0.65,
     compressionCacheFraction: 0.1,
+    bootTouchedMB: 25,
+    guestTickMs: 1000,
   },
   disk: {
     sesparseGrainBytes: 4096,

@@ -9,7 +9,7 @@ import type { ResourcePool } from '../hypervisor/types.js';
 
 /** Every invariant violation found in the model (empty when consistent). O(objects + files). */
 export function modelViolations(model: VSphereModel): string[] {
-  return [...vmPlacement(model), ...reservations(model), ...datastoreUsage(model), ...diskReferences(model)];
+  return [...vmPlacement(model), ...reservations(model), ...datastoreUsage(model), ...diskReferences(model), ...guestMemory(model)];
 }
 
 /** Each VM is on exactly one existing host and in exactly one existing pool of the same cluster. */
@@ -88,6 +88,24 @@ function datastoreUsage(model: VSphereModel): string[] {
     const sum = files.files().reduce((s, f) => s + f.size, 0);
     if (sum !== files.usage) out.push(`datastore ${ds.name}: usage ${files.usage} but its files hold ${sum}`);
     if (files.usage > ds.capacityBytes) out.push(`datastore ${ds.name}: usage ${files.usage} over capacity ${ds.capacityBytes}`);
+  }
+  return out;
+}
+
+/** Exactly the running VMs have guest memory, each on its own host only; hosts never hold negative amounts. */
+function guestMemory(model: VSphereModel): string[] {
+  const out: string[] = [];
+  for (const h of model.registry.all('Host')) {
+    const mem = model.memoryOf(h.id);
+    for (const id of mem.vms()) {
+      const vm = model.registry.find(id);
+      if (vm?.kind !== 'VirtualMachine' || vm.powerState !== 'poweredOn' || vm.host !== h.id) out.push(`host ${h.name} holds memory of ${id}, which is not running there`);
+    }
+    for (const id of model.vmsOnHost(h.id)) {
+      if (model.registry.get('VirtualMachine', id).powerState === 'poweredOn' && !mem.has(id)) out.push(`running VM ${id} has no memory on host ${h.name}`);
+    }
+    const s = mem.stats();
+    for (const [k, v] of Object.entries(s)) if (typeof v === 'number' && v < -1e-6) out.push(`host ${h.name}: ${k} is negative (${v})`);
   }
   return out;
 }

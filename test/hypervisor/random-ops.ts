@@ -34,6 +34,7 @@ export type Op =
   | { op: 'snapshot' | 'revert' | 'removeSnapshot'; pick: number }
   | { op: 'reconfigure'; pick: number; memReservation: number }
   | { op: 'write'; pick: number; offsetMB: number; lengthKB: number; tag: number }
+  | { op: 'workload'; pick: number; workingSetMB: number; dirtyRate: number; locality: number }
   | { op: 'relocate'; pick: number; host: number }
   | { op: 'createPool' | 'updatePool'; pool: number; settings: PoolSettings }
   | { op: 'destroyPool'; pool: number }
@@ -51,6 +52,7 @@ const oneOp: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constantFrom('snapshot' as const, 'revert' as const, 'removeSnapshot' as const), pick }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('reconfigure' as const), pick, memReservation: fc.integer({ min: 0, max: 4096 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('relocate' as const), pick, host: pick }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('workload' as const), pick, workingSetMB: fc.integer({ min: 1, max: 4096 }), dirtyRate: fc.integer({ min: 0, max: 4000 }), locality: fc.double({ min: 0.8, max: 0.99, noNaN: true }) }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('write' as const), pick, offsetMB: fc.nat(1020), lengthKB: fc.integer({ min: 1, max: 4096 }), tag: fc.integer({ min: 1, max: 1000 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constantFrom('createPool' as const, 'updatePool' as const), pool: pick, settings: poolSettingsArb() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('destroyPool' as const), pool: pick }) },
@@ -63,7 +65,7 @@ const oneOp: fc.Arbitrary<Op> = fc.oneof(
  * than the operations' latencies (so later operations find the VMs earlier ones made).
  */
 export const opArb: fc.Arbitrary<Op[]> = fc
-  .tuple(oneOp, fc.constantFrom(0, 0, 100, 600, 600, 1500))
+  .tuple(oneOp, fc.constantFrom(0, 0, 100, 600, 600, 1500, 5000))
   .map(([o, gap]) => (gap ? [o, { op: 'advance' as const, ms: gap }] : [o]));
 
 /** A sequence of operations. */
@@ -119,6 +121,9 @@ function submit(model: VSphereModel, o: Op): void {
       if (disk) writeDisk(model, disk.fileName, o.offsetMB * 2 ** 20, o.lengthKB * 1024, o.tag);
       return;
     }
+    case 'workload':
+      if (vm) reconfigureVM(model, vm.id, { extraConfig: { 'vicsim.workload.workingSet': `${o.workingSetMB}m`, 'vicsim.workload.dirtyRate': String(o.dirtyRate), 'vicsim.workload.locality': String(o.locality) } });
+      return;
     case 'relocate':
       if (vm) relocateVM(model, vm.id, { host: nth(model.hostsOf(vm.cluster), o.host)!.id });
       return;
