@@ -36,7 +36,8 @@ export async function fetchBlob(
   let received = 0;
   try {
     for await (const chunk of response.body ?? []) {
-      const bytes = Buffer.from(chunk as Uint8Array);
+      const view = chunk as Uint8Array;
+      const bytes = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
       hash.update(bytes);
       chunks.push(bytes);
       received += bytes.length;

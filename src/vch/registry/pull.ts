@@ -9,7 +9,7 @@ import type { Digest, ImageConfig, ImageLayer } from '../archive/image.js';
 import { parseImageConfig } from '../archive/image.js';
 import type { RegistryCredentials } from './auth.js';
 import { fetchBlob, fetchManifest } from './blob.js';
-import { DigestMismatchError, UnsupportedManifestError } from './errors.js';
+import { UnsupportedManifestError } from './errors.js';
 import { downloadLayers } from './layer-downloads.js';
 import type { DownloadPolicy } from './layer-downloads.js';
 import { LINUX_AMD64, selectPlatform } from './manifest.js';
@@ -120,8 +120,8 @@ export class RegistryClient {
     );
     emit({ status: `Pulling from ${reference.path}`, id: reference.tagOrDigest });
     const { manifestDigest, imageManifestDigest, manifest } = await this.resolveManifest(session, reference);
+    // fetchBlob verifies the bytes against the manifest's config digest, so config.digest equals it.
     const config = parseImageConfig(await fetchBlob(session, manifest.config.digest, manifest.config.size, 'config'));
-    if (config.digest !== manifest.config.digest) throw new DigestMismatchError('config', manifest.config.digest, config.digest);
     const diffIds = config.json.rootfs.diff_ids as Digest[];
     if (diffIds.length !== manifest.layers.length) {
       throw new UnsupportedManifestError(`manifest has ${manifest.layers.length} layers but the image config lists ${diffIds.length}`);

@@ -112,7 +112,7 @@ describe('docker archives and real peers', () => {
     workDir = mkdtempSync(join(tmpdir(), 'vicsim-archive-'));
     busybox = await buildBusyboxImage();
     await registry.push(await writeArchiveFile(workDir, 'busybox.tar', [busybox]), 'library/busybox:latest');
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await registry?.stop();

@@ -14,7 +14,8 @@ import { startRegistry, TEST_USER } from './registry-server.js';
 import type { LocalRegistry, RegistryAuth } from './registry-server.js';
 import { buildBusyboxImage, writeArchiveFile } from './test-images.js';
 
-const HOOK_TIMEOUT = 120_000;
+// The first start may install the peers with apt-get (scripts/registry/ensure.sh).
+const HOOK_TIMEOUT = 300_000;
 const XRA_RIGHT = encodeRegistryAuth({ kind: 'password', ...TEST_USER });
 const XRA_WRONG = encodeRegistryAuth({ kind: 'password', username: TEST_USER.username, password: 'not-the-password' });
 

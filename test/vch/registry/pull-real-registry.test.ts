@@ -21,7 +21,8 @@ import { startRegistry } from './registry-server.js';
 import type { LocalRegistry } from './registry-server.js';
 import { buildBusyboxImage, buildImage, busyboxEntries, writeArchiveFile } from './test-images.js';
 
-const HOOK_TIMEOUT = 120_000;
+// The first start may install the peers with apt-get (scripts/registry/ensure.sh).
+const HOOK_TIMEOUT = 300_000;
 
 describe('pulling from a real registry without auth', () => {
   let registry: LocalRegistry;
