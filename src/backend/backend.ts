@@ -63,6 +63,41 @@ export interface ClusterInfo {
   readonly rootPool: ResourcePoolId;
 }
 
+/** A host's memory (MB), where the backend knows it (the model exactly; vCenter from quickStats). */
+export interface HostMemoryInfo {
+  readonly capacityMB: number;
+  readonly consumedMB: number;
+  readonly freeMB: number;
+  /** Guest pages backed once but read by several VMs (instant-clone forks). */
+  readonly sharedByForkMB: number;
+  readonly privateMB: number;
+  readonly zeroMB: number;
+  readonly overheadMB: number;
+  /** Guest memory the VMs see minus what backs it. */
+  readonly savedMB: number;
+  /** Guest memory seen ÷ memory backing it (1 = no sharing). */
+  readonly sharingRatio: number;
+  /** ESXi memory state: high, clear, soft, hard or low. */
+  readonly state: string;
+  readonly balloonedMB: number;
+  readonly compressedMB: number;
+  readonly swappedMB: number;
+}
+
+/** A running VM's memory (MB) (vim: VirtualMachineQuickStats private/shared/ballooned/swapped). */
+export interface VmMemoryInfo {
+  readonly privateMB: number;
+  readonly sharedMB: number;
+  readonly zeroMB: number;
+  readonly activeMB: number;
+  readonly overheadMB: number;
+  readonly balloonedMB: number;
+  readonly compressedMB: number;
+  readonly swappedMB: number;
+  /** Instant-clone generations in its memory chain. */
+  readonly generations: number;
+}
+
 /** An ESXi host. */
 export interface HostInfo {
   readonly id: HostId;
@@ -72,6 +107,8 @@ export interface HostInfo {
   readonly cpuCores: number;
   readonly cpuMhzPerCore: number;
   readonly memoryMB: number;
+  /** Memory accounting, where the backend knows it. */
+  readonly memory?: HostMemoryInfo;
 }
 
 /** A resource pool; the root pool of a cluster has no parent. */
@@ -147,6 +184,8 @@ export interface VmInfo {
   readonly template: boolean;
   readonly snapshots: readonly SnapshotInfo[];
   readonly currentSnapshot: SnapshotId | undefined;
+  /** Memory while running, where the backend knows it. */
+  readonly memory?: VmMemoryInfo;
 }
 
 /** Task states (vim: TaskInfoState). */

@@ -19,6 +19,7 @@ export type EventType =
   | 'VmRenamedEvent'
   | 'VmRemovedEvent'
   | 'VmFailedToPowerOnEvent'
+  | 'GeneralVmWarningEvent'
   | 'VmBeingHotMigratedEvent'
   | 'VmRestartedOnAlternateHostEvent'
   | 'VmSnapshotCreatedEvent'

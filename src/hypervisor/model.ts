@@ -57,6 +57,8 @@ export class VSphereModel {
   readonly #vmNames = new Map<string, VmId>();
   readonly #hostsByCluster = new Map<ClusterId, HostId[]>();
   readonly #memory = new Map<HostId, HostMemory>();
+  /** Per instant-clone source: when the serialized part of its clones is free again (simulated ms). */
+  readonly templateBusyUntil = new Map<VmId, number>();
   /** The background event running guest workloads, while any guest has one (see guest-memory.ts). */
   guestTicker: Timer | undefined;
 

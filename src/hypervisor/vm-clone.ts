@@ -45,8 +45,7 @@ export function cloneVM(model: VSphereModel, source: VmId, spec: VmCloneSpec): T
     descriptionId: DESCRIPTION[spec.mode],
     entity: source,
     entityName: src.name,
-    lock: spec.mode === 'instant' ? source : undefined,
-    durationMs: cloneLatency(model, src, spec),
+    durationMs: spec.mode === 'instant' ? instantCloneLatency(model, src) : cloneLatency(model, src, spec),
     execute: () => applyClone(model, source, spec),
   });
 }
@@ -68,10 +67,25 @@ function checkCloneSpec(model: VSphereModel, src: VirtualMachine, spec: VmCloneS
 }
 
 /** Simulated duration of a clone (calibration: instant 100 ms; linked create; full = copy + create). */
+/**
+ * Simulated duration of an instant clone, queueing included: about half of it (calibration
+ * `instantCloneSerializedFraction`) is serialized per source, so clones of one template wait for each
+ * other's serialized part; a running (not frozen) source is also stunned for each clone. O(1).
+ */
+function instantCloneLatency(model: VSphereModel, src: VirtualMachine): number {
+  const l = model.calibration.latency;
+  const now = model.clock.now();
+  const frozen = model.memoryOf(src.host).isFrozen(src.id);
+  const serialized = l.instantCloneMs * l.instantCloneSerializedFraction + (frozen ? 0 : l.runningSourceStunMs);
+  const start = Math.max(now, model.templateBusyUntil.get(src.id) ?? 0);
+  model.templateBusyUntil.set(src.id, start + serialized);
+  return start - now + l.instantCloneMs + (frozen ? 0 : l.runningSourceStunMs);
+}
+
+/** Simulated duration of a linked clone (create, optional power-on) or a full clone (copy + create). */
 function cloneLatency(model: VSphereModel, src: VirtualMachine, spec: VmCloneSpec): number {
   const l = model.calibration.latency;
-  const powerOn = spec.powerOn && spec.mode !== 'instant' ? l.powerOnMs : 0;
-  if (spec.mode === 'instant') return l.instantCloneMs;
+  const powerOn = spec.powerOn ? l.powerOnMs : 0;
   if (spec.mode === 'linked') return l.linkedCloneCreateMs + powerOn;
   const bytes = src.config.devices.reduce((sum, d) => (d.type === 'disk' ? sum + chainAllocatedBytes(model, d.fileName) : sum), 0);
   return l.createVmMs + (bytes / l.datastoreBandwidthBytesPerSec) * 1000 + powerOn;
@@ -87,7 +101,7 @@ function applyClone(model: VSphereModel, source: VmId, spec: VmCloneSpec): VmId 
   }
   const vm = materializeVm(model, bp);
   try {
-    if (spec.mode === 'instant') freezeSource(model, src);
+    if (spec.mode === 'instant' && !model.memoryOf(src.host).isFrozen(src.id)) freezeSource(model, src);
   } catch (e) {
     applyDestroy(model, vm.id);
     throw e;
@@ -97,6 +111,7 @@ function applyClone(model: VSphereModel, source: VmId, spec: VmCloneSpec): VmId 
   if (spec.mode === 'instant' || spec.powerOn) {
     try {
       applyPower(model, vm.id, 'powerOn', spec.mode === 'instant' ? src.id : undefined);
+      if (spec.mode === 'instant') warnOnGenerations(model, vm.id);
     } catch (e) {
       applyDestroy(model, vm.id);
       throw e;
@@ -135,6 +150,26 @@ function cloneBlueprint(model: VSphereModel, src: VirtualMachine, spec: VmCloneS
 function cdromOf(src: VirtualMachine): { cdromIso?: string } {
   const cd = src.config.devices.find((d) => d.type === 'cdrom');
   return cd && cd.type === 'cdrom' && cd.iso !== undefined ? { cdromIso: cd.iso } : {};
+}
+
+/**
+ * Freezes a running VM as an instant-clone template (vSphere 6.7's frozen source): its memory and
+ * disks stop changing, so clones of it fork at depth 1 and leave the source's disks alone.
+ * Immediate (a guest operation in vSphere, not a task).
+ */
+export function freezeVM(model: VSphereModel, id: VmId): void {
+  const vm = model.registry.get('VirtualMachine', id);
+  if (vm.powerState !== 'poweredOn') throw new InvalidPowerStateError(vm.name, 'freeze', vm.powerState, 'poweredOn');
+  model.memoryOf(vm.host).freeze(id);
+}
+
+/** Logs vSphere's warning when a running-source chain passes the warning depth (100 levels). */
+function warnOnGenerations(model: VSphereModel, id: VmId): void {
+  const vm = model.registry.get('VirtualMachine', id);
+  const depth = model.memoryOf(vm.host).vmStats(id).generations;
+  const { warnAbove, failAt } = model.calibration.cloneGenerations;
+  if (depth <= warnAbove) return;
+  model.events.log({ type: 'GeneralVmWarningEvent', vm: id, host: vm.host, cluster: vm.cluster, data: { generations: depth }, fullFormattedMessage: `${vm.name} is instant clone generation ${depth}; vSphere warns above ${warnAbove} and refuses ${failAt}` });
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { Clock } from '../../sim/clock.js';
 import type { TaskRecord, VsphereEvent } from '../../hypervisor/index.js';
 import type { Allocation, Datastore, Host, ResourcePool, VirtualMachine, VSphereModel } from '../../hypervisor/index.js';
-import type { AllocationInfo, BackendEvent, DatastoreInfo, HostInfo, ResourcePoolInfo, TaskInfo, VmInfo } from '../backend.js';
+import type { AllocationInfo, BackendEvent, DatastoreInfo, HostInfo, ResourcePoolInfo, TaskInfo, VmInfo, VmMemoryInfo } from '../backend.js';
 
 /** A simulated time as an ISO 8601 string. */
 export function iso(clock: Clock, t: number): string {
@@ -38,12 +38,19 @@ export function vmInfo(model: VSphereModel, vm: VirtualMachine): VmInfo {
     template: c.template,
     snapshots: vm.snapshots.map((s) => ({ id: s.id, name: s.name, parent: s.parent, createTime: iso(model.clock, s.createTime) })),
     currentSnapshot: vm.currentSnapshot,
+    ...(vm.powerState === 'poweredOn' ? { memory: vmMemory(model, vm) } : {}),
   };
 }
 
-/** The DTO of a host. */
-export function hostInfo(h: Host): HostInfo {
-  return { id: h.id, name: h.name, cluster: h.cluster, state: h.state, cpuCores: h.cpuCores, cpuMhzPerCore: h.cpuMhzPerCore, memoryMB: h.memoryMB };
+function vmMemory(model: VSphereModel, vm: VirtualMachine): VmMemoryInfo {
+  const { configuredMB: _configured, ...rest } = model.memoryOf(vm.host).vmStats(vm.id);
+  return rest;
+}
+
+/** The DTO of a host, with its memory accounting. */
+export function hostInfo(model: VSphereModel, h: Host): HostInfo {
+  const { minFreeMB: _minFree, guestMB: _guest, cowEvents: _cow, ...memory } = model.memoryOf(h.id).stats();
+  return { id: h.id, name: h.name, cluster: h.cluster, state: h.state, cpuCores: h.cpuCores, cpuMhzPerCore: h.cpuMhzPerCore, memoryMB: h.memoryMB, memory };
 }
 
 /** The DTO of a pool. */

@@ -73,7 +73,7 @@ export class ModelBackend implements Backend {
   }
 
   async hosts(filter: { readonly cluster?: ClusterId } = {}): Promise<HostInfo[]> {
-    return [...this.model.registry.all('Host')].filter((h) => !filter.cluster || h.cluster === filter.cluster).map(hostInfo);
+    return [...this.model.registry.all('Host')].filter((h) => !filter.cluster || h.cluster === filter.cluster).map((h) => hostInfo(this.model, h));
   }
 
   async resourcePools(filter: { readonly cluster?: ClusterId } = {}): Promise<ResourcePoolInfo[]> {
