@@ -3,12 +3,13 @@
  * (private pages beyond the VM's active working set) is taken: pages shared by fork would free nothing.
  * - soft: balloon (up to 65% of a VM's memory);
  * - hard: balloon, then compression (a cache of 10% of a VM's memory, pages compressed 2:1), then swap;
- * - low: compression and swap (ballooning is too slow), swap may take active memory too.
- * Each technique takes from VMs in proportion to what each can give. When memory is plentiful again
- * the host gives memory back: swap first, then compression, then the balloon deflates.
+ * - low: compression and swap (ballooning is too slow).
+ * Each technique takes from VMs in proportion to what each can give, and only idle memory: the model
+ * reclaims at once rather than at a rate, so a host whose active working sets alone do not fit stays
+ * in the low state (and refuses power-ons) instead of swapping active pages without end. When memory
+ * is plentiful again the host gives memory back: swap first, then compression, then the balloon deflates.
  */
 import type { Calibration } from '../sim/calibration.js';
-import type { MemoryState } from './memory-state.js';
 
 /** What reclamation took from one VM (MB of guest memory). */
 export interface Reclaimed {
@@ -43,7 +44,7 @@ export function reclaim<T extends ReclaimTarget>(vms: readonly T[], deficitMB: n
   let left = deficitMB;
   for (const technique of ORDER[state]) {
     if (left <= 0) break;
-    const room = vms.map((vm) => roomFor(vm, technique, state, privateOf(vm), calibration));
+    const room = vms.map((vm) => roomFor(vm, technique, privateOf(vm), calibration));
     const total = room.reduce((a, b) => a + b, 0);
     if (total <= 0) continue;
     const gainPerMB = technique === 'compress' ? 1 - COMPRESSION_KEEP : 1;
@@ -74,10 +75,10 @@ export function release<T extends ReclaimTarget>(vms: readonly T[], surplusMB: n
 }
 
 /** How much more `technique` can take from a VM. */
-function roomFor(vm: ReclaimTarget, technique: Technique, state: MemoryState, privateMB: number, calibration: Calibration): number {
+function roomFor(vm: ReclaimTarget, technique: Technique, privateMB: number, calibration: Calibration): number {
   const r = vm.reclaimed;
   const taken = r.balloonMB + r.compressedMB + r.swappedMB;
-  const idle = Math.max(0, privateMB - (state === 'low' && technique === 'swap' ? 0 : vm.activeMB) - taken);
+  const idle = Math.max(0, privateMB - vm.activeMB - taken);
   if (technique === 'balloon') return Math.min(idle, Math.max(0, calibration.memory.balloonMaxFraction * vm.configuredMB - r.balloonMB));
   if (technique === 'compress') return Math.min(idle, Math.max(0, calibration.memory.compressionCacheFraction * vm.configuredMB - r.compressedMB));
   return idle;

@@ -80,14 +80,14 @@ export function vmOf(model: VSphereModel, id: VmId): VirtualMachine {
  * every datastore file (descriptors and extents included) with its size, and the pool and host
  * reservations.
  */
-export function footprint(model: VSphereModel): string {
+export function footprint(model: VSphereModel, opts: { memory?: boolean } = {}): string {
   const datastores = [...model.registry.all('Datastore')];
   return JSON.stringify({
     objects: [...model.registry.values()],
     refs: [...model.diskRefs.entries()],
     files: datastores.map((d) => [d.id, model.files(d.id).usage, model.files(d.id).files()]),
     pools: [...model.registry.all('ResourcePool')].map((p) => [p.id, model.accounting.used(p.id)]),
-    hosts: [...model.registry.all('Host')].map((h) => [h.id, model.accounting.hostUsed(h.id), model.consumedMB(h.id)]),
+    hosts: [...model.registry.all('Host')].map((h) => [h.id, model.accounting.hostUsed(h.id), ...(opts.memory === false ? [] : [model.consumedMB(h.id)])]),
   });
 }
 
