@@ -12,7 +12,7 @@ describe('the README examples', () => {
       [
         'web poweredOn host-4 [DC0_DS0] web/web-000001.vmdk',
         'web-2 poweredOn host-4 [DC0_DS0] web-2/web-2.vmdk',
-        'simulated time: 900 ms; clone vm-15',
+        'simulated time: 930 ms; clone vm-15',
         '',
       ].join('\n'),
     );

@@ -1,12 +1,14 @@
 /**
  * `vicsim demo`: builds the default preset, provisions a handful of container-sized VMs through the
  * Backend interface (create, power on, snapshot, instant and linked clones) on the fast clock, then
- * prints the inventory, the datastore and the vCenter event log with simulated timestamps.
+ * prints the inventory with memory accounting, the datastore and the vCenter event log with
+ * simulated timestamps. Each container's guest touches its boot footprint (25 MB); the instant
+ * clone shares its source's pages instead.
  */
 import { ModelBackend } from '../backend/model/index.js';
 import type { Backend, VmInfo } from '../backend/backend.js';
 import { clusterPreset, type Preset } from '../hypervisor/presets.js';
-import { formatBytes, formatMHz, GiB } from '../sim/units.js';
+import { formatBytes, formatMHz, GiB, MiB } from '../sim/units.js';
 import type { VmId } from '../sim/ids.js';
 import { table } from './table.js';
 
@@ -30,7 +32,7 @@ export async function runDemo(opts: DemoOptions): Promise<string> {
   const out = [
     `vicsim demo: ${opts.hosts} hosts, ${opts.vms} container VMs, seed ${opts.seed} — simulated time ${(preset.model.clock.now() / 1000).toFixed(2)} s`,
     '',
-    hostsSection(preset),
+    await hostsSection(backend, preset),
     '',
     await vmsSection(backend),
     '',
@@ -53,20 +55,29 @@ async function provision(backend: Backend, pool: VmInfo['pool'], n: number, pres
   return created;
 }
 
-function hostsSection(p: Preset): string {
-  const m = p.model;
-  const rows = m.hostsOf(p.cluster.id).map((h) => {
-    const used = m.accounting.hostUsed(h.id);
-    return [h.name, h.id, h.state, `${h.cpuCores} × ${formatMHz(h.cpuMhzPerCore)}`, formatBytes(h.memoryMB * 2 ** 20), m.vmsOnHost(h.id).size, `${Math.round(used.memory)} MB`, `${m.consumedMB(h.id)} MB`];
+async function hostsSection(backend: Backend, p: Preset): Promise<string> {
+  const rows = (await backend.hosts()).map((h) => {
+    const m = h.memory;
+    const used = p.model.accounting.hostUsed(h.id);
+    return [h.name, h.state, `${h.cpuCores} × ${formatMHz(h.cpuMhzPerCore)}`, formatBytes(h.memoryMB * MiB), p.model.vmsOnHost(h.id).size, `${Math.round(used.memory)} MB`, `${Math.round(m?.consumedMB ?? 0)} MB`, `${Math.round(m?.sharedByForkMB ?? 0)} MB`, m?.state ?? ''];
   });
-  return table(['HOST', 'ID', 'STATE', 'CPU', 'MEMORY', 'VMS', 'RESERVED', 'CONSUMED'], rows);
+  return table(['HOST', 'STATE', 'CPU', 'MEMORY', 'VMS', 'RESERVED', 'CONSUMED', 'SHARED', 'MEM STATE'], rows);
 }
 
 async function vmsSection(backend: Backend): Promise<string> {
   const hosts = new Map((await backend.hosts()).map((h) => [h.id, h.name]));
   const pools = new Map((await backend.resourcePools()).map((p) => [p.id, p.name]));
-  const rows = (await backend.vms()).map((v) => [v.name, v.id, v.powerState, hosts.get(v.host) ?? v.host, pools.get(v.pool) ?? v.pool, `${v.numCpu} vCPU / ${v.memoryMB} MB`, v.disks[0]?.fileName ?? '']);
-  return table(['VM', 'ID', 'POWER', 'HOST', 'POOL', 'SIZE', 'DISK'], rows);
+  const rows = (await backend.vms()).map((v) => [
+    v.name,
+    v.id,
+    v.powerState,
+    hosts.get(v.host) ?? v.host,
+    pools.get(v.pool) ?? v.pool,
+    `${v.numCpu} vCPU / ${v.memoryMB} MB`,
+    v.memory ? `${Math.round(v.memory.privateMB)} / ${Math.round(v.memory.sharedMB)} MB` : '',
+    v.disks[0]?.fileName ?? '',
+  ]);
+  return table(['VM', 'ID', 'POWER', 'HOST', 'POOL', 'SIZE', 'PRIVATE / SHARED', 'DISK'], rows);
 }
 
 function datastoreSection(p: Preset): string {
