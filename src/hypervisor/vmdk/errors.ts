@@ -5,9 +5,6 @@
  */
 import { VicsimError } from '../../sim/errors.js';
 
-/** Error codes defined in this folder, for the registry of src/sim/errors.ts. */
-export const VMDK_ERROR_CODES = ['InvalidVmdkDescriptor', 'TooManySnapshotLevels', 'TooManyRedoLevels'] as const;
-
 /**
  * A descriptor text could not be parsed. `line` is 1-based (0 when the problem is the text as a
  * whole, e.g. a missing required field) and `text` is that line as written.

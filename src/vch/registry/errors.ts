@@ -122,19 +122,6 @@ export class RegistryResponseError extends VicsimError {
   }
 }
 
-/** Codes of the errors above, for the owner of src/sim/errors.ts to register. */
-export const REGISTRY_ERROR_CODES = [
-  'InvalidReferenceFormat',
-  'RegistryNotWhitelisted',
-  'RegistryUnauthorized',
-  'RepositoryNotFound',
-  'ManifestUnknown',
-  'UnsupportedManifest',
-  'DigestMismatch',
-  'RegistryUnavailable',
-  'RegistryError',
-] as const;
-
 /** True for failures worth another attempt: unreachable registry, a cut body, 5xx or 429 answers. */
 export function isTransientRegistryError(error: unknown): boolean {
   if (error instanceof RegistryUnavailableError) return true;

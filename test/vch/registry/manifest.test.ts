@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { REGISTRY_ERROR_CODES, UnsupportedManifestError } from '../../../src/vch/registry/errors.js';
+import { UnsupportedManifestError } from '../../../src/vch/registry/errors.js';
+import { ERROR_CODES } from '../../../src/sim/errors.js';
 import * as registryErrors from '../../../src/vch/registry/errors.js';
 import { MEDIA_TYPES, parseManifest, selectPlatform } from '../../../src/vch/registry/manifest.js';
 import type { ManifestIndex } from '../../../src/vch/registry/manifest.js';
@@ -72,11 +73,12 @@ describe('pull progress', () => {
 });
 
 describe('registry error classes', () => {
-  it('lists every code they use, for registration in src/sim/errors.ts', () => {
+  it('use only codes registered in src/sim/errors.ts', () => {
     const classes = Object.values(registryErrors as Record<string, unknown>).filter(
       (value): value is new (...args: string[]) => { code: string } => typeof value === 'function' && value.prototype instanceof Error,
     );
     const codes = classes.map((errorClass) => new errorClass('a', 'b', 'c').code);
-    expect(new Set(codes)).toEqual(new Set(REGISTRY_ERROR_CODES));
+    expect(codes.length).toBeGreaterThan(5);
+    expect(codes.filter((c) => !(ERROR_CODES as readonly string[]).includes(c))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Errors of the live backend that src/sim/errors.ts has no class for. Each has a stable code; the
- * codes are listed in VSPHERE_ERROR_CODES for registration with the project's error mapping.
+ * Errors of the live backend that src/sim/errors.ts has no class for. Each has a stable code,
+ * registered in ERROR_CODES (test/error-codes.test.ts keeps that so).
  */
 import { VicsimError } from '../../../sim/errors.js';
 
@@ -55,6 +55,3 @@ export class VimCertificateError extends VicsimError {
     super('VimCertificate', `${url}: ${message}`);
   }
 }
-
-/** Every error code this folder defines, for the project's mapping completeness test. */
-export const VSPHERE_ERROR_CODES = ['InvalidLogin', 'NotAuthenticated', 'VimFault', 'VimConnection', 'VimCertificate'] as const;
