@@ -1,6 +1,7 @@
 /**
  * vicsim's library entry point: the simulation core, the vSphere model, and the Backend interface
- * with its model implementation. Test helpers live in `vicsim/testing`.
+ * with its two implementations (the model, and a live vCenter over vim25). Test helpers live in
+ * `vicsim/testing`.
  */
 export * from './sim/index.js';
 export * from './hypervisor/index.js';
@@ -31,3 +32,5 @@ export type {
   VmPowerState,
 } from './backend/backend.js';
 export { ModelBackend } from './backend/model/index.js';
+export { VSphereBackend, INSTANT_CLONE_FALLBACK, type VSphereBackendOptions } from './backend/vsphere/index.js';
+export type { HostMemoryInfo, VmMemoryInfo } from './backend/backend.js';
