@@ -27,8 +27,9 @@ const HOST_TASKS = {
 export type HostOp = keyof typeof HOST_TASKS;
 
 /**
- * Queues a host state change. Entering maintenance needs the host free of powered-on VMs (DRS, when
- * present, evacuates them first); without that the task fails naming how many are still running.
+ * Queues a host state change. Entering maintenance needs the host free of powered-on VMs, unless
+ * the model has a maintenance evacuator (DRS): then the host enters maintenance with its VMs still
+ * running and the evacuator moves them off. Without either the task fails naming how many run.
  */
 export function changeHost(model: VSphereModel, id: HostId, op: HostOp): TaskRecord {
   const host = model.registry.get('Host', id);
@@ -41,11 +42,11 @@ export function changeHost(model: VSphereModel, id: HostId, op: HostOp): TaskRec
     durationMs: model.calibration.latency.reconfigureMs,
     execute: () => {
       const h = model.registry.get('Host', id);
-      if (op === 'enterMaintenance') {
-        const running = [...model.vmsOnHost(id)].filter((v) => model.registry.get('VirtualMachine', v).powerState === 'poweredOn').length;
-        if (running > 0) throw new InvalidStateError('InvalidState', id, h.state, `host ${h.name} still runs ${running} powered-on VM(s): migrate or power them off before entering maintenance mode`);
-      }
+      const running = op === 'enterMaintenance' ? [...model.vmsOnHost(id)].filter((v) => model.registry.get('VirtualMachine', v).powerState === 'poweredOn').length : 0;
+      const evacuate = running > 0 ? model.maintenanceEvacuator : undefined;
+      if (running > 0 && !evacuate) throw new InvalidStateError('InvalidState', id, h.state, `host ${h.name} still runs ${running} powered-on VM(s): migrate or power them off before entering maintenance mode`);
       setHostState(model, h, spec.event, spec.type);
+      evacuate?.(id);
       return id;
     },
   });

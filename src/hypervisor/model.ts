@@ -19,6 +19,7 @@ import type { Host, VirtualMachine } from './types.js';
 import { renderVmx } from './vmx.js';
 import { VmdkStore } from './vmdk/vmdk-store.js';
 import { overheadMB } from '../sim/overhead.js';
+import { vicPlacement, type PlacementPolicy } from './placement.js';
 
 /** Options of a new model. */
 export interface ModelOptions {
@@ -61,6 +62,14 @@ export class VSphereModel {
   readonly templateBusyUntil = new Map<VmId, number>();
   /** The background event running guest workloads, while any guest has one (see guest-memory.ts). */
   guestTicker: Timer | undefined;
+  /** Chooses the host of a VM created without one (default VIC's ranking; DRS replaces it). */
+  placementPolicy: PlacementPolicy = vicPlacement;
+  /**
+   * When set (DRS installs it), a host with powered-on VMs may enter maintenance mode: they keep
+   * running there (no new ones start) and this is called once the host is in maintenance, to
+   * move them off. Undefined: entering maintenance needs the host already free of running VMs.
+   */
+  maintenanceEvacuator: ((host: HostId) => void) | undefined;
 
   constructor(opts: ModelOptions = {}) {
     this.clock = opts.clock ?? new Clock();

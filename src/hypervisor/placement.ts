@@ -12,6 +12,20 @@ import { overheadMB } from '../sim/overhead.js';
 import type { VSphereModel } from './model.js';
 import type { VmConfig } from './types.js';
 
+/** Why a placement policy found no host (a return value, not an exception). */
+export interface PlacementRefusal {
+  readonly refused: string;
+}
+
+/**
+ * A placement policy: the host a new VM of `config` in `cluster` registers on, or why none fits.
+ * Must not change the model. The model's default is {@link vicPlacement}; DRS installs its own.
+ */
+export type PlacementPolicy = (model: VSphereModel, cluster: ClusterId, config: VmConfig) => HostId | PlacementRefusal;
+
+/** VIC's ranking ({@link placeVm}) as a placement policy. O(hosts in the cluster). */
+export const vicPlacement: PlacementPolicy = (model, cluster, config) => placeVm(model, cluster, config) ?? { refused: 'no connected host' };
+
 /** The best host for a VM of `config` in `cluster`, or undefined when no connected host admits it. */
 export function placeVm(model: VSphereModel, cluster: ClusterId, config: VmConfig): HostId | undefined {
   const need = { cpu: config.cpuAllocation.reservation, memory: config.memoryAllocation.reservation + Math.ceil(overheadMB(config.memoryMB, config.numCpu)) };

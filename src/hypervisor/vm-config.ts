@@ -117,20 +117,28 @@ export interface VmRelocateSpec {
   readonly datastore?: DatastoreId;
 }
 
+/** How a relocation runs. */
+export interface RelocateOptions {
+  /** The task's simulated duration, ms ≥ 0 (DRS passes its vMotion time); default calibration relocateMs. */
+  readonly durationMs?: number;
+}
+
 /**
  * Queues RelocateVM_Task: a cold migration, or a vMotion when the VM is powered on (the VM keeps
  * running; admission is checked on the target pool and host). A datastore change moves the VM's
  * files and consolidates its disk chains into new base disks (moveAllDiskBackingsAndConsolidate).
  */
-export function relocateVM(model: VSphereModel, id: VmId, spec: VmRelocateSpec): TaskRecord {
+export function relocateVM(model: VSphereModel, id: VmId, spec: VmRelocateSpec, options: RelocateOptions = {}): TaskRecord {
   const vm = model.registry.get('VirtualMachine', id);
   const target = relocationTarget(model, vm, spec);
+  const durationMs = options.durationMs ?? model.calibration.latency.relocateMs;
+  if (!(durationMs >= 0) || !Number.isFinite(durationMs)) throw new InvalidArgumentError('durationMs', `relocation time must be a finite number ≥ 0 ms, got ${durationMs}`);
   return model.tasks.submit({
     descriptionId: 'VirtualMachine.relocate',
     entity: id,
     entityName: vm.name,
     lock: id,
-    durationMs: model.calibration.latency.relocateMs,
+    durationMs,
     execute: () => applyRelocate(model, id, relocationTarget(model, model.registry.get('VirtualMachine', id), target)),
   });
 }

@@ -6,7 +6,6 @@ import { DuplicateNameError, InsufficientResourcesError, InvalidArgumentError, I
 import type { DatastoreId, HostId, ResourcePoolId } from '../sim/ids.js';
 import { createDisk, discardDisk, releaseChain, retainChain } from './disks.js';
 import type { VSphereModel } from './model.js';
-import { placeVm } from './placement.js';
 import { resizeVmx } from './vm-config.js';
 import type { TaskRecord } from './tasks.js';
 import type { Provenance, VirtualDevice, VirtualMachine, VmConfig } from './types.js';
@@ -82,8 +81,9 @@ export function blueprint(model: VSphereModel, spec: VmCreateSpec): VmBlueprint 
 export function materializeVm(model: VSphereModel, bp: VmBlueprint): VirtualMachine {
   if (model.vmByName(bp.name)) throw new DuplicateNameError('VirtualMachine', bp.name, 'the inventory');
   const pool = model.registry.get('ResourcePool', bp.pool);
-  const host = bp.host ?? placeVm(model, pool.cluster, bp.config);
-  if (!host) throw new InsufficientResourcesError(`cluster ${pool.cluster}: no connected host`, 'memory', bp.config.memoryMB, 0, 'MB');
+  const chosen = bp.host ?? model.placementPolicy(model, pool.cluster, bp.config);
+  if (typeof chosen !== 'string') throw new InsufficientResourcesError(`cluster ${pool.cluster}: ${chosen.refused}`, 'memory', bp.config.memoryMB, 0, 'MB');
+  const host = chosen;
   const hostRec = model.registry.get('Host', host);
   if (hostRec.state !== 'connected') throw new InvalidStateError('InvalidHostState', host, hostRec.state, `host ${hostRec.name} is ${hostRec.state}: cannot register a VM on it`);
   const files = model.files(bp.datastore);

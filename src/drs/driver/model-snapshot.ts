@@ -1,0 +1,138 @@
+/**
+ * ClusterSnapshots from a live {@link VSphereModel}: the glue between the model and the pure DRS
+ * functions. Hosts map their state and capacity; pools their allocations; each powered-on VM its
+ * allocations and measured demand — memory from its host's {@link HostMemory} (active, consumed =
+ * private + shared, overhead), CPU from the `vicsim.workload.cpuMhz` extraConfig key (0 without
+ * it), dirty rate from its workload profile, HA restart priority from `vicsim.ha.restartPriority`.
+ * The model has no DRS rules yet, so snapshots carry none.
+ */
+import { InvalidArgumentError } from '../../sim/errors.js';
+import type { ClusterId } from '../../sim/ids.js';
+import type { VSphereModel } from '../../hypervisor/model.js';
+import { workloadOf } from '../../hypervisor/guest-memory.js';
+import type { Allocation, Host, HostState, ResourcePool, VirtualMachine, VmConfig } from '../../hypervisor/types.js';
+import type { ClusterSnapshot, DrsHostState, HostSnapshot, PoolSnapshot, RestartPriority, SharesSetting, VmDemand, VmSnapshot } from '../snapshot.js';
+
+/** extraConfig key: the CPU the guest's workload runs, MHz (a number ≥ 0). */
+export const CPU_DEMAND_KEY = 'vicsim.workload.cpuMhz';
+/** extraConfig key: the VM's HA restart priority (highest, high, medium, low, lowest, disabled). */
+export const RESTART_PRIORITY_KEY = 'vicsim.ha.restartPriority';
+/** vMotion link of a host without NICs, Gb/s (estimate: the preset hosts' 10 GbE). */
+export const DEFAULT_VMOTION_GBPS = 10;
+
+const PAGE_MB = 4096 / 2 ** 20;
+const PRIORITIES: readonly RestartPriority[] = ['highest', 'high', 'medium', 'low', 'lowest', 'disabled'];
+const HOST_STATES: Readonly<Record<HostState, DrsHostState>> = { connected: 'connected', maintenance: 'maintenance', failed: 'failed', disconnected: 'failed' };
+
+/**
+ * The cluster as DRS sees it now: its hosts (added order), pools (registration order), powered-on
+ * VMs (host order, then registration order on each host). A disconnected host counts as failed
+ * (DRS cannot manage it). O(H + P + V) over the cluster, plus one pass over the registry for pools.
+ * @throws NotFoundError for an unknown cluster; InvalidArgumentError naming the VM and key for a
+ * malformed `vicsim.workload.cpuMhz` or `vicsim.ha.restartPriority`.
+ */
+export function snapshotCluster(model: VSphereModel, clusterId: ClusterId): ClusterSnapshot {
+  const cluster = model.registry.get('Cluster', clusterId);
+  const hostRecords = model.hostsOf(clusterId);
+  const hosts = hostRecords.map(hostSnapshot);
+  const pools: PoolSnapshot[] = [];
+  for (const p of model.registry.all('ResourcePool')) if (p.cluster === clusterId) pools.push(poolSnapshot(p));
+  const vms: VmSnapshot[] = [];
+  for (const h of hostRecords) {
+    for (const id of model.vmsOnHost(h.id)) {
+      const vm = model.registry.get('VirtualMachine', id);
+      if (vm.powerState === 'poweredOn') vms.push(vmSnapshot(model, vm, measuredDemand(model, vm)));
+    }
+  }
+  return { hosts, pools, rootPool: cluster.rootPool, vms, rules: [] };
+}
+
+/** A host as DRS sees it: all cores' MHz, memory, state, fastest NIC as the vMotion link. O(NICs). */
+export function hostSnapshot(h: Host): HostSnapshot {
+  const fastestMbps = Math.max(0, ...h.nics.map((n) => n.speedMbps));
+  return {
+    id: h.id,
+    cpuMHz: h.cpuCores * h.cpuMhzPerCore,
+    coreMHz: h.cpuMhzPerCore,
+    memoryMB: h.memoryMB,
+    state: HOST_STATES[h.state],
+    vmotionGbps: fastestMbps > 0 ? fastestMbps / 1000 : DEFAULT_VMOTION_GBPS,
+  };
+}
+
+/** A VM's snapshot with the given demand (its `host` is its registered host). O(1). */
+export function vmSnapshot(model: VSphereModel, vm: VirtualMachine, demand: VmDemand): VmSnapshot {
+  const c = vm.config;
+  return {
+    id: vm.id,
+    host: vm.host,
+    pool: vm.pool,
+    vcpus: c.numCpu,
+    memoryMB: c.memoryMB,
+    overheadMB: model.overheadOf(vm),
+    cpu: vmAllocation(c.cpuAllocation),
+    memory: vmAllocation(c.memoryAllocation),
+    demand,
+    dirtyMBps: dirtyMBps(vm),
+    restartPriority: restartPriority(vm.name, c),
+  };
+}
+
+/** What a running VM's host measures: active and consumed memory, the workload's CPU. O(1). */
+export function measuredDemand(model: VSphereModel, vm: VirtualMachine): VmDemand {
+  const mem = model.memoryOf(vm.host);
+  const cpuRunMHz = workloadCpuMHz(vm.name, vm.config);
+  if (!mem.has(vm.id)) return { cpuRunMHz, cpuReadyMHz: 0, memActiveMB: 0, memConsumedMB: 0 };
+  const s = mem.vmStats(vm.id);
+  const consumed = s.privateMB + s.sharedMB;
+  return { cpuRunMHz, cpuReadyMHz: 0, memActiveMB: Math.min(s.activeMB, consumed), memConsumedMB: consumed };
+}
+
+/**
+ * What a VM about to power on is expected to use: its workload's working set (or the boot
+ * footprint without one) active and consumed, and its workload CPU. O(1).
+ */
+export function expectedDemand(model: VSphereModel, name: string, config: VmConfig): VmDemand {
+  const workload = workloadOf({ name, config } as VirtualMachine);
+  const touched = workload ? workload.workingSetBytes / 2 ** 20 : Math.min(model.calibration.memory.bootTouchedMB, config.memoryMB);
+  return { cpuRunMHz: workloadCpuMHz(name, config), cpuReadyMHz: 0, memActiveMB: touched, memConsumedMB: touched };
+}
+
+/**
+ * The `vicsim.workload.cpuMhz` of a VM, 0 when absent. O(1).
+ * @throws InvalidArgumentError naming the VM and key when it is not a finite number ≥ 0.
+ */
+export function workloadCpuMHz(name: string, config: VmConfig): number {
+  const raw = config.extraConfig[CPU_DEMAND_KEY];
+  if (raw === undefined) return 0;
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(v) || v < 0) throw new InvalidArgumentError('extraConfig', `VM '${name}': ${CPU_DEMAND_KEY} must be a number ≥ 0, got '${raw}'`);
+  return v;
+}
+
+/**
+ * The `vicsim.ha.restartPriority` of a VM, `medium` (vSphere's default) when absent. O(1).
+ * @throws InvalidArgumentError naming the VM and key for an unknown priority.
+ */
+export function restartPriority(name: string, config: VmConfig): RestartPriority {
+  const raw = config.extraConfig[RESTART_PRIORITY_KEY];
+  if (raw === undefined) return 'medium';
+  const p = PRIORITIES.find((x) => x === raw);
+  if (!p) throw new InvalidArgumentError('extraConfig', `VM '${name}': ${RESTART_PRIORITY_KEY} must be one of ${PRIORITIES.join(', ')}, got '${raw}'`);
+  return p;
+}
+
+function dirtyMBps(vm: VirtualMachine): number {
+  const w = workloadOf(vm);
+  return w ? w.dirtyPagesPerSec * PAGE_MB : 0;
+}
+
+function poolSnapshot(p: ResourcePool): PoolSnapshot {
+  const alloc = (a: Allocation) => ({ ...vmAllocation(a), expandable: a.expandableReservation });
+  return p.parent === undefined ? { id: p.id, cpu: alloc(p.cpu), memory: alloc(p.memory) } : { id: p.id, parent: p.parent, cpu: alloc(p.cpu), memory: alloc(p.memory) };
+}
+
+function vmAllocation(a: Allocation): { reservation: number; limit?: number; shares: SharesSetting } {
+  const shares: SharesSetting = a.shares.level === 'custom' ? a.shares.shares : a.shares.level;
+  return a.limit < 0 ? { reservation: a.reservation, shares } : { reservation: a.reservation, limit: a.limit, shares };
+}
