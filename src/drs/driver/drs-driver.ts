@@ -1,24 +1,19 @@
 /**
- * DRS on a live model: initial placement as the model's placement policy, a load-balancing pass
+ * DRS on a live model: initial placement as the model's placement policy (placement-cache.ts), a load-balancing pass
  * per cluster on a background clock event every interval (its moves run as vMotion tasks through
  * {@link MigrationQueue}), and maintenance-mode evacuation. Passes, recommendations and migrations
  * are kept and readable through {@link drsState}.
  */
 import { InvalidArgumentError, InvalidStateError } from '../../sim/errors.js';
 import type { Timer } from '../../sim/clock.js';
-import type { ClusterId, HostId, VmId } from '../../sim/ids.js';
+import type { ClusterId } from '../../sim/ids.js';
 import type { VSphereModel } from '../../hypervisor/model.js';
-import type { PlacementPolicy } from '../../hypervisor/placement.js';
 import { balanceCluster, type BalanceOptions, type StopReason } from '../balance.js';
 import { DEFAULT_MIGRATION_THRESHOLD, DRS_PERIOD_SEC } from '../constants.js';
-import { computeEntitlements } from '../entitlement.js';
-import { HostLedger } from '../ledger.js';
-import { drsPlacement } from '../placement.js';
 import type { Recommendation, RejectedMove } from '../recommendations.js';
-import { RuleIndex } from '../rules.js';
-import type { VmSnapshot } from '../snapshot.js';
 import { MigrationQueue, type MigrationRecord } from './migrations.js';
-import { expectedDemand, snapshotCluster, vmSnapshot } from './model-snapshot.js';
+import { snapshotCluster } from './model-snapshot.js';
+import { PlacementCache } from './placement-cache.js';
 
 /** DRS settings. */
 export interface DrsSettings {
@@ -69,8 +64,6 @@ export interface DrsHandle {
 interface DrsRuntime {
   readonly state: DrsState & { passes: DrsPassRecord[] };
   readonly queue: MigrationQueue;
-  /** VMs DRS placed that have not been powered on yet: they count on their host for placement. */
-  readonly pending: Set<VmId>;
 }
 
 const RUNTIMES = new WeakMap<VSphereModel, DrsRuntime>();
@@ -83,15 +76,12 @@ export function enableDrs(model: VSphereModel, settings: DrsSettings = {}): DrsH
   if (RUNTIMES.has(model)) throw new InvalidStateError('InvalidState', 'drs', 'enabled', 'DRS is already enabled on this model');
   const s = checkSettings(settings);
   const queue = new MigrationQueue(model, s.balance.precopy ?? {}, s.historySize);
-  const runtime: DrsRuntime = { state: { settings: s, passes: [], migrations: queue.history }, queue, pending: new Set() };
+  const runtime: DrsRuntime = { state: { settings: s, passes: [], migrations: queue.history }, queue };
   RUNTIMES.set(model, runtime);
   const previousPolicy = model.placementPolicy;
-  const unlisten = model.registry.listen((c) => {
-    if (c.object.kind !== 'VirtualMachine') return;
-    if (c.op === 'remove' || c.object.powerState === 'poweredOn') runtime.pending.delete(c.object.id);
-    else if (c.op === 'put' && s.placement) runtime.pending.add(c.object.id);
-  });
-  if (s.placement) model.placementPolicy = drsPlacementPolicy(runtime);
+  const placement = new PlacementCache(model, s.balance);
+  const unlisten = model.registry.listen((c) => placement.onChange(c));
+  if (s.placement) model.placementPolicy = (_model, cluster, config) => placement.place(cluster, config);
   model.maintenanceEvacuator = (host) => {
     runPasses(model, runtime, model.registry.get('Host', host).cluster);
   };
@@ -117,31 +107,6 @@ export function enableDrs(model: VSphereModel, settings: DrsSettings = {}): DrsH
 /** What DRS did on `model` (passes, recommendations, migrations), or undefined when it is not enabled. O(1). */
 export function drsState(model: VSphereModel): DrsState | undefined {
   return RUNTIMES.get(model)?.state;
-}
-
-/**
- * DRS initial placement over a fresh snapshot: the VM (with its expected demand) goes where it
- * leaves the least imbalance among hosts that admit its reservations and keep the 100% cap.
- * VMs placed earlier but not yet powered on count on their hosts. O(H + V) per call.
- */
-function drsPlacementPolicy(runtime: DrsRuntime): PlacementPolicy {
-  return (model, cluster, config) => {
-    const snapshot = snapshotCluster(model, cluster);
-    const pendingVms: VmSnapshot[] = [];
-    for (const id of runtime.pending) {
-      const vm = model.registry.find(id);
-      if (vm?.kind === 'VirtualMachine' && vm.cluster === cluster && vm.powerState !== 'poweredOn') pendingVms.push(vmSnapshot(model, vm, expectedDemand(model, vm.name, vm.config)));
-    }
-    const withPending = { ...snapshot, vms: [...snapshot.vms, ...pendingVms] };
-    const ledger = HostLedger.fromSnapshot(withPending, computeEntitlements(withPending, runtime.state.settings.balance.entitlement), runtime.state.settings.balance.ledger);
-    const cores = new Map(model.hostsOf(cluster).map((h) => [h.id, h.cpuCores]));
-    const allowed = new Set([...cores].filter(([, n]) => n >= config.numCpu).map(([id]) => id));
-    const probe = { id: 'vm-new' as VmId, name: 'new VM', config, host: snapshot.hosts[0]?.id ?? ('host-none' as HostId), pool: snapshot.rootPool } as Parameters<typeof vmSnapshot>[1];
-    const request = { vm: vmSnapshot(model, probe, expectedDemand(model, probe.name, config)), allowedHosts: allowed };
-    const result = drsPlacement({ ledger, rules: new RuleIndex(snapshot.rules) }, request);
-    if (result.ok) return result.host;
-    return { refused: `DRS found no host: ${result.rejections.map((r) => `${r.host} ${r.detail}`).join('; ')}` };
-  };
 }
 
 /** One pass per cluster (or only `only`), recorded, its moves queued. O(pass) per cluster. */

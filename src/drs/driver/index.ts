@@ -4,5 +4,6 @@
  */
 export * from './model-snapshot.js';
 export * from './migrations.js';
+export * from './placement-cache.js';
 export * from './drs-driver.js';
 export * from './ha-driver.js';

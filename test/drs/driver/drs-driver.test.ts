@@ -59,6 +59,24 @@ describe('DRS initial placement', () => {
     expect(modelViolations(p.model)).toEqual([]);
   });
 
+  it('spreads VMs created and powered on one after the other', () => {
+    const p = smallCluster({ hosts: 4 });
+    enableDrs(p.model);
+    const hosts = Array.from({ length: 8 }, (_, i) => runningVm(p, { name: `vm-${i}`, extraConfig: { [CPU_DEMAND_KEY]: '2000' } }).host);
+    expect(p.hosts.map((h) => hosts.filter((x) => x === h.id).length)).toEqual([2, 2, 2, 2]);
+  });
+
+  it('sees capacity freed since its last placement', () => {
+    const p = smallCluster({ hosts: 2 });
+    enableDrs(p.model);
+    const first = runningVm(p, { name: 'first', extraConfig: { [CPU_DEMAND_KEY]: '8000' } });
+    const second = runningVm(p, { name: 'second', extraConfig: { [CPU_DEMAND_KEY]: '8000' } });
+    expect(second.host).not.toBe(first.host);
+    succeed(p.model, powerVM(p.model, second.id, 'powerOff'));
+    const third = runningVm(p, { name: 'third', extraConfig: { [CPU_DEMAND_KEY]: '8000' } });
+    expect(third.host).toBe(second.host);
+  });
+
   it('refuses a VM no host admits, saying why', () => {
     const p = smallCluster({ hosts: 2 });
     enableDrs(p.model);
