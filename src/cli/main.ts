@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { VicsimError } from '../sim/errors.js';
 import { runDemo } from './demo.js';
+import { runPlan } from './plan.js';
 
 const USAGE = `Usage: vicsim <command> [options]
 
@@ -14,6 +15,9 @@ Commands:
              --hosts N   hosts in the cluster (default 4)
              --vms N     container VMs to create and power on (default 6)
              --seed N    random seed (default 1)
+  plan SCENARIO --out DIR
+             Run a capacity scenario (YAML or JSON) and write report.json, report.md and
+             report.html into DIR (default: ./report); Ctrl-C writes a partial report
   help       Show this help
 
 With no command, vicsim runs the demo.`;
@@ -31,12 +35,16 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { hosts: { type: 'string' }, vms: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { hosts: { type: 'string' }, vms: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const command = positionals[0] ?? 'demo';
   if (values.help || command === 'help') {
     process.stdout.write(USAGE + '\n');
     return 0;
+  }
+  if (command === 'plan') {
+    if (positionals[1] === undefined) throw new VicsimError('InvalidArgument', 'plan needs a scenario file: vicsim plan SCENARIO --out DIR');
+    return runPlan(positionals[1], values.out ?? 'report');
   }
   if (command !== 'demo') {
     process.stderr.write(`vicsim: unknown command '${command}'\n\n${USAGE}\n`);

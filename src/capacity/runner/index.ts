@@ -1,0 +1,6 @@
+/** The capacity runner: a scenario in, a CapacityRunResult out. */
+export { runScenario, CAPACITY_GUEST_TICK_MS, type RunOptions, type RunProgress } from './run.js';
+export { headroomTrial, copyModel } from './headroom.js';
+export { failoverCapacity } from './failover.js';
+export { startClusterServices } from './cluster-services.js';
+export { buildInventory, type CapacityInventory, type VchRuntime } from './inventory.js';

@@ -1,0 +1,88 @@
+/**
+ * One sampling instant of a run: per host its state, containers, CPU demand and the memory stack
+ * from its HostMemory; per cluster the imbalance; the interval's placements and refusals.
+ */
+import { standardDeviation } from '../../drs/imbalance.js';
+import type { HostId } from '../../sim/ids.js';
+import type { VSphereModel } from '../../hypervisor/model.js';
+import type { HostState } from '../../hypervisor/types.js';
+import type { CapacitySample, HostMemorySample, HostSample, HostSampleState } from '../report/result.js';
+import { noRefusals } from '../report/totals.js';
+import { cpuDemandAt } from '../scenario/evaluate.js';
+import type { Container, RunState } from './state.js';
+
+const STATE: Record<HostState, HostSampleState> = { connected: 'connected', maintenance: 'maintenance', failed: 'failed', disconnected: 'failed' };
+
+/**
+ * Samples the run at scenario time `tMs` (the model's clock) and resets the interval counters.
+ * Imbalance: the standard deviation over a cluster's connected hosts of each host's load, the
+ * larger of CPU demand ÷ CPU capacity and consumed ÷ physical memory. O(hosts + containers + VMs).
+ */
+export function takeSample(state: RunState, tMs: number): CapacitySample {
+  const { model, hosts } = state.inventory;
+  const byHost = new Map<HostId, { containers: number; vcpus: number; cpuDemandMHz: number }>();
+  for (const c of state.containers.values()) {
+    const agg = byHost.get(c.host) ?? { containers: 0, vcpus: 0, cpuDemandMHz: 0 };
+    agg.containers++;
+    agg.vcpus += c.profile.cpus;
+    agg.cpuDemandMHz += demandOf(c, tMs);
+    byHost.set(c.host, agg);
+  }
+  const samples: HostSample[] = hosts.map((h) => {
+    const rec = model.registry.get('Host', h.id);
+    const agg = byHost.get(h.id) ?? { containers: 0, vcpus: 0, cpuDemandMHz: 0 };
+    const connected = rec.state === 'connected';
+    return { state: STATE[rec.state], ...agg, cpuCapacityMHz: connected ? h.cpuCores * h.cpuMhzPerCore : 0, memory: memorySample(model, h.id) };
+  });
+  const imbalance = state.inventory.clusterNames.map((name) => {
+    const loads: number[] = [];
+    hosts.forEach((h, i) => {
+      const s = samples[i]!;
+      if (h.cluster === name && s.state === 'connected') loads.push(Math.max(s.cpuDemandMHz / s.cpuCapacityMHz, s.memory.consumedMB / s.memory.capacityMB));
+    });
+    return standardDeviation(loads);
+  });
+  const sample: CapacitySample = {
+    tMs,
+    running: state.containers.size,
+    placed: state.interval.placed,
+    refused: { ...state.interval.refused },
+    hosts: samples,
+    imbalance,
+    vmotions: 0,
+    vmotionMB: 0,
+    haRestarts: 0,
+  };
+  state.interval.placed = 0;
+  state.interval.refused = noRefusals();
+  return sample;
+}
+
+function demandOf(c: Container, tMs: number): number {
+  const cpu = c.profile.cpu;
+  return cpuDemandAt(cpu, cpu.kind === 'curve' && cpu.clock === 'container' ? tMs - c.startedAtMs : tMs);
+}
+
+/**
+ * A host's physical memory stack. Reclaimed memory (ballooned, half of compressed, swapped) comes
+ * out of private guest memory, which is where reclamation takes it from, so the kinds stack to the
+ * capacity. O(VMs on the host).
+ */
+export function memorySample(model: VSphereModel, host: HostId): HostMemorySample {
+  const mem = model.memoryOf(host);
+  const s = mem.stats();
+  let configuredMB = 0;
+  for (const vm of mem.vms()) configuredMB += mem.vmStats(vm).configuredMB;
+  const reclaimedMB = s.balloonedMB + s.compressedMB / 2 + s.swappedMB;
+  return {
+    capacityMB: s.capacityMB,
+    consumedMB: Math.min(s.capacityMB, s.consumedMB),
+    privateMB: Math.max(0, s.privateMB - reclaimedMB),
+    sharedByForkMB: s.sharedByForkMB,
+    sharedByTpsMB: 0,
+    zeroMB: s.zeroMB,
+    overheadMB: s.overheadMB,
+    freeMB: Math.max(0, s.freeMB),
+    configuredMB,
+  };
+}
