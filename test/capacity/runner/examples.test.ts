@@ -1,0 +1,33 @@
+/**
+ * Every shipped example scenario runs to completion and gives a valid report. Runs are cut to the
+ * first part of each scenario (the full examples take minutes: see the runner's report).
+ */
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkRunResult } from '../../../src/capacity/report/totals.js';
+import { runScenario } from '../../../src/capacity/runner/index.js';
+import { loadScenarioFile } from '../../../src/capacity/scenario/load.js';
+
+const DIR = resolve(import.meta.dirname, '../../../examples/scenarios');
+const FILES = readdirSync(DIR).filter((f) => /\.(ya?ml|json)$/.test(f));
+const FIRST_MS = 20 * 60_000;
+
+describe('the example scenarios, run', () => {
+  it.each(FILES)('%s runs its first 20 minutes to completion into a report that keeps every invariant', async (file) => {
+    const r = await runScenario(await loadScenarioFile(join(DIR, file)), { durationMs: FIRST_MS });
+    expect(r.completed).toBe(true);
+    expect(r.simulatedMs).toBe(FIRST_MS);
+    expect(checkRunResult(r)).toEqual([]);
+    expect(r.totals.headroom.length).toBeGreaterThan(0);
+    expect(r.totals.failover).toHaveLength(r.scenario.clusters.length);
+  }, 120_000);
+
+  it('instant-vs-full-density holds every container of both modes and more memory per full clone', async () => {
+    const r = await runScenario(await loadScenarioFile(join(DIR, 'instant-vs-full-density.yaml')), { durationMs: FIRST_MS });
+    const last = r.samples.at(-1)!;
+    expect(last.hosts.map((h) => h.containers)).toEqual([2000, 2000]);
+    const [instant, full] = last.hosts.map((h) => h.memory.consumedMB);
+    expect(full!).toBeGreaterThan(instant! * 1.5);
+  }, 120_000);
+});
