@@ -128,13 +128,12 @@ function runPass(model: VSphereModel, runtime: DrsRuntime, cluster: ClusterId): 
   const at = model.clock.now();
   const hosts = new Set(model.hostsOf(cluster).map((h) => h.id));
   runtime.queue.supersede(hosts, `superseded by the pass at ${at} ms`);
-  let snapshot;
+  let result;
   try {
-    snapshot = snapshotCluster(model, cluster);
+    result = balanceCluster(snapshotCluster(model, cluster), { ...settings.balance, threshold: settings.migrationThreshold });
   } catch (e) {
     return { at, cluster, imbalanceBefore: NaN, imbalanceAfter: NaN, targetImbalance: NaN, stopReason: 'no-candidate', recommendations: [], rejected: [], error: (e as Error).message };
   }
-  const result = balanceCluster(snapshot, { ...settings.balance, threshold: settings.migrationThreshold });
   const recommendations = result.recommendations.filter((r) => !runtime.queue.busy(r.vm));
   runtime.queue.enqueue(recommendations);
   return {
