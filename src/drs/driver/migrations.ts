@@ -122,7 +122,12 @@ export class MigrationQueue {
     if (!admission.ok) return 'wait';
     const seconds = vmMigration(vmSnapshot(this.model, vm, measuredDemand(this.model, vm)), fromSnap, toSnap, this.precopy).totalSeconds;
     r.durationMs = Math.round(seconds * 1000);
-    const task = relocateVM(this.model, vm.id, { host: r.to }, { durationMs: r.durationMs });
+    let task: TaskRecord;
+    try {
+      task = relocateVM(this.model, vm.id, { host: r.to }, { durationMs: r.durationMs });
+    } catch (e) {
+      return this.#drop(r, (e as Error).message);
+    }
     Object.assign(r, { state: 'running', task: task.id, startedAt: this.model.clock.now() });
     this.#byTask.set(task.id, { record: r, datastore: vm.datastore });
     bump(this.#hostsInFlight, r.from, 1);
