@@ -20,3 +20,4 @@ export * from './balance.js';
 export * from './vmotion.js';
 export * from './ha-admission.js';
 export * from './ha-restart.js';
+export * from './driver/index.js';
