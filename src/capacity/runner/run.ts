@@ -69,7 +69,7 @@ export async function runScenario(input: Scenario, options: RunOptions = {}): Pr
   const inventory = buildInventory(scenario, runCalibration(scenario, options.guestTickMs));
   const { model } = inventory;
   const state = newRunState(inventory, new Provisioner(model));
-  const assumptions = [...scenarioAssumptions(scenario), ...startClusterServices(scenario), ...RUNNER_ASSUMPTIONS];
+  const assumptions = [...scenarioAssumptions(scenario), ...startClusterServices(scenario, model), ...RUNNER_ASSUMPTIONS];
   scheduleInjectedEvents(state, scenario);
   const samples: CapacitySample[] = [takeSample(state, 0)];
   const arrivals = scenarioArrivals(scenario);

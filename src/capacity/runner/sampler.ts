@@ -10,6 +10,7 @@ import type { CapacitySample, HostMemorySample, HostSample, HostSampleState } fr
 import { noRefusals } from '../report/totals.js';
 import { cpuDemandAt } from '../scenario/evaluate.js';
 import type { Container, RunState } from './state.js';
+import { migrationsBetween } from './cluster-services.js';
 
 const STATE: Record<HostState, HostSampleState> = { connected: 'connected', maintenance: 'maintenance', failed: 'failed', disconnected: 'failed' };
 
@@ -49,10 +50,10 @@ export function takeSample(state: RunState, tMs: number): CapacitySample {
     refused: { ...state.interval.refused },
     hosts: samples,
     imbalance,
-    vmotions: 0,
-    vmotionMB: 0,
+    ...migrationsBetween(state.inventory.model, state.lastSampleMs, tMs),
     haRestarts: 0,
   };
+  state.lastSampleMs = tMs;
   state.interval.placed = 0;
   state.interval.refused = noRefusals();
   return sample;

@@ -31,9 +31,11 @@ export interface RunState {
   readonly timeline: TimelineEvent[];
   /** Container VMs named so far (names are `c<n>`). */
   requests: number;
+  /** Simulated time of the previous sample (interval counters run from it). */
+  lastSampleMs: number;
 }
 
 /** A fresh run state. */
 export function newRunState(inventory: CapacityInventory, provisioner: Provisioner): RunState {
-  return { inventory, provisioner, containers: new Map(), interval: { placed: 0, refused: noRefusals() }, provisioning: [], timeline: [], requests: 0 };
+  return { inventory, provisioner, containers: new Map(), interval: { placed: 0, refused: noRefusals() }, provisioning: [], timeline: [], requests: 0, lastSampleMs: -1 };
 }

@@ -87,7 +87,7 @@ describe('runScenario', () => {
     expect(r.timeline.map((e) => [e.tMs, e.kind])).toEqual([[3_000_000, 'hostFailure'], [4_200_000, 'recover']]);
     expect(r.samples.find((s) => s.tMs === 3_600_000)!.hosts[1]).toMatchObject({ state: 'failed', containers: 0, cpuCapacityMHz: 0 });
     expect(r.totals.atPeak.sharedByForkMB).toBeGreaterThan(0);
-    expect(r.assumptions.some((a) => a.startsWith('DRS/HA are not yet driven in capacity runs'))).toBe(true);
+    expect(r.assumptions.some((a) => a.startsWith('DRS places new VMs and balances every 300 s'))).toBe(true);
   });
 
   it('stops when its signal aborts and returns a valid partial report', async () => {
