@@ -1,7 +1,7 @@
 /**
  * vicsim's library entry point: the simulation core, the vSphere model, and the Backend interface
- * with its two implementations (the model, and a live vCenter over vim25). Test helpers live in
- * `vicsim/testing`.
+ * with its two implementations (the model, and a live vCenter over vim25), DRS and HA on the
+ * model's clock, and capacity runs. Test helpers live in `vicsim/testing`.
  */
 export * from './sim/index.js';
 export * from './hypervisor/index.js';
@@ -34,3 +34,6 @@ export type {
 export { ModelBackend } from './backend/model/index.js';
 export { VSphereBackend, INSTANT_CLONE_FALLBACK, type VSphereBackendOptions } from './backend/vsphere/index.js';
 export type { HostMemoryInfo, VmMemoryInfo } from './backend/backend.js';
+export { enableDrs, enableHa, drsState, haState, type DrsHandle, type DrsState, type HaHandle } from './drs/driver/index.js';
+export type { DrsSettings as DrsDriverSettings, HaSettings as HaDriverSettings } from './drs/driver/index.js';
+export { loadScenarioFile, parseScenario, runScenario, writeReports, type CapacityRunResult, type Scenario } from './capacity/index.js';

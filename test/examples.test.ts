@@ -18,3 +18,12 @@ describe('the README examples', () => {
     );
   });
 });
+
+describe('the package entry point', () => {
+  it('exports the model, both backends, DRS/HA and the capacity runner', async () => {
+    const api = await import('vicsim');
+    for (const name of ['clusterPreset', 'ModelBackend', 'VSphereBackend', 'enableDrs', 'enableHa', 'runScenario', 'loadScenarioFile', 'writeReports', 'saveModel', 'restoreModel']) {
+      expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
+    }
+  });
+});
