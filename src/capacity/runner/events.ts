@@ -9,7 +9,7 @@ import { changeHost, failHost, recoverHost } from '../../hypervisor/hosts.js';
 import { updatePool } from '../../hypervisor/pools.js';
 import type { Arrival } from '../trace/arrivals.js';
 import type { InjectedEvent, Scenario } from '../scenario/types.js';
-import type { Container, RunState } from './state.js';
+import { hostOf, type Container, type RunState } from './state.js';
 
 /** Schedules `arrival` on the run's clock. Precondition: arrival.atMs ≥ the clock's time. O(log events). */
 export function scheduleArrival(state: RunState, arrival: Arrival): void {
@@ -31,7 +31,7 @@ function arrive(state: RunState, a: Arrival): void {
       return;
     }
     const now = model.clock.now();
-    const c: Container = { vm: o.vm, host: o.host, vch, profile: a.profile, startedAtMs: now, departure: undefined };
+    const c: Container = { vm: o.vm, vch, profile: a.profile, startedAtMs: now, departure: undefined };
     state.containers.set(o.vm, c);
     state.interval.placed++;
     state.provisioning.push({ tMs: now, profile: a.profile.name, mode: vch.spec.provisioning, latencyMs: o.latencyMs });
@@ -85,7 +85,7 @@ function inject(state: RunState, scenario: Scenario, e: InjectedEvent): void {
 function loseContainers(state: RunState, host: HostId): number {
   let lost = 0;
   for (const c of [...state.containers.values()]) {
-    if (c.host !== host) continue;
+    if (hostOf(state, c) !== host) continue;
     if (c.departure) state.inventory.model.clock.cancel(c.departure);
     depart(state, c);
     lost++;

@@ -9,7 +9,7 @@ import type { HostState } from '../../hypervisor/types.js';
 import type { CapacitySample, HostMemorySample, HostSample, HostSampleState } from '../report/result.js';
 import { noRefusals } from '../report/totals.js';
 import { cpuDemandAt } from '../scenario/evaluate.js';
-import type { Container, RunState } from './state.js';
+import { hostOf, type Container, type RunState } from './state.js';
 import { migrationsBetween } from './cluster-services.js';
 
 const STATE: Record<HostState, HostSampleState> = { connected: 'connected', maintenance: 'maintenance', failed: 'failed', disconnected: 'failed' };
@@ -23,11 +23,12 @@ export function takeSample(state: RunState, tMs: number): CapacitySample {
   const { model, hosts } = state.inventory;
   const byHost = new Map<HostId, { containers: number; vcpus: number; cpuDemandMHz: number }>();
   for (const c of state.containers.values()) {
-    const agg = byHost.get(c.host) ?? { containers: 0, vcpus: 0, cpuDemandMHz: 0 };
+    const host = hostOf(state, c);
+    const agg = byHost.get(host) ?? { containers: 0, vcpus: 0, cpuDemandMHz: 0 };
     agg.containers++;
     agg.vcpus += c.profile.cpus;
     agg.cpuDemandMHz += demandOf(c, tMs);
-    byHost.set(c.host, agg);
+    byHost.set(host, agg);
   }
   const samples: HostSample[] = hosts.map((h) => {
     const rec = model.registry.get('Host', h.id);

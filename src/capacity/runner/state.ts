@@ -10,7 +10,6 @@ import type { Provisioner } from './provisioner.js';
 /** A running container. */
 export interface Container {
   readonly vm: VmId;
-  readonly host: HostId;
   readonly vch: VchRuntime;
   readonly profile: WorkloadProfile;
   /** Scenario time it started running, ms. */
@@ -33,6 +32,11 @@ export interface RunState {
   requests: number;
   /** Simulated time of the previous sample (interval counters run from it). */
   lastSampleMs: number;
+}
+
+/** The host a container's VM runs on now (DRS may have moved it since it started). */
+export function hostOf(state: RunState, c: Container): HostId {
+  return state.inventory.model.registry.get('VirtualMachine', c.vm).host;
 }
 
 /** A fresh run state. */
