@@ -1,7 +1,8 @@
 /** Where DRS, HA and DPM join a capacity run. */
-import { drsState, enableDrs } from '../../drs/driver/index.js';
+import { drsState, enableDrs, enableHa, haState, type HaAdmissionSettings } from '../../drs/driver/index.js';
+import type { VmId } from '../../sim/ids.js';
 import type { VSphereModel } from '../../hypervisor/model.js';
-import type { Scenario } from '../scenario/types.js';
+import type { HaAdmission, Scenario } from '../scenario/types.js';
 
 /** vMotions finished in a sampling interval. */
 export interface MigrationCounts {
@@ -12,8 +13,8 @@ export interface MigrationCounts {
 /**
  * Starts the cluster services the scenario asks for on the run's model, before the first arrival,
  * and returns the assumption sentences they add to the report. DRS (placement and balancing, with
- * vMotions as timed tasks) runs model-wide with the settings of the first cluster asking for it;
- * HA restarts and DPM are not driven in capacity runs yet, and the report says so. O(clusters).
+ * vMotions as timed tasks) and HA (restarts after a host failure) run model-wide with the settings
+ * of the first cluster asking for each; DPM is not driven yet, and the report says so. O(clusters).
  */
 export function startClusterServices(scenario: Scenario, model: VSphereModel): string[] {
   const out: string[] = [];
@@ -27,10 +28,17 @@ export function startClusterServices(scenario: Scenario, model: VSphereModel): s
         (all ? '.' : ` on every cluster (the settings of ${first.name}; per-cluster DRS settings are not modelled).`),
     );
   }
-  const ha = scenario.clusters.filter((c) => c.ha.enabled || c.dpm.enabled).map((c) => c.name);
-  if (ha.length > 0) {
-    out.push(`HA restarts and DPM are not yet driven in capacity runs: ${ha.join(', ')} ask(s) for them, but no VM is restarted after a host failure, HA admission control refuses nothing, and no host is put in standby.`);
+  const ha = scenario.clusters.filter((c) => c.ha.enabled);
+  if (ha[0]) {
+    enableHa(model, { admission: haAdmission(ha[0].ha.admission) });
+    out.push(
+      `HA restarts the VMs of a failed host on the survivors (restart priority order, reservations kept)` +
+        (ha.length === scenario.clusters.length ? '' : ` on every cluster (per-cluster HA settings are not modelled)`) +
+        '; its admission control is reported, not enforced at power-on.',
+    );
   }
+  const dpm = scenario.clusters.filter((c) => c.dpm.enabled).map((c) => c.name);
+  if (dpm.length > 0) out.push(`DPM is not yet driven in capacity runs: ${dpm.join(', ')} ask(s) for it, but no host is put in standby.`);
   return out;
 }
 
@@ -46,4 +54,19 @@ export function migrationsBetween(model: VSphereModel, fromMs: number, toMs: num
     if (vm?.kind === 'VirtualMachine') vmotionMB += vm.config.memoryMB;
   }
   return { vmotions, vmotionMB };
+}
+
+/** HA restarts completed in (fromMs, toMs]; zero without HA. O(restart history). */
+export function haRestartsBetween(model: VSphereModel, fromMs: number, toMs: number): number {
+  return (haState(model)?.restarts ?? []).filter((r) => r.state === 'restarted' && r.completedAt !== undefined && r.completedAt > fromMs && r.completedAt <= toMs).length;
+}
+
+/** Whether HA is restarting `vm` right now (its container is not lost yet). */
+export function haRestarting(model: VSphereModel, vm: VmId): boolean {
+  return (haState(model)?.restarts ?? []).some((r) => r.vm === vm && r.state === 'restarting');
+}
+
+function haAdmission(a: HaAdmission): HaAdmissionSettings {
+  if (a.policy === 'percentage') return { policy: 'percentage', cpuFraction: a.cpuFraction, memoryFraction: a.memoryFraction };
+  return { policy: 'slot', hostFailures: a.policy === 'slot' ? a.hostFailures : 0 };
 }

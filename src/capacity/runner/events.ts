@@ -10,6 +10,7 @@ import { updatePool } from '../../hypervisor/pools.js';
 import type { Arrival } from '../trace/arrivals.js';
 import type { InjectedEvent, Scenario } from '../scenario/types.js';
 import { hostOf, type Container, type RunState } from './state.js';
+import { haRestarting } from './cluster-services.js';
 
 /** Schedules `arrival` on the run's clock. Precondition: arrival.atMs ≥ the clock's time. O(log events). */
 export function scheduleArrival(state: RunState, arrival: Arrival): void {
@@ -63,9 +64,10 @@ function inject(state: RunState, scenario: Scenario, e: InjectedEvent): void {
     const rec = model.registry.get('Host', host.id);
     if (e.kind === 'hostFailure') {
       failHost(model, host.id);
-      const lost = loseContainers(state, host.id);
-      const ha = scenario.clusters.find((c) => c.name === host.cluster)!.ha.enabled ? 'HA restarts are not yet driven in capacity runs' : 'HA is off';
-      return record(`host failed: ${lost} container(s) stopped; ${ha}`);
+      if (!scenario.clusters.find((c) => c.name === host.cluster)!.ha.enabled) return record(`host failed: ${loseContainers(state, host.id)} container(s) stopped; HA is off`);
+      // HA plans its restarts at this instant, after failHost: look once it has.
+      model.clock.schedule(0, () => record(`host failed: HA restarts ${restarting(state)} container(s); ${loseStopped(state)} could not be restarted`), { label: 'HA outcome' });
+      return;
     }
     if (e.kind === 'recover' && rec.state === 'failed') {
       recoverHost(model, host.id);
@@ -87,6 +89,27 @@ function loseContainers(state: RunState, host: HostId): number {
   for (const c of [...state.containers.values()]) {
     if (hostOf(state, c) !== host) continue;
     if (c.departure) state.inventory.model.clock.cancel(c.departure);
+    depart(state, c);
+    lost++;
+  }
+  return lost;
+}
+
+/** Containers HA is restarting now. */
+function restarting(state: RunState): number {
+  return [...state.containers.values()].filter((c) => haRestarting(state.inventory.model, c.vm)).length;
+}
+
+/**
+ * Retires the containers whose VMs are stopped and not being restarted by HA (HA found no host, or
+ * their restart failed). Returns how many. O(containers).
+ */
+export function loseStopped(state: RunState): number {
+  const model = state.inventory.model;
+  let lost = 0;
+  for (const c of [...state.containers.values()]) {
+    if (model.registry.get('VirtualMachine', c.vm).powerState === 'poweredOn' || haRestarting(model, c.vm)) continue;
+    if (c.departure) model.clock.cancel(c.departure);
     depart(state, c);
     lost++;
   }

@@ -13,7 +13,7 @@ import { deriveTotals } from '../report/totals.js';
 import type { Scenario } from '../scenario/types.js';
 import { scenarioArrivals } from '../trace/arrivals.js';
 import { startClusterServices } from './cluster-services.js';
-import { scheduleArrival, scheduleInjectedEvents } from './events.js';
+import { loseStopped, scheduleArrival, scheduleInjectedEvents } from './events.js';
 import { failoverCapacity } from './failover.js';
 import { headroomTrial } from './headroom.js';
 import { buildInventory } from './inventory.js';
@@ -84,6 +84,7 @@ export async function runScenario(input: Scenario, options: RunOptions = {}): Pr
       t = Math.min(t + scenario.sampleIntervalMs, scenario.durationMs);
       for (; !next.done && next.value.atMs <= t; next = await arrivals.next()) scheduleArrival(state, next.value);
       model.clock.runUntil(t);
+      loseStopped(state);
       samples.push(takeSample(state, t));
       options.onProgress?.({ simulatedMs: t, durationMs: scenario.durationMs, running: state.containers.size });
       await new Promise<void>((resolve) => setImmediate(resolve));

@@ -10,7 +10,7 @@ import type { CapacitySample, HostMemorySample, HostSample, HostSampleState } fr
 import { noRefusals } from '../report/totals.js';
 import { cpuDemandAt } from '../scenario/evaluate.js';
 import { hostOf, type Container, type RunState } from './state.js';
-import { migrationsBetween } from './cluster-services.js';
+import { haRestartsBetween, migrationsBetween } from './cluster-services.js';
 
 const STATE: Record<HostState, HostSampleState> = { connected: 'connected', maintenance: 'maintenance', failed: 'failed', disconnected: 'failed' };
 
@@ -52,7 +52,7 @@ export function takeSample(state: RunState, tMs: number): CapacitySample {
     hosts: samples,
     imbalance,
     ...migrationsBetween(state.inventory.model, state.lastSampleMs, tMs),
-    haRestarts: 0,
+    haRestarts: haRestartsBetween(state.inventory.model, state.lastSampleMs, tMs),
   };
   state.lastSampleMs = tMs;
   state.interval.placed = 0;

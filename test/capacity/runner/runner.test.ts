@@ -90,6 +90,33 @@ describe('runScenario', () => {
     expect(r.assumptions.some((a) => a.startsWith('DRS places new VMs and balances every 300 s'))).toBe(true);
   });
 
+  it('lets HA restart the containers of a failed host on the survivor', async () => {
+    const scenario = parseScenario(
+      JSON.stringify({
+        name: 'ha',
+        seed: 9,
+        duration: '2h',
+        sampleInterval: '10m',
+        clusters: [{ preset: 'cluster', hosts: 2, host: { cores: 16, memory: '32g' }, ha: { enabled: true } }],
+        vchs: [{ name: 'v', provisioning: 'instant' }],
+        profiles: [{ name: 'p', memory: '1g', cpus: 1, workingSet: '128m', dirtyRate: '8k/s', cpu: '200MHz', lifetime: 'forever' }],
+        arrivals: [{ kind: 'poisson', profile: 'p', rate: '60/h' }],
+        events: [{ kind: 'hostFailure', at: '50m', host: 'DC0_C0_H1' }],
+      }),
+    );
+    const r = await runScenario(scenario);
+    expect(checkRunResult(r)).toEqual([]);
+    const failure = r.timeline.find((e) => e.kind === 'hostFailure')!;
+    const restarted = Number(/HA restarts (\d+) container/.exec(failure.detail)![1]);
+    expect(restarted).toBeGreaterThan(0);
+    // HA restarts every VM of the host: the containers and the host's instant-clone template.
+    expect(r.samples.reduce((n, s) => n + s.haRestarts, 0)).toBe(restarted + 1);
+    expect(r.assumptions.some((a) => a.startsWith('HA restarts the VMs of a failed host'))).toBe(true);
+    const after = r.samples.find((s) => s.tMs === 3_600_000)!;
+    expect(after.hosts[1]).toMatchObject({ state: 'failed', containers: 0 });
+    expect(after.running).toBeGreaterThanOrEqual(r.samples.find((s) => s.tMs === 3_000_000)!.running);
+  });
+
   it('stops when its signal aborts and returns a valid partial report', async () => {
     const abort = new AbortController();
     const r = await runScenario(instantScenario(9), { signal: abort.signal, onProgress: (p) => p.simulatedMs >= 1_800_000 && abort.abort() });
