@@ -48,11 +48,11 @@ export function fail(model: VSphereModel, task: TaskRecord): VicsimError {
 }
 
 /** Calls `fn`, expects it to throw, and returns what it threw. */
-export function thrown(fn: () => unknown): unknown {
+export function thrown<E = VicsimError>(fn: () => unknown): E {
   try {
     fn();
   } catch (e) {
-    return e;
+    return e as E;
   }
   throw new Error('expected the call to throw');
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/sim/rng.js';
 import { GiB } from '../../../src/sim/units.js';
 import { DEFAULT_SPARSE_METADATA_BYTES, VmdkStore, nextDeltaPath, revertToSnapshot, takeSnapshot } from '../../../src/hypervisor/vmdk/index.js';
-import type { VicsimError } from '../../../src/sim/errors.js';
+import { thrown } from '../helpers.js';
 
 const DISK = '[datastore1] vm-7/vm-7.vmdk';
 
@@ -10,15 +10,6 @@ function vmDisk(): VmdkStore {
   const s = new VmdkStore({ rng: Rng.seeded(3) });
   s.createBase(DISK, { capacityBytes: GiB });
   return s;
-}
-
-function thrown(fn: () => unknown): VicsimError {
-  try {
-    fn();
-  } catch (err) {
-    return err as VicsimError;
-  }
-  throw new Error('nothing was thrown');
 }
 
 describe('snapshots', () => {

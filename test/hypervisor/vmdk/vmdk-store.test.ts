@@ -3,22 +3,13 @@ import { Rng } from '../../../src/sim/rng.js';
 import { calibrate } from '../../../src/sim/calibration.js';
 import { GiB, KiB } from '../../../src/sim/units.js';
 import { ChainLimitError, DEFAULT_SPARSE_METADATA_BYTES, VmdkStore, parseDescriptor } from '../../../src/hypervisor/vmdk/index.js';
-import type { VicsimError } from '../../../src/sim/errors.js';
+import { thrown } from '../helpers.js';
 
 const SCRATCH = '[datastore1] VIC/4a1b/images/scratch/scratch.vmdk';
 const LAYER = '[datastore1] VIC/4a1b/images/5d3e/5d3e.vmdk';
 
 function store(seed = 1, calibration = calibrate().disk): VmdkStore {
   return new VmdkStore({ rng: Rng.seeded(seed), calibration });
-}
-
-function thrown(fn: () => unknown): VicsimError {
-  try {
-    fn();
-  } catch (err) {
-    return err as VicsimError;
-  }
-  throw new Error('nothing was thrown');
 }
 
 describe('VmdkStore', () => {
