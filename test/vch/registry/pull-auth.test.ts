@@ -2,17 +2,14 @@
  * Authenticated pulls from a real registry: htpasswd (HTTP Basic) and token (Bearer, with the test
  * token service of token-server.ts), credentials handed over as a docker client's X-Registry-Auth.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveImage } from '../../../src/vch/archive/image.js';
 import { decodeRegistryAuth, encodeRegistryAuth } from '../../../src/vch/registry/auth.js';
 import { ManifestUnknownError, RegistryUnauthorizedError, RepositoryNotFoundError } from '../../../src/vch/registry/errors.js';
 import { RegistryClient } from '../../../src/vch/registry/pull.js';
-import { startRegistry, TEST_USER } from './registry-server.js';
+import { TEST_USER } from './registry-server.js';
 import type { LocalRegistry, RegistryAuth } from './registry-server.js';
-import { buildBusyboxImage, writeArchiveFile } from './test-images.js';
+import { busyboxRegistry, type BusyboxRegistry } from './busybox-registry.js';
 
 // The first start may install the peers with apt-get (scripts/registry/ensure.sh).
 const HOOK_TIMEOUT = 300_000;
@@ -20,22 +17,18 @@ const XRA_RIGHT = encodeRegistryAuth({ kind: 'password', ...TEST_USER });
 const XRA_WRONG = encodeRegistryAuth({ kind: 'password', username: TEST_USER.username, password: 'not-the-password' });
 
 describe.each<RegistryAuth>(['htpasswd', 'token'])('pulling from a real registry with %s auth', (auth) => {
+  let fixture: BusyboxRegistry | undefined;
   let registry: LocalRegistry;
-  let workDir: string;
   let busybox: ArchiveImage;
   let client: RegistryClient;
 
   beforeAll(async () => {
-    registry = await startRegistry(auth);
-    workDir = mkdtempSync(join(tmpdir(), 'vicsim-pull-auth-'));
-    busybox = await buildBusyboxImage();
-    await registry.push(await writeArchiveFile(workDir, 'busybox.tar', [busybox]), 'library/busybox:latest');
-    client = new RegistryClient({ insecureRegistries: [registry.host] });
+    fixture = await busyboxRegistry(auth);
+    ({ registry, busybox, client } = fixture);
   }, HOOK_TIMEOUT);
 
   afterAll(async () => {
-    await registry?.stop();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
+    await fixture?.stop();
   });
 
   it('pulls by tag and by digest with the credentials of X-Registry-Auth', async () => {

@@ -2,9 +2,7 @@
  * Pulls from a real registry (Debian's docker-registry, distribution 2.8) that skopeo filled with a
  * busybox image built from /bin/busybox by the project's archive writer. See registry-server.ts.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveImage } from '../../../src/vch/archive/image.js';
 import {
@@ -17,30 +15,27 @@ import { MEDIA_TYPES } from '../../../src/vch/registry/manifest.js';
 import type { PullProgressEvent } from '../../../src/vch/registry/progress.js';
 import { RegistryClient } from '../../../src/vch/registry/pull.js';
 import type { DownloadedLayer } from '../../../src/vch/registry/pull.js';
-import { startRegistry } from './registry-server.js';
 import type { LocalRegistry } from './registry-server.js';
 import { buildBusyboxImage, buildImage, busyboxEntries, writeArchiveFile } from './test-images.js';
+import { busyboxRegistry, type BusyboxRegistry } from './busybox-registry.js';
 
 // The first start may install the peers with apt-get (scripts/registry/ensure.sh).
 const HOOK_TIMEOUT = 300_000;
 
 describe('pulling from a real registry without auth', () => {
+  let fixture: BusyboxRegistry | undefined;
   let registry: LocalRegistry;
   let workDir: string;
   let busybox: ArchiveImage;
   let client: RegistryClient;
 
   beforeAll(async () => {
-    registry = await startRegistry('none');
-    workDir = mkdtempSync(join(tmpdir(), 'vicsim-pull-'));
-    busybox = await buildBusyboxImage();
-    await registry.push(await writeArchiveFile(workDir, 'busybox.tar', [busybox]), 'library/busybox:latest');
-    client = new RegistryClient({ insecureRegistries: [registry.host] });
+    fixture = await busyboxRegistry('none');
+    ({ registry, workDir, busybox, client } = fixture);
   }, HOOK_TIMEOUT);
 
   afterAll(async () => {
-    await registry?.stop();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
+    await fixture?.stop();
   });
 
   it('pulls by tag: same image id, gzip layer unpacked to the real busybox binary and its applet links', async () => {
