@@ -8,6 +8,8 @@
 # fails). Without root, the missing packages are named on stderr and the script exits 2.
 # Prints nothing on stdout; exit 0 means everything is there. Concurrent runs are serialised with flock.
 set -euo pipefail
+# shellcheck source=../lib/apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/apt.sh"
 
 log() { echo "registry/ensure: $*" >&2; }
 
@@ -26,19 +28,8 @@ flock 9
 
 missing="$(missing_packages)"
 [ -z "$missing" ] && exit 0
-if [ "$(id -u)" -ne 0 ]; then
-  log "missing Debian packages: $missing; run as root: apt-get install -y --no-install-recommends $missing"
-  exit 2
-fi
-log "installing $missing with apt-get"
-export DEBIAN_FRONTEND=noninteractive
 # shellcheck disable=SC2086 # word splitting of the package list is intended
-if ! apt-get install -y --no-install-recommends $missing >&2; then
-  log "install failed; running apt-get update and trying again"
-  apt-get update >&2
-  # shellcheck disable=SC2086
-  apt-get install -y --no-install-recommends $missing >&2
-fi
+apt_install $missing
 missing="$(missing_packages)"
 if [ -n "$missing" ]; then
   log "still missing after apt-get: $missing"

@@ -8,6 +8,8 @@
 # The binary is cached in $VICSIM_VCSIM_CACHE (default: node_modules/.cache/vicsim-vcsim, gitignored) and
 # rebuilt only when main.go is newer than it. Concurrent runs are serialised with flock.
 set -euo pipefail
+# shellcheck source=../lib/apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/apt.sh"
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 project_root="$(cd "$script_dir/../.." && pwd)"
@@ -30,17 +32,7 @@ install_packages() {
   local missing
   missing="$(missing_packages)"
   [ -z "$missing" ] && return 0
-  if [ "$(id -u)" -ne 0 ]; then
-    log "missing: $missing (Debian packages ${packages[*]}); run as root: apt-get install -y ${packages[*]}"
-    exit 2
-  fi
-  log "installing ${packages[*]} with apt-get"
-  export DEBIAN_FRONTEND=noninteractive
-  if ! apt-get install -y --no-install-recommends "${packages[@]}" >&2; then
-    log "install failed; running apt-get update and trying again"
-    apt-get update >&2
-    apt-get install -y --no-install-recommends "${packages[@]}" >&2
-  fi
+  apt_install "${packages[@]}"
   missing="$(missing_packages)"
   if [ -n "$missing" ]; then
     log "still missing after apt-get: $missing"
