@@ -212,6 +212,17 @@ export interface Task<T> {
   wait(): Promise<T>;
 }
 
+/**
+ * A disk to give a VM (vim: VirtualDiskConfigSpec). `capacityBytes`: a new thin base disk in the
+ * VM's folder. `parent`: a new delta disk in the VM's folder whose parent is that existing disk
+ * (VIC's container RW layer on its image's top layer). `existing`: attach that disk as it is
+ * (a volume); it is not deleted with the VM.
+ */
+export type DiskSpec =
+  | { readonly capacityBytes: number }
+  | { readonly parent: string }
+  | { readonly existing: string };
+
 /** What CreateVM needs. Omitted sizes take the backend's defaults. */
 export interface CreateVmSpec {
   readonly name: string;
@@ -225,7 +236,7 @@ export interface CreateVmSpec {
   readonly guestId?: string;
   readonly annotation?: string;
   readonly extraConfig?: Readonly<Record<string, string>>;
-  readonly disks?: readonly { readonly capacityBytes: number }[];
+  readonly disks?: readonly DiskSpec[];
   readonly nics?: readonly { readonly network: NetworkId }[];
   readonly cdromIso?: string;
   readonly serialLog?: boolean;
@@ -255,7 +266,9 @@ export interface ReconfigureVmSpec {
   readonly annotation?: string;
   /** Merged; an empty value removes the key. */
   readonly extraConfig?: Readonly<Record<string, string>>;
-  readonly addDisks?: readonly { readonly capacityBytes: number }[];
+  readonly addDisks?: readonly DiskSpec[];
+  /** Datastore paths of disks to detach; attached `existing` disks are kept on the datastore, others deleted. */
+  readonly removeDisks?: readonly string[];
 }
 
 /** Where RelocateVM moves a VM; omitted parts stay. */
@@ -269,6 +282,31 @@ export interface RelocateVmSpec {
 export interface PoolSpec {
   readonly cpu?: AllocationSpec;
   readonly memory?: AllocationSpec;
+}
+
+/** A new stand-alone virtual disk (vim: VirtualDiskManager.CreateVirtualDisk_Task / a child disk). */
+export type VirtualDiskSpec =
+  | { readonly capacityBytes: number }
+  /** A delta whose parent is the disk at that datastore path (VIC's image layer chain). */
+  | { readonly parent: string };
+
+/** A stand-alone disk's facts. */
+export interface VirtualDiskInfo {
+  /** Datastore path `[ds] dir/name.vmdk`. */
+  readonly path: string;
+  readonly capacityBytes: number;
+  /** Bytes allocated on the datastore (thin). */
+  readonly allocatedBytes: number;
+  /** Datastore path of the parent, for a delta. */
+  readonly parent: string | undefined;
+}
+
+/** One entry of a datastore directory (vim: FileInfo from SearchDatastore_Task). */
+export interface DatastoreFileInfo {
+  /** Name inside the directory. */
+  readonly name: string;
+  readonly kind: 'file' | 'directory' | 'disk';
+  readonly size: number;
 }
 
 /** An inventory event (vim: Event). */
@@ -348,6 +386,27 @@ export interface Backend {
   updateResourcePool(id: ResourcePoolId, spec: PoolSpec & { readonly name?: string }): Promise<ResourcePoolInfo>;
   /** Destroys a pool (not the root); its VMs and child pools move to its parent. */
   destroyResourcePool(id: ResourcePoolId): Promise<Task<ResourcePoolId>>;
+  /** Creates a directory `[ds] a/b` (vim: FileManager.MakeDirectory); with `parents` its missing parents too. */
+  makeDirectory(dsPath: string, parents?: boolean): Promise<void>;
+  /** Deletes a file, a disk with its extents, or a directory tree (vim: DeleteDatastoreFile_Task). Fails on a disk in use. */
+  deleteDatastoreFile(dsPath: string): Promise<Task<void>>;
+  /** Lists a datastore directory (vim: SearchDatastore_Task). Rejects with NotFound when it is missing. */
+  listDatastore(dsPath: string): Promise<DatastoreFileInfo[]>;
+  /** Reads a datastore file (vCenter: HTTP GET /folder). Rejects with NotFound when it is missing. */
+  readDatastoreFile(dsPath: string): Promise<Uint8Array>;
+  /** Writes a datastore file whole, replacing it (vCenter: HTTP PUT /folder); its directory must exist. */
+  writeDatastoreFile(dsPath: string, data: Uint8Array): Promise<void>;
+  /** Creates a stand-alone thin disk or a delta on a parent disk; its directory must exist. */
+  createVirtualDisk(dsPath: string, spec: VirtualDiskSpec): Promise<Task<VirtualDiskInfo>>;
+  /** A stand-alone or VM disk's facts. Rejects with NotFound when it is missing. */
+  virtualDisk(dsPath: string): Promise<VirtualDiskInfo>;
+  /**
+   * Records that `bytes` of content were written into a disk from its start (an image layer's
+   * unpacked files, a volume's seed): thin allocation grows on its datastore. Fails when the
+   * datastore is full. The model allocates grains; a live vCenter has no such call (content is
+   * written by a guest), so the vsphere backend rejects it with NotSupported.
+   */
+  fillVirtualDisk(dsPath: string, bytes: number): Promise<VirtualDiskInfo>;
   /** A task's record. */
   task(id: TaskId): Promise<TaskInfo>;
   /** Recent and running tasks, oldest first. */

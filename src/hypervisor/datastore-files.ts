@@ -9,7 +9,7 @@
  * allocation. Usage is the sum of every file's size, kept incrementally.
  */
 import { Volume } from 'memfs';
-import { InsufficientResourcesError, InvalidArgumentError, NotFoundError } from '../sim/errors.js';
+import { DuplicateNameError, InsufficientResourcesError, InvalidArgumentError, NotFoundError } from '../sim/errors.js';
 
 /** A projected or extent entry. */
 export interface VirtualEntry {
@@ -29,6 +29,15 @@ export interface FileInfo {
   readonly path: string;
   readonly size: number;
   readonly kind: 'stored' | 'projection' | 'extent';
+}
+
+/** One entry of a folder listing. */
+export interface DirectoryEntry {
+  readonly name: string;
+  readonly kind: 'directory' | 'stored' | 'projection' | 'extent';
+  readonly size: number;
+  /** The projected or extent entry, for those kinds. */
+  readonly entry?: VirtualEntry;
 }
 
 /** The namespace of one datastore. Paths are relative to its root, `/`-separated, no leading slash. */
@@ -140,6 +149,77 @@ export class DatastoreFiles {
     if (v) return v.kind === 'projection' ? this.projector(v) : '';
     if (!this.#vol.existsSync('/' + p)) throw new NotFoundError('file', this.dsPath(p));
     return this.#fs(p, () => this.#vol.readFileSync('/' + p, 'utf8') as string);
+  }
+
+  /** The projected or extent entry at `path`, if that is one. O(1). */
+  virtualEntry(path: string): VirtualEntry | undefined {
+    return this.#virtualEntry(norm(path));
+  }
+
+  /** Whether `path` is a folder ('' = the root always is). O(1). */
+  isDirectory(path: string): boolean {
+    if (path === '') return true;
+    const p = norm(path);
+    return this.#isVirtualDir(p) || (this.#vol.existsSync('/' + p) && this.#vol.statSync('/' + p).isDirectory());
+  }
+
+  /**
+   * Creates a folder (vim: FileManager.MakeDirectory). With `parents`, missing parents are made too
+   * and an existing folder is accepted; without, the parent must exist and the folder must not.
+   * @throws NotFoundError naming the missing parent folder; DuplicateNameError when it exists;
+   *   InvalidArgumentError when a file stands on the path.
+   */
+  mkdir(path: string, parents = false): void {
+    const p = norm(path);
+    if (this.#virtualEntry(p) || (this.#vol.existsSync('/' + p) && !this.isDirectory(p))) throw new InvalidArgumentError('path', `${this.dsPath(p)} is a file, not a folder`);
+    if (this.isDirectory(p)) {
+      if (parents) return;
+      throw new DuplicateNameError('folder', this.dsPath(p), `datastore '${this.name}'`);
+    }
+    if (!parents && !this.isDirectory(dirOf(p))) throw new NotFoundError('folder', this.dsPath(dirOf(p)));
+    this.#checkStoredPath(p);
+    this.#fs(p, () => this.#vol.mkdirSync('/' + p, { recursive: true }));
+  }
+
+  /** A file's content as bytes: stored bytes, or a projection rendered now. Extents read as empty. @throws NotFoundError */
+  readBytes(path: string): Uint8Array {
+    const p = norm(path);
+    const v = this.#virtualEntry(p);
+    if (v) return Buffer.from(v.kind === 'projection' ? this.projector(v) : '');
+    if (!this.#vol.existsSync('/' + p) || this.isDirectory(p)) throw new NotFoundError('file', this.dsPath(p));
+    return new Uint8Array(this.#fs(p, () => this.#vol.readFileSync('/' + p) as Buffer));
+  }
+
+  /**
+   * The entries of one folder ('' = root), sorted by name: folders, stored files, and projected or
+   * extent entries with the entry itself (its owner says which disk or VM). O(entries).
+   * @throws NotFoundError when the folder does not exist.
+   */
+  list(dir: string): DirectoryEntry[] {
+    const d = dir === '' ? '' : norm(dir);
+    if (!this.isDirectory(d)) throw new NotFoundError('folder', this.dsPath(d));
+    return this.readdir(d).map((name) => {
+      const p = d === '' ? name : `${d}/${name}`;
+      const entry = this.#virtualEntry(p);
+      if (entry) return { name, kind: entry.kind, size: entry.size, entry };
+      if (this.isDirectory(p)) return { name, kind: 'directory', size: 0 };
+      return { name, kind: 'stored', size: this.#storedSize(p) };
+    });
+  }
+
+  /** Every stored folder (memfs), parents first, for save. O(folders). */
+  directories(): string[] {
+    const out: string[] = [];
+    const walk = (real: string): void => {
+      for (const n of this.#vol.readdirSync(real) as string[]) {
+        const child = real === '/' ? `/${n}` : `${real}/${n}`;
+        if (!this.#vol.statSync(child).isDirectory()) continue;
+        out.push(child.slice(1));
+        walk(child);
+      }
+    };
+    walk('/');
+    return out;
   }
 
   /** Names in a folder ('' = root), sorted. */

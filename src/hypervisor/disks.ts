@@ -5,10 +5,17 @@
  * (linked clones, snapshots, instant clones) is deleted only when the last chain that reaches it
  * goes. Each link shows on its datastore as a projected descriptor and an extent entry whose size
  * is the thin allocation.
+ *
+ * Stand-alone disks (VIC's image layers and volumes, made with VirtualDiskManager rather than with a
+ * VM) are retained by their datastore until deleted: one reference of their own to their chain. A
+ * VM's delta on one, or a VM that attaches one, retains the chain too, so such a disk cannot be
+ * deleted while anything still needs it.
  */
-import { InvalidArgumentError, InvalidStateError } from '../sim/errors.js';
+import { DuplicateNameError, InvalidArgumentError, InvalidStateError, NotFoundError } from '../sim/errors.js';
 import type { DatastoreId } from '../sim/ids.js';
 import type { VSphereModel } from './model.js';
+import type { VmDiskSpec } from './vm-spec.js';
+import { MAX_CONTENT_TAG } from './vmdk/content.js';
 import type { DiskInfo } from './vmdk/store-types.js';
 
 /** Splits `[ds] folder/file.vmdk` into the datastore name and the path inside it. */
@@ -155,4 +162,114 @@ function copyContent(model: VSphereModel, from: string, to: string): void {
 function roundToSector(bytes: number): number {
   if (!Number.isFinite(bytes) || bytes <= 0) throw new InvalidArgumentError('capacityBytes', `disk capacity must be > 0 bytes, got ${bytes}`);
   return Math.ceil(bytes / 512) * 512;
+}
+
+/** Checks one VM disk spec before anything is queued. @throws InvalidArgumentError; NotFoundError for a missing parent or existing disk. */
+export function checkDiskSpec(model: VSphereModel, vmName: string, argument: string, d: VmDiskSpec): void {
+  if (!d || typeof d !== 'object') throw new InvalidArgumentError(argument, `VM '${vmName}': a disk spec is an object`);
+  if ('parent' in d) getDisk(model, d.parent);
+  else if ('existing' in d) getDisk(model, d.existing);
+  else if (!Number.isFinite(d.capacityBytes) || d.capacityBytes <= 0) throw new InvalidArgumentError(argument, `VM '${vmName}': disk capacity must be > 0 bytes, got ${d.capacityBytes}`);
+}
+
+/** A VM disk made from a spec: `created` is false for an attached (`existing`) disk, which belongs to someone else. */
+export interface VmDisk {
+  readonly path: string;
+  readonly capacityBytes: number;
+  readonly created: boolean;
+}
+
+/**
+ * Makes the VM disk `d` at `path` inside `datastore` (a new base or a delta on `d.parent`), or looks
+ * up the attached `d.existing`. Nothing is retained: the caller retains `result.path`'s chain.
+ */
+export function makeVmDisk(model: VSphereModel, datastore: DatastoreId, path: string, d: VmDiskSpec): VmDisk {
+  if ('existing' in d) {
+    const info = getDisk(model, d.existing);
+    return { path: info.path, capacityBytes: info.capacityBytes, created: false };
+  }
+  const spec = 'parent' in d ? { parent: d.parent, capacityBytes: getDisk(model, d.parent).capacityBytes } : { capacityBytes: d.capacityBytes };
+  const info = createDisk(model, { datastore, path, ...spec });
+  return { path: info.path, capacityBytes: info.capacityBytes, created: true };
+}
+
+/**
+ * Creates a stand-alone disk at `dsPath` (a thin base, or a delta on `spec.parent`), retained by
+ * its datastore until {@link deleteStandaloneDisks}. Precondition: its folder exists.
+ * @throws NotFoundError (folder or parent missing), DuplicateNameError (the path is taken),
+ *   InvalidArgumentError, ChainLimitError, InsufficientResourcesError; nothing is changed then.
+ */
+export function createStandaloneDisk(model: VSphereModel, dsPath: string, spec: { readonly capacityBytes: number } | { readonly parent: string }): DiskInfo {
+  const datastore = datastoreOf(model, dsPath);
+  const files = model.files(datastore);
+  const { path } = splitDsPath(dsPath);
+  const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+  if (!files.isDirectory(dir)) throw new NotFoundError('folder', files.dsPath(dir));
+  if (files.exists(path)) throw new DuplicateNameError('file', files.dsPath(path), `datastore '${files.name}'`);
+  const parent = 'parent' in spec ? spec.parent : undefined;
+  const capacityBytes = parent === undefined ? (spec as { capacityBytes: number }).capacityBytes : getDisk(model, parent).capacityBytes;
+  const info = createDisk(model, { datastore, path, capacityBytes, ...(parent === undefined ? {} : { parent }) });
+  model.standaloneDisks.add(info.path);
+  retainChain(model, info.path);
+  return info;
+}
+
+/**
+ * Refuses to delete `paths` while anything outside them needs one: a VM's disk or snapshot chain,
+ * or a delta not being deleted with them. O(paths × depth).
+ * @throws InvalidStateError (ResourceInUse) naming the disk and who uses it; nothing is changed.
+ */
+export function checkDisksUnused(model: VSphereModel, paths: readonly string[]): void {
+  const deleting = new Set(paths);
+  const inner = new Map<string, number>();
+  for (const q of deleting) {
+    if (model.standaloneDisks.has(q)) for (const p of chainOf(model, q)) inner.set(p, (inner.get(p) ?? 0) + 1);
+  }
+  for (const p of deleting) {
+    const outside = (model.diskRefs.get(p) ?? 0) - (inner.get(p) ?? 0);
+    if (outside <= 0) continue;
+    const users = usersOf(model, p).filter((u) => !deleting.has(u));
+    throw new InvalidStateError('ResourceInUse', p, 'in use', `cannot delete disk ${p}: it is in use by ${users.join(', ') || `${outside} disk chain(s)`}`);
+  }
+}
+
+/**
+ * Deletes disks that {@link checkDisksUnused} accepted, deltas before their parents: a stand-alone
+ * disk drops its datastore's reference (its parents stay while retained). Returns the bytes freed.
+ */
+export function deleteStandaloneDisks(model: VSphereModel, paths: readonly string[]): number {
+  const deepestFirst = [...paths].sort((a, b) => model.vmdks.info(b).depth - model.vmdks.info(a).depth);
+  let freed = 0;
+  for (const p of deepestFirst) {
+    if (!model.vmdks.has(p)) continue;
+    if (model.standaloneDisks.delete(p)) freed += releaseChain(model, p);
+    else if ((model.diskRefs.get(p) ?? 0) === 0) freed += deleteDisk(model, p);
+  }
+  return freed;
+}
+
+/**
+ * Records `bytes` of content written into the leaf disk `dsPath` from offset 0 (an image layer's
+ * files, a volume's seed): grains are allocated and its extent grows. O(log runs).
+ * @throws InvalidArgumentError (bytes out of range), InvalidStateError (the disk has deltas),
+ *   InsufficientResourcesError (datastore full; nothing is written).
+ */
+export function fillDisk(model: VSphereModel, dsPath: string, bytes: number): DiskInfo {
+  const info = getDisk(model, dsPath);
+  if (!Number.isSafeInteger(bytes) || bytes < 0 || bytes > info.capacityBytes) {
+    throw new InvalidArgumentError('bytes', `fill of ${dsPath}: bytes must be an integer from 0 to its capacity ${info.capacityBytes}, got ${bytes}`);
+  }
+  if (bytes > 0) writeDisk(model, dsPath, 0, bytes, model.rng.int(1, MAX_CONTENT_TAG));
+  return getDisk(model, dsPath);
+}
+
+/** Who needs a disk: VMs (by name) whose disks or snapshots reach it, and disks built on it. O(VMs × depth + disks). */
+function usersOf(model: VSphereModel, p: string): string[] {
+  const users: string[] = [];
+  for (const vm of model.registry.all('VirtualMachine')) {
+    const tops = [...vm.config.devices.flatMap((d) => (d.type === 'disk' ? [d.fileName] : [])), ...vm.snapshots.flatMap((s) => s.disks)];
+    if (tops.some((t) => chainOf(model, t).includes(p))) users.push(`VM ${vm.name}`);
+  }
+  for (const child of model.vmdks.info(p).children) users.push(child);
+  return users;
 }

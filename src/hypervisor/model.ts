@@ -48,6 +48,8 @@ export class VSphereModel {
   vmdks: VmdkStore;
   /** How many chains (VM disks and snapshots) reference each disk link. */
   readonly diskRefs = new Map<string, number>();
+  /** Disks made on their own (image layers, volumes): each holds one reference to its chain until deleted. */
+  readonly standaloneDisks = new Set<string>();
   rng: Rng;
   /** MAC addresses handed out so far (the low 3 bytes of 00:50:56:xx:xx:xx). */
   macCounter = 0;

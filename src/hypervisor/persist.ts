@@ -13,6 +13,7 @@ import { VSphereModel, type ModelOptions } from './model.js';
 import { poolNode } from './pools.js';
 import type { TaskRecord } from './tasks.js';
 import type { DatastoreId } from '../sim/ids.js';
+import type { DatastoreFiles } from './datastore-files.js';
 import type { InventoryObject, VirtualMachine } from './types.js';
 import { remountDisks } from './disks.js';
 import { resizeVmx } from './vm-config.js';
@@ -38,8 +39,14 @@ export interface SavedModel {
   /** Every disk link with its grain runs (the vmdk store's own format). */
   readonly vmdks: VmdkStoreState;
   readonly diskRefs: [string, number][];
-  /** Stored (non-derived) files per datastore id. */
+  /** Stored (non-derived) files per datastore id, as UTF-8 text. */
   readonly files: Record<string, Record<string, string>>;
+  /** Stored files whose bytes are not UTF-8 text, base64, per datastore id (absent in older saves). */
+  readonly binaryFiles?: Record<string, Record<string, string>>;
+  /** Every stored folder per datastore id, empty ones included (absent in older saves). */
+  readonly directories?: Record<string, string[]>;
+  /** Stand-alone disks, each holding one reference to its chain (absent in older saves). */
+  readonly standaloneDisks?: string[];
   readonly events: VsphereEvent[];
   readonly nextEventKey: number;
   readonly tasks: TaskRecord[];
@@ -49,7 +56,12 @@ export interface SavedModel {
 export function saveModel(model: VSphereModel): SavedModel {
   const objects = [...model.registry.values()];
   const files: Record<string, Record<string, string>> = {};
-  for (const ds of model.registry.all('Datastore')) files[ds.id] = model.files(ds.id).storedFiles();
+  const binaryFiles: Record<string, Record<string, string>> = {};
+  const directories: Record<string, string[]> = {};
+  for (const ds of model.registry.all('Datastore')) {
+    [files[ds.id], binaryFiles[ds.id]] = storedContent(model.files(ds.id));
+    directories[ds.id] = model.files(ds.id).directories();
+  }
   return {
     format: SAVE_FORMAT,
     version: SAVE_VERSION,
@@ -61,6 +73,9 @@ export function saveModel(model: VSphereModel): SavedModel {
     vmdks: model.vmdks.toJSON(),
     diskRefs: [...model.diskRefs.entries()],
     files,
+    binaryFiles,
+    directories,
+    standaloneDisks: [...model.standaloneDisks],
     events: model.events.history(),
     nextEventKey: model.events.nextKey,
     tasks: model.tasks.list(),
@@ -83,11 +98,17 @@ export function restoreModel(saved: unknown, opts: Omit<ModelOptions, 'clock' | 
     for (const o of s.objects) restoreObject(model, o);
     model.vmdks = VmdkStore.restore(s.vmdks, { rng: model.rng, calibration: model.calibration.disk });
     for (const [p, n] of s.diskRefs) model.diskRefs.set(p, n);
+    for (const p of s.standaloneDisks ?? []) model.standaloneDisks.add(p);
     checkReferences(model);
     remountDisks(model);
+    for (const [dsId, dirs] of Object.entries(s.directories ?? {})) for (const d of dirs) model.files(dsId as DatastoreId).mkdir(d, true);
     for (const [dsId, stored] of Object.entries(s.files)) {
       const files = model.files(dsId as DatastoreId);
       for (const [path, content] of Object.entries(stored)) files.writeFile(path, content);
+    }
+    for (const [dsId, stored] of Object.entries(s.binaryFiles ?? {})) {
+      const files = model.files(dsId as DatastoreId);
+      for (const [path, content] of Object.entries(stored)) files.writeFile(path, Buffer.from(content, 'base64'));
     }
     for (const vm of model.registry.all('VirtualMachine')) {
       resizeVmx(model, vm);
@@ -140,6 +161,7 @@ function checkReferences(model: VSphereModel): void {
     else if (o.kind === 'VirtualMachine') checkVmReferences(model, o, need);
   }
   for (const p of model.diskRefs.keys()) if (!model.vmdks.has(p)) throw new RestoreError(`saved model is inconsistent: disk ${p} is counted but not saved`);
+  for (const p of model.standaloneDisks) if (!model.diskRefs.has(p)) throw new RestoreError(`saved model is inconsistent: stand-alone disk ${p} holds no reference`);
 }
 
 function checkVmReferences(model: VSphereModel, vm: VirtualMachine, need: Need): void {
@@ -158,6 +180,20 @@ function checkVmReferences(model: VSphereModel, vm: VirtualMachine, need: Need):
   for (const p of disks) {
     if (!model.vmdks.has(p)) throw new RestoreError(`saved model is inconsistent: ${vm.id} uses disk ${p}, which is not saved`);
   }
+}
+
+/** A datastore's stored files split into UTF-8 text and base64 of the rest. O(stored bytes). */
+function storedContent(files: DatastoreFiles): [Record<string, string>, Record<string, string>] {
+  const text: Record<string, string> = {};
+  const binary: Record<string, string> = {};
+  for (const f of files.files()) {
+    if (f.kind !== 'stored') continue;
+    const bytes = Buffer.from(files.readBytes(f.path));
+    const utf8 = bytes.toString('utf8');
+    if (Buffer.from(utf8, 'utf8').equals(bytes)) text[f.path] = utf8;
+    else binary[f.path] = bytes.toString('base64');
+  }
+  return [text, binary];
 }
 
 function parse(saved: unknown): SavedModel {

@@ -5,14 +5,14 @@
 import { DuplicateNameError, InvalidArgumentError, InvalidPowerStateError, InvalidStateError, NotSupportedError } from '../sim/errors.js';
 import type { DatastoreId, HostId, ResourcePoolId, VmId } from '../sim/ids.js';
 import { applyAllocation, type AllocationSpec } from './allocation.js';
-import { createDisk, discardDisk, releaseChain, retainChain, splitDsPath } from './disks.js';
+import { checkDiskSpec, createDisk, discardDisk, makeVmDisk, releaseChain, retainChain, splitDsPath } from './disks.js';
 import type { VSphereModel } from './model.js';
 import type { TaskRecord } from './tasks.js';
 import type { VirtualDevice, VirtualMachine, VmConfig } from './types.js';
 import { hostName } from './vm-create.js';
 import { transferBlocker, transferHold } from './vm-power.js';
 import { ensureGuestTicker, parseWorkload } from './guest-memory.js';
-import { checkSize, checkVmName } from './vm-spec.js';
+import { checkSize, checkVmName, type VmDiskSpec } from './vm-spec.js';
 
 /** What ReconfigVM may change. */
 export interface VmReconfigSpec {
@@ -26,8 +26,13 @@ export interface VmReconfigSpec {
   readonly annotation?: string;
   /** Merged into extraConfig; an empty value removes the key (as vSphere does). */
   readonly extraConfig?: Readonly<Record<string, string>>;
-  /** New thin disks. */
-  readonly addDisks?: readonly { readonly capacityBytes: number }[];
+  /** Disks to add: new thin bases, deltas on a parent, or attached existing disks. */
+  readonly addDisks?: readonly VmDiskSpec[];
+  /**
+   * Datastore paths of disk devices to detach. Each drops the VM's reference to its chain: a disk
+   * the VM made goes with it unless something else still needs it; an attached one stays.
+   */
+  readonly removeDisks?: readonly string[];
 }
 
 /** Queues ReconfigVM_Task. */
@@ -35,7 +40,7 @@ export function reconfigureVM(model: VSphereModel, id: VmId, spec: VmReconfigSpe
   const vm = model.registry.get('VirtualMachine', id);
   if (!spec || typeof spec !== 'object') throw new InvalidArgumentError('spec', 'a reconfigure spec is required');
   if (spec.name !== undefined) checkVmName(spec.name);
-  newConfig(vm, spec);
+  newConfig(model, vm, spec);
   return model.tasks.submit({
     descriptionId: 'VirtualMachine.reconfigure',
     entity: id,
@@ -52,13 +57,16 @@ function applyReconfigure(model: VSphereModel, id: VmId, spec: VmReconfigSpec): 
   if ((spec.numCpu !== undefined && spec.numCpu !== vm.config.numCpu) || (spec.memoryMB !== undefined && spec.memoryMB !== vm.config.memoryMB)) {
     if (vm.powerState !== 'poweredOff') throw new InvalidPowerStateError(vm.name, 'change vCPUs or memory of', vm.powerState, 'poweredOff');
   }
-  const config = newConfig(vm, spec);
+  const config = newConfig(model, vm, spec);
   const next: VirtualMachine = { ...vm, name: spec.name ?? vm.name, config };
   const blocker = transferBlocker(model, vm, next);
   if (blocker) throw blocker;
-  const disks = addDisks(model, next, spec.addDisks ?? []);
+  const removed = new Set(spec.removeDisks ?? []);
+  const kept = config.devices.filter((d) => !(d.type === 'disk' && removed.has(d.fileName)));
+  const disks = addDisks(model, { ...next, config: { ...config, devices: kept } }, spec.addDisks ?? []);
+  for (const p of removed) releaseChain(model, p);
   transferHold(model, vm, next);
-  const updated = model.registry.update({ ...next, config: { ...config, devices: [...config.devices, ...disks] } });
+  const updated = model.registry.update({ ...next, config: { ...config, devices: [...kept, ...disks] } });
   resizeVmx(model, updated);
   if (updated.powerState === 'poweredOn' && parseWorkload(updated.name, updated.config.extraConfig, updated.config.memoryMB)) ensureGuestTicker(model);
   model.events.log({ type: 'VmReconfiguredEvent', vm: id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `Reconfigured ${updated.name} on ${hostName(model, vm.host)}` });
@@ -66,13 +74,14 @@ function applyReconfigure(model: VSphereModel, id: VmId, spec: VmReconfigSpec): 
 }
 
 /** The configuration a spec produces; validates every field. */
-function newConfig(vm: VirtualMachine, spec: VmReconfigSpec): VmConfig {
+function newConfig(model: VSphereModel, vm: VirtualMachine, spec: VmReconfigSpec): VmConfig {
   const c = vm.config;
   const numCpu = spec.numCpu ?? c.numCpu;
   const memoryMB = spec.memoryMB ?? c.memoryMB;
   checkSize(vm.name, numCpu, memoryMB);
-  for (const d of spec.addDisks ?? []) {
-    if (!Number.isFinite(d.capacityBytes) || d.capacityBytes <= 0) throw new InvalidArgumentError('addDisks', `VM '${vm.name}': disk capacity must be > 0 bytes, got ${d.capacityBytes}`);
+  for (const d of spec.addDisks ?? []) checkDiskSpec(model, vm.name, 'addDisks', d);
+  for (const p of spec.removeDisks ?? []) {
+    if (!c.devices.some((d) => d.type === 'disk' && d.fileName === p)) throw new InvalidArgumentError('removeDisks', `VM '${vm.name}' has no disk ${p}`);
   }
   const extraConfig = { ...c.extraConfig };
   for (const [k, v] of Object.entries(spec.extraConfig ?? {})) {
@@ -92,22 +101,25 @@ function newConfig(vm: VirtualMachine, spec: VmReconfigSpec): VmConfig {
   };
 }
 
-function addDisks(model: VSphereModel, vm: VirtualMachine, specs: readonly { capacityBytes: number }[]): VirtualDevice[] {
-  const existing = vm.config.devices.filter((d) => d.type === 'disk').length;
+/** Makes (or attaches) the disks of `specs` for `vm`, each under the first free `<folder>_<n>.vmdk`, and retains them. */
+function addDisks(model: VSphereModel, vm: VirtualMachine, specs: readonly VmDiskSpec[]): VirtualDevice[] {
   const keys = vm.config.devices.map((d) => d.key);
   let key = Math.max(1999, ...keys.filter((k) => k < 3000)) + 1;
-  const made: VirtualDevice[] = [];
+  const files = model.files(vm.datastore);
+  let n = vm.config.devices.filter((d) => d.type === 'disk').length;
+  const made: { device: VirtualDevice & { type: 'disk' }; created: boolean }[] = [];
   try {
-    for (const [i, s] of specs.entries()) {
-      const disk = createDisk(model, { datastore: vm.datastore, path: `${vm.folder}/${vm.folder}_${existing + i}.vmdk`, capacityBytes: s.capacityBytes });
-      made.push({ type: 'disk', key: key++, fileName: disk.path, capacityBytes: disk.capacityBytes });
+    for (const s of specs) {
+      while (files.exists(`${vm.folder}/${vm.folder}_${n}.vmdk`)) n++;
+      const disk = makeVmDisk(model, vm.datastore, `${vm.folder}/${vm.folder}_${n}.vmdk`, s);
+      made.push({ device: { type: 'disk', key: key++, fileName: disk.path, capacityBytes: disk.capacityBytes }, created: disk.created });
     }
   } catch (e) {
-    for (const d of made) if (d.type === 'disk') discardDisk(model, d.fileName);
+    for (const m of made) if (m.created) discardDisk(model, m.device.fileName);
     throw e;
   }
-  for (const d of made) if (d.type === 'disk') retainChain(model, d.fileName);
-  return made;
+  for (const m of made) retainChain(model, m.device.fileName);
+  return made.map((m) => m.device);
 }
 
 /** Where RelocateVM moves a VM; omitted parts stay. */

@@ -4,7 +4,7 @@
  */
 import { DuplicateNameError, InsufficientResourcesError, InvalidArgumentError, InvalidStateError } from '../sim/errors.js';
 import type { DatastoreId, HostId, ResourcePoolId } from '../sim/ids.js';
-import { createDisk, discardDisk, releaseChain, retainChain } from './disks.js';
+import { checkDiskSpec, createDisk, discardDisk, makeVmDisk, releaseChain, retainChain } from './disks.js';
 import type { VSphereModel } from './model.js';
 import { resizeVmx } from './vm-config.js';
 import type { TaskRecord } from './tasks.js';
@@ -66,9 +66,7 @@ export function blueprint(model: VSphereModel, spec: VmCreateSpec): VmBlueprint 
   }
   const datastore = spec.datastore ?? firstDatastore(model, cluster.datacenter);
   model.registry.get('Datastore', datastore);
-  for (const d of spec.disks ?? []) {
-    if (!Number.isFinite(d.capacityBytes) || d.capacityBytes <= 0) throw new InvalidArgumentError('disks', `VM '${name}': disk capacity must be > 0 bytes, got ${d.capacityBytes}`);
-  }
+  for (const d of spec.disks ?? []) checkDiskSpec(model, name, 'disks', d);
   for (const n of spec.nics ?? []) model.registry.get('Network', n.network);
   const config = buildConfig(name, spec, { numCpu: model.calibration.vm.defaultCpus, memoryMB: model.calibration.vm.defaultMemoryMB });
   return { name, pool: pool.id, host: spec.host, datastore, config, devices: spec, provenance: { via: 'create' } };
@@ -88,11 +86,13 @@ export function materializeVm(model: VSphereModel, bp: VmBlueprint): VirtualMach
   if (hostRec.state !== 'connected') throw new InvalidStateError('InvalidHostState', host, hostRec.state, `host ${hostRec.name} is ${hostRec.state}: cannot register a VM on it`);
   const files = model.files(bp.datastore);
   const folder = freeFolder(model, bp.datastore, folderFor(bp.name));
+  /** Disks made for the VM (discarded on failure); `attached` are retained only. */
   const created: string[] = [];
+  const attached: string[] = [];
   let retained = false;
   let registered: VirtualMachine | undefined;
   try {
-    const devices = buildDevices(model, bp, folder, created);
+    const devices = buildDevices(model, bp, folder, created, attached);
     const vm: VirtualMachine = {
       id: model.ids.next('vm'),
       kind: 'VirtualMachine',
@@ -109,7 +109,7 @@ export function materializeVm(model: VSphereModel, bp: VmBlueprint): VirtualMach
       snapshots: [],
       currentSnapshot: undefined,
     };
-    for (const p of created) retainChain(model, p);
+    for (const p of [...created, ...attached]) retainChain(model, p);
     retained = true;
     model.registry.put(vm);
     registered = vm;
@@ -118,21 +118,29 @@ export function materializeVm(model: VSphereModel, bp: VmBlueprint): VirtualMach
   } catch (e) {
     if (registered) model.registry.remove(registered.id);
     for (const p of created) (retained ? releaseChain(model, p) : discardDisk(model, p));
+    if (retained) for (const p of attached) releaseChain(model, p);
     if (files.exists(folder)) files.rmdir(folder);
     throw e;
   }
 }
 
-function buildDevices(model: VSphereModel, bp: VmBlueprint, folder: string, created: string[]): VirtualDevice[] {
+function buildDevices(model: VSphereModel, bp: VmBlueprint, folder: string, created: string[], attached: string[]): VirtualDevice[] {
   const devices: VirtualDevice[] = [];
   let key = 2000;
-  const disks = bp.cloneDisks ?? (bp.devices.disks ?? []).map((d) => ({ capacityBytes: d.capacityBytes }));
-  disks.forEach((d, i) => {
-    const file = i === 0 ? `${folder}/${folder}.vmdk` : `${folder}/${folder}_${i}.vmdk`;
-    const disk = createDisk(model, { datastore: bp.datastore, path: file, ...d });
-    created.push(disk.path);
-    devices.push({ type: 'disk', key: key++, fileName: disk.path, capacityBytes: disk.capacityBytes });
-  });
+  const fileOf = (i: number): string => (i === 0 ? `${folder}/${folder}.vmdk` : `${folder}/${folder}_${i}.vmdk`);
+  if (bp.cloneDisks) {
+    bp.cloneDisks.forEach((d, i) => {
+      const disk = createDisk(model, { datastore: bp.datastore, path: fileOf(i), ...d });
+      created.push(disk.path);
+      devices.push({ type: 'disk', key: key++, fileName: disk.path, capacityBytes: disk.capacityBytes });
+    });
+  } else {
+    (bp.devices.disks ?? []).forEach((d, i) => {
+      const disk = makeVmDisk(model, bp.datastore, fileOf(i), d);
+      (disk.created ? created : attached).push(disk.path);
+      devices.push({ type: 'disk', key: key++, fileName: disk.path, capacityBytes: disk.capacityBytes });
+    });
+  }
   key = 4000;
   for (const n of bp.devices.nics ?? []) devices.push({ type: 'nic', key: key++, network: n.network, macAddress: nextMac(model) });
   if (bp.devices.cdromIso !== undefined) devices.push({ type: 'cdrom', key: 3000, iso: bp.devices.cdromIso });

@@ -24,10 +24,18 @@ export interface VmConfigSpec {
   readonly extraConfig?: Readonly<Record<string, string>>;
 }
 
+/**
+ * A disk of a VM. `capacityBytes`: a new thin base disk in the VM folder. `parent`: a new delta in
+ * the VM folder on that existing disk (datastore path; VIC's container RW layer on its image).
+ * `existing`: that disk attached as it is (a volume); the VM retains it but does not own it, so
+ * destroying the VM or removing the disk leaves it on the datastore while anything else retains it.
+ */
+export type VmDiskSpec = { readonly capacityBytes: number } | { readonly parent: string } | { readonly existing: string };
+
 /** Devices of a new VM. */
 export interface VmDevicesSpec {
-  /** Thin disks to create, by capacity in bytes. */
-  readonly disks?: readonly { readonly capacityBytes: number }[];
+  /** Disks in device order; the first one is `<folder>/<folder>.vmdk`. */
+  readonly disks?: readonly VmDiskSpec[];
   readonly nics?: readonly { readonly network: NetworkId }[];
   /** Datastore path of an ISO for the CD-ROM (VIC's bootstrap ISO). */
   readonly cdromIso?: string;

@@ -32,6 +32,7 @@ import type {
   ClusterInfo,
   CreateVmSpec,
   DatacenterInfo,
+  DatastoreFileInfo,
   DatastoreInfo,
   HostInfo,
   NetworkInfo,
@@ -42,21 +43,34 @@ import type {
   Subscription,
   Task,
   TaskInfo,
+  VirtualDiskInfo,
+  VirtualDiskSpec,
   VmInfo,
 } from '../backend.js';
 import { datastoreInfo, eventInfo, hostInfo, poolInfo, taskInfo, vmInfo } from './convert.js';
+import * as datastore from './datastore.js';
+import { DEFAULT_DATASTORE_LATENCY, type DatastoreLatency } from './datastore.js';
+
+/** Options of a ModelBackend. */
+export interface ModelBackendOptions {
+  /** Durations of the datastore tasks (default {@link DEFAULT_DATASTORE_LATENCY}, estimates). */
+  readonly datastoreLatency?: Partial<DatastoreLatency>;
+}
 
 /** The Backend over a {@link VSphereModel}. */
 export class ModelBackend implements Backend {
   readonly kind = 'model' as const;
   readonly #waiters = new Map<TaskId, { resolve: (v: unknown) => void; reject: (e: VicsimError) => void }[]>();
   readonly #unlisten: () => void;
+  readonly #datastoreLatency: DatastoreLatency;
 
   /** @param driver runs the clock for `wait()` (default: a fast driver on the model's clock). */
   constructor(
     readonly model: VSphereModel,
     readonly driver: Driver = new FastDriver(model.clock),
+    options: ModelBackendOptions = {},
   ) {
+    this.#datastoreLatency = { ...DEFAULT_DATASTORE_LATENCY, ...options.datastoreLatency };
     this.#unlisten = model.tasks.listen((info, error) => this.#settle(info, error));
   }
 
@@ -162,6 +176,38 @@ export class ModelBackend implements Backend {
 
   async destroyResourcePool(id: ResourcePoolId): Promise<Task<ResourcePoolId>> {
     return this.#handle(destroyPool(this.model, id));
+  }
+
+  async makeDirectory(dsPath: string, parents = false): Promise<void> {
+    datastore.makeDirectory(this.model, dsPath, parents);
+  }
+
+  async deleteDatastoreFile(dsPath: string): Promise<Task<void>> {
+    return this.#handle(datastore.deleteDatastoreFile(this.model, dsPath, this.#datastoreLatency.deleteFileMs));
+  }
+
+  async listDatastore(dsPath: string): Promise<DatastoreFileInfo[]> {
+    return datastore.listDatastore(this.model, dsPath);
+  }
+
+  async readDatastoreFile(dsPath: string): Promise<Uint8Array> {
+    return datastore.readDatastoreFile(this.model, dsPath);
+  }
+
+  async writeDatastoreFile(dsPath: string, data: Uint8Array): Promise<void> {
+    datastore.writeDatastoreFile(this.model, dsPath, data);
+  }
+
+  async createVirtualDisk(dsPath: string, spec: VirtualDiskSpec): Promise<Task<VirtualDiskInfo>> {
+    return this.#handle(datastore.createVirtualDisk(this.model, dsPath, spec, this.#datastoreLatency.createDiskMs));
+  }
+
+  async virtualDisk(dsPath: string): Promise<VirtualDiskInfo> {
+    return datastore.diskInfo(this.model, dsPath);
+  }
+
+  async fillVirtualDisk(dsPath: string, bytes: number): Promise<VirtualDiskInfo> {
+    return datastore.fillVirtualDisk(this.model, dsPath, bytes);
   }
 
   /** Model-only: a host state change as a task (maintenance, disconnect, reconnect). */

@@ -33,7 +33,11 @@ export type VcsimDeviation =
   /** CloneVM_Task edits the source's disk devices in place: the source's backings then name the clone's new files. */
   | 'cloneAliasesSourceDisks'
   /** RemoveSnapshot_Task of the current snapshot when it has no parent panics the handler and leaves the VM unreadable. */
-  | 'removingCurrentRootSnapshotCrashes';
+  | 'removingCurrentRootSnapshotCrashes'
+  /** VirtualDiskManager has no CreateChildDisk_Task (MethodNotFound): no stand-alone delta disks. */
+  | 'childDiskMissing'
+  /** CreateVirtualDisk_Task and new VM disks are empty files (no descriptor text): a disk's capacity and parent cannot be read back from the datastore. */
+  | 'diskFilesEmpty';
 
 /** A fresh backend and the ids the suite needs. */
 export interface ContractFixture {

@@ -4,6 +4,7 @@
  * deviation (fixture.ts lists them); every other backend gets vCenter's behaviour.
  */
 import { describe } from 'vitest';
+import { datastoreContract } from './datastore.contract.js';
 import { contractContext, type ContractFixture, type ContractOptions } from './fixture.js';
 import { poolsEventsTasksContract } from './pools-events-tasks.contract.js';
 import { snapshotsClonesContract } from './snapshots-clones.contract.js';
@@ -22,5 +23,6 @@ export function describeBackendContract(name: string, setup: () => Promise<Contr
     vmLifecycleContract(context);
     snapshotsClonesContract(context);
     poolsEventsTasksContract(context);
+    datastoreContract(context);
   });
 }
