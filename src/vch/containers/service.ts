@@ -1,0 +1,296 @@
+/**
+ * The container half of the engine: create (a VM per container, all or nothing), list, inspect,
+ * start/stop/restart/kill/pause, remove, rename, wait, attach, logs, top and resize, over the
+ * runtime and the VCH's images and networks.
+ */
+import type { Rng } from '../../sim/rng.js';
+import type { ContainerConfig, ContainerCreateRequest, ContainerInspect, ContainerSummary, HostConfig, MountPoint } from '../engine/docker-types.js';
+import type { AttachedStreams, AttachOptions, Filters, LogRecord, LogsOptions, OutputChunk, WaitCondition } from '../engine/engine.js';
+import { BadParameterError, ConflictError, NoSuchObjectError } from '../engine/errors.js';
+import type { EventLog } from '../events.js';
+import type { GuestFs } from '../fs/types.js';
+import { Container, type ContainerDefinition, type Endpoint } from './container.js';
+import { ContainerIndex } from './index-by-name.js';
+import { inspectContainer, summarizeContainer, type InspectContext } from './inspect.js';
+import { ContainerLog } from './logs.js';
+import type { Provisioner } from './provisioner.js';
+import type { ContainerRuntime, RunNetworking } from './runtime.js';
+import { checkContainerName, processPlan, restartRule, vmSize } from './spec.js';
+
+/** What containers need of the image store. */
+export interface ContainerImages {
+  /** The image for a new container. @throws NoSuchObjectError "No such image: ref" (the CLI then pulls). */
+  forContainer(ref: string): Promise<{ readonly imageId: string; readonly config: ContainerConfig; readonly topLayerPath: string; readonly createFs: () => GuestFs }>;
+  /** A container uses the image (rmi refuses while it does). */
+  retain(imageId: string, containerId: string): void;
+  release(imageId: string, containerId: string): void;
+}
+
+/** What containers need of the VCH's networks. */
+export interface ContainerNetworks extends RunNetworking {
+  /**
+   * Checks and records the networks and ports a new container asks for; returns its endpoints
+   * (addresses are filled at start). All or nothing.
+   */
+  plan(id: string, name: string, req: ContainerCreateRequest): Map<string, Endpoint>;
+  /** Forgets a container that was removed or whose create failed. */
+  forget(id: string): void;
+}
+
+/** Names of the VCH's datastore and log files. */
+export interface ContainerStorage {
+  /** Datastore path of a VM's log file. */
+  logPath(vmName: string): string;
+  /** Writes a log file. */
+  writeLog(path: string): (content: Uint8Array) => Promise<void>;
+}
+
+/** The containers of one VCH. */
+export class ContainerService {
+  readonly index = new ContainerIndex<Container>();
+  #createdMs = 0;
+
+  constructor(
+    readonly rng: Rng,
+    readonly provisioner: Provisioner,
+    readonly runtime: ContainerRuntime,
+    readonly images: ContainerImages,
+    readonly networks: ContainerNetworks,
+    readonly storage: ContainerStorage,
+    readonly events: EventLog,
+    readonly limits: { readonly maxContainers: number | undefined },
+  ) {}
+
+  /** A new 64-hex container id from the VCH's random stream. */
+  #newId(): string {
+    let id = '';
+    while (id.length < 64) id += this.rng.int(0, 0xffffffff).toString(16).padStart(8, '0');
+    return id;
+  }
+
+  /** docker create: reserves the name, resolves the image, makes the VM; nothing remains on failure. */
+  async create(name: string | undefined, req: ContainerCreateRequest): Promise<{ Id: string; Warnings: string[] }> {
+    if (!req || typeof req !== 'object') throw new BadParameterError('config cannot be empty in order to create a container');
+    const id = this.#newId();
+    const finalName = name === undefined || name === '' ? this.#generatedName(id) : checkContainerName(name);
+    if (this.limits.maxContainers !== undefined && this.index.size >= this.limits.maxContainers) {
+      throw new ConflictError(`Container count exceeds limit ${this.limits.maxContainers}`);
+    }
+    this.index.reserveName(finalName, id);
+    try {
+      return await this.#create(id, finalName, req);
+    } catch (e) {
+      this.index.releaseName(finalName, id);
+      throw e;
+    }
+  }
+
+  async #create(id: string, name: string, req: ContainerCreateRequest): Promise<{ Id: string; Warnings: string[] }> {
+    if (typeof req.Image !== 'string' || req.Image === '') throw new BadParameterError('No image specified');
+    const hostConfig: HostConfig = req.HostConfig ?? {};
+    refuseUnsupportedMounts(hostConfig);
+    const image = await this.images.forContainer(req.Image);
+    const plan = processPlan(req, image.config);
+    const size = vmSize(req);
+    const restart = restartRule(hostConfig.RestartPolicy, hostConfig.AutoRemove === true);
+    const config: ContainerConfig = {
+      ...stripHostParts(req),
+      Hostname: req.Hostname || id.slice(0, 12),
+      Env: [...plan.env],
+      Cmd: req.Cmd && req.Cmd.length > 0 ? req.Cmd : (req.Entrypoint ? [] : (image.config.Cmd ?? [])),
+      Entrypoint: req.Entrypoint ?? image.config.Entrypoint ?? null,
+      WorkingDir: req.WorkingDir || image.config.WorkingDir || '',
+      Labels: { ...(image.config.Labels ?? {}), ...(req.Labels ?? {}) },
+      ExposedPorts: { ...(image.config.ExposedPorts ?? {}), ...(req.ExposedPorts ?? {}) },
+      Image: req.Image,
+    };
+    const vmName = `${name}-${id.slice(0, 12)}`;
+    const createdMs = Math.max(this.#createdMs, this.events.clock.date().getTime());
+    this.#createdMs = createdMs;
+    const partial = { id, createdMs, request: req, config, hostConfig, imageId: image.imageId, plan, size, restart };
+    const endpoints = this.networks.plan(id, name, req);
+    let vm;
+    try {
+      vm = await this.provisioner.create({ name: vmName, size, imageTopLayer: image.topLayerPath, extraConfig: workloadConfig(config.Labels ?? {}), annotation: `docker container ${name} (${id})` });
+    } catch (e) {
+      this.networks.forget(id);
+      throw e;
+    }
+    const logPath = this.storage.logPath(vmName);
+    const def: ContainerDefinition = {
+      ...partial,
+      autoRemove: hostConfig.AutoRemove === true,
+      tty: req.Tty === true,
+      openStdin: req.OpenStdin === true,
+      stdinOnce: req.StdinOnce === true,
+      vm,
+      vmName,
+      logPath,
+    };
+    const c = new Container(def, name, image.createFs(), new ContainerLog(this.storage.writeLog(logPath)));
+    for (const [k, v] of endpoints) c.endpoints.set(k, v);
+    this.index.add(c);
+    this.images.retain(image.imageId, id);
+    this.events.emit({ Type: 'container', Action: 'create', id, attributes: { image: req.Image, name, ...(config.Labels ?? {}) } });
+    return { Id: id, Warnings: [] };
+  }
+
+  #generatedName(id: string): string {
+    const adjectives = ['admiring', 'brave', 'clever', 'dreamy', 'eager', 'focused', 'gallant', 'happy', 'jolly', 'keen', 'lucid', 'modest', 'nifty', 'quirky', 'serene', 'vibrant'];
+    const scientists = ['babbage', 'curie', 'dijkstra', 'euler', 'feynman', 'gauss', 'hopper', 'knuth', 'lovelace', 'noether', 'pascal', 'ritchie', 'shannon', 'thompson', 'turing', 'wozniak'];
+    const a = adjectives[parseInt(id.slice(0, 2), 16) % adjectives.length]!;
+    const s = scientists[parseInt(id.slice(2, 4), 16) % scientists.length]!;
+    const base = `${a}_${s}`;
+    return this.index.find(base) ? `${base}_${id.slice(4, 8)}` : base;
+  }
+
+  /** Context the JSON encoders need. */
+  context(c: Container): InspectContext {
+    return { nowMs: this.events.clock.date().getTime(), ports: this.networks.ports(c), mounts: [] as MountPoint[], imageName: c.def.config.Image ?? c.def.imageId, datastorePath: c.def.logPath };
+  }
+
+  /** docker inspect. */
+  inspect(ref: string): ContainerInspect {
+    const c = this.index.get(ref);
+    return inspectContainer(c, this.context(c));
+  }
+
+  /** docker ps. */
+  list(opts: { readonly all: boolean; readonly limit?: number; readonly filters: Filters }): ContainerSummary[] {
+    let rows = this.index.all().filter((c) => (opts.all || c.running || c.status === 'restarting') && matches(c, opts.filters));
+    rows = rows.reverse();
+    if (opts.limit !== undefined && opts.limit > 0) rows = rows.slice(0, opts.limit);
+    return rows.map((c) => summarizeContainer(c, this.context(c)));
+  }
+
+  /** docker rm. */
+  async remove(ref: string, opts: { readonly force: boolean }): Promise<void> {
+    const c = this.index.get(ref);
+    if (c.running || c.status === 'restarting') {
+      if (!opts.force) throw new ConflictError(`You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`);
+      if (c.status === 'restarting') await this.runtime.stop(c, 0, 'KILL');
+      else await this.runtime.kill(c, 'KILL');
+    }
+    await this.destroy(c);
+  }
+
+  /** Destroys an exited container's VM and forgets it. */
+  destroy(c: Container): Promise<void> {
+    return this.runtime.serial(c, async () => {
+      if (!this.index.find(c.id)) return;
+      if (c.status === 'removing') return;
+      c.status = 'removing';
+      try {
+        await this.provisioner.destroy(c.def.vm);
+      } catch (e) {
+        c.status = 'dead';
+        throw e;
+      }
+      this.networks.forget(c.id);
+      this.index.delete(c);
+      this.images.release(c.def.imageId, c.id);
+      this.events.emit({ Type: 'container', Action: 'destroy', id: c.id, attributes: { image: c.def.config.Image ?? '', name: c.name } });
+      c.notify('removed');
+    });
+  }
+
+  /** docker rename. */
+  rename(ref: string, newName: string): void {
+    const c = this.index.get(ref);
+    const name = checkContainerName(newName);
+    if (name === c.name) throw new ConflictError(`Renaming a container with the same name as its current name`);
+    const old = c.name;
+    this.index.rename(c, name);
+    this.events.emit({ Type: 'container', Action: 'rename', id: c.id, attributes: { name, oldName: `/${old}` } });
+  }
+
+  /** docker wait: validates at once; the returned function awaits the condition. */
+  wait(ref: string, condition: WaitCondition): () => Promise<{ StatusCode: number; Error: { Message: string } | null }> {
+    if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw new BadParameterError(`invalid condition: "${condition}"`);
+    const c = this.index.get(ref);
+    if (condition === 'not-running' && !c.running && c.status !== 'restarting') {
+      const answer = { StatusCode: c.exitCode, Error: c.error ? { Message: c.error } : null };
+      return () => Promise.resolve(answer);
+    }
+    const done = new Promise<{ StatusCode: number; Error: { Message: string } | null }>((resolve) => c.waiters.add({ condition, resolve }));
+    return () => done;
+  }
+
+  /** docker attach. */
+  attach(ref: string, opts: AttachOptions): AttachedStreams {
+    const c = this.index.get(ref);
+    const want = (chunk: OutputChunk): boolean => (chunk.stream === 'stdout' ? opts.stdout : opts.stderr);
+    const replay = opts.logs ? c.log.read({ stdout: opts.stdout, stderr: opts.stderr, follow: false }, false) : undefined;
+    const fan = c.output;
+    const live = opts.stream ? fan.subscribe() : undefined;
+    const stdin = c.stdin;
+    return {
+      tty: c.def.tty,
+      output: {
+        async *[Symbol.asyncIterator]() {
+          if (replay) for await (const r of replay) yield { stream: r.stream, data: r.data };
+          if (live) for await (const chunk of live) if (want(chunk)) yield chunk;
+        },
+      },
+      write: (data) => {
+        if (opts.stdin && c.def.openStdin) stdin.write(data);
+      },
+      endInput: () => {
+        if (opts.stdin && c.def.stdinOnce) stdin.end();
+      },
+      detach: () => {
+        if (live) fan.unsubscribe(live);
+      },
+    };
+  }
+
+  /** docker logs. */
+  logs(ref: string, opts: LogsOptions): { readonly tty: boolean; readonly records: AsyncIterable<LogRecord> } {
+    const c = this.index.get(ref);
+    return { tty: c.def.tty, records: c.log.read(opts, c.running || c.status === 'restarting') };
+  }
+}
+
+/** Copies the request without the parts that are not Config. */
+function stripHostParts(req: ContainerCreateRequest): ContainerConfig {
+  const { HostConfig: _h, NetworkingConfig: _n, ...config } = req;
+  return config;
+}
+
+/** VIC refused host directory mounts; named volumes need the VCH's volume stores. */
+function refuseUnsupportedMounts(host: HostConfig): void {
+  for (const bind of host.Binds ?? []) {
+    if (bind.startsWith('/') || bind.startsWith('.')) throw new BadParameterError('mounting directories as a data volume is not supported');
+  }
+  for (const m of host.Mounts ?? []) if (m.Type === 'bind') throw new BadParameterError('mounting directories as a data volume is not supported');
+}
+
+/** The `vicsim.workload.*` labels, passed to the VM's extraConfig for the memory model. */
+function workloadConfig(labels: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of ['workingSet', 'dirtyRate', 'locality', 'zeroShare']) {
+    const v = labels[`vicsim.workload.${k}`];
+    if (v !== undefined) out[`vicsim.workload.${k}`] = v;
+  }
+  return out;
+}
+
+/** docker ps filters: id, name, status, label, exited, ancestor. */
+function matches(c: Container, filters: Filters): boolean {
+  const any = (key: string, test: (v: string) => boolean): boolean => {
+    const values = filters[key];
+    return values === undefined || values.length === 0 || values.some(test);
+  };
+  const labels = c.def.config.Labels ?? {};
+  return (
+    any('id', (v) => c.id.startsWith(v)) &&
+    any('name', (v) => c.name.includes(v.replace(/^\//, ''))) &&
+    any('status', (v) => c.status === v) &&
+    any('exited', (v) => c.status === 'exited' && String(c.exitCode) === v) &&
+    any('ancestor', (v) => c.def.config.Image === v || c.def.imageId.startsWith(v) || c.def.imageId === `sha256:${v}`) &&
+    any('label', (v) => {
+      const [k, val] = v.split('=', 2) as [string, string | undefined];
+      return val === undefined ? k in labels : labels[k] === val;
+    })
+  );
+}
