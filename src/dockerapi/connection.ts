@@ -1,0 +1,115 @@
+/**
+ * The two forms of a bidirectional stream (attach, exec start; docker-wire.md "Hijack"): a hijacked
+ * socket answered `101 UPGRADED` that carries stdin after the options body, and the plain `200`
+ * response dockerode uses without an Upgrade header. Both drop writes once the client has gone.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { RequestBodyTooLargeError } from './errors.js';
+import type { StreamConnection } from './router.js';
+import { endSafely, isWritable, startStream, writeSafely } from './wire.js';
+
+/**
+ * Reads exactly `length` bytes of options from `head` and then the socket; what follows is stdin,
+ * returned as `rest`. Refuses more than `limit` (413). Resolves early with what came if the socket ends.
+ */
+export function readOptionsBody(socket: Duplex, head: Buffer, length: number, limit: number): Promise<{ options: Buffer; rest: Buffer }> {
+  if (length > limit) return Promise.reject(new RequestBodyTooLargeError(limit));
+  return new Promise((resolve) => {
+    let buffered = head;
+    const finish = (): void => {
+      socket.off('data', onData);
+      socket.off('end', finish);
+      socket.off('close', finish);
+      socket.pause();
+      resolve({ options: buffered.subarray(0, length), rest: buffered.subarray(length) });
+    };
+    const onData = (chunk: Buffer): void => {
+      buffered = Buffer.concat([buffered, chunk]);
+      if (buffered.length >= length) finish();
+    };
+    if (buffered.length >= length) return finish();
+    socket.on('data', onData);
+    socket.once('end', finish);
+    socket.once('close', finish);
+    socket.resume();
+  });
+}
+
+/** A hijacked socket. Stdin before `onInput` is called is queued; unclaimed stdin is discarded at the end. */
+export class UpgradedConnection implements StreamConnection {
+  readonly upgraded = true;
+  started = false;
+  private readonly pending: Buffer[] = [];
+  private inputEnded = false;
+  private dataSink: ((chunk: Buffer) => void) | undefined;
+  private endSink: (() => void) | undefined;
+
+  /** Precondition: `options` were read from the socket, `rest` is what followed them. */
+  constructor(
+    private readonly socket: Duplex,
+    readonly options: Buffer,
+    rest: Buffer,
+    private readonly extraHeaders: Record<string, string>,
+  ) {
+    if (rest.length > 0) this.pending.push(rest);
+    socket.on('data', (chunk: Buffer) => (this.dataSink ? this.dataSink(chunk) : this.pending.push(chunk)));
+    socket.on('end', () => {
+      this.inputEnded = true;
+      this.endSink?.();
+    });
+    socket.resume();
+  }
+
+  begin(contentType: string): void {
+    this.started = true;
+    const headers = { 'Content-Type': contentType, Connection: 'Upgrade', Upgrade: 'tcp', ...this.extraHeaders };
+    const lines = ['HTTP/1.1 101 UPGRADED', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+    writeSafely(this.socket, lines.join('\r\n') + '\r\n\r\n');
+  }
+
+  write(chunk: Uint8Array): void {
+    writeSafely(this.socket, chunk);
+  }
+
+  end(): void {
+    endSafely(this.socket);
+  }
+
+  onInput(onData: (chunk: Buffer) => void, onEnd: () => void): void {
+    this.dataSink = onData;
+    this.endSink = onEnd;
+    for (const chunk of this.pending.splice(0)) onData(chunk);
+    if (this.inputEnded) onEnd();
+  }
+}
+
+/** The plain 200 form: output on the response, which ends when the stream ends. No stdin. */
+export class PlainStreamConnection implements StreamConnection {
+  readonly upgraded = false;
+  started = false;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    readonly options: Buffer,
+  ) {}
+
+  begin(contentType: string): void {
+    this.started = true;
+    startStream(this.res, contentType);
+  }
+
+  write(chunk: Uint8Array): void {
+    if (isWritable(this.res)) this.res.write(chunk);
+  }
+
+  end(): void {
+    endSafely(this.res);
+  }
+
+  /** Stdin does not travel on a plain response; the request body was options or is discarded. */
+  onInput(): void {
+    this.req.resume();
+  }
+}
