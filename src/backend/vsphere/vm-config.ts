@@ -6,9 +6,9 @@
 import { DEFAULT_CALIBRATION } from '../../sim/calibration.js';
 import { InvalidArgumentError, SystemError } from '../../sim/errors.js';
 import type { NetworkId } from '../../sim/ids.js';
-import type { CreateVmSpec, ReconfigureVmSpec, VmInfo } from '../backend.js';
+import type { CreateVmSpec, DiskSpec, ReconfigureVmSpec, VmInfo } from '../backend.js';
 import { allocationInput, defaultAllocation, mergeAllocation } from './allocations.js';
-import { num, obj } from './refs.js';
+import { num, obj, str } from './refs.js';
 import {
   deviceChange,
   ethernetCard,
@@ -37,21 +37,65 @@ export interface CreateContext {
   readonly datastoreName: string;
   /** Network id → its reference and name (the NIC backing names the port group). */
   readonly networks: ReadonlyMap<NetworkId, { readonly ref: ManagedObjectReference; readonly name: string }>;
+  /** Capacity of each `parent` or `existing` disk the spec names, where its descriptor could be read. */
+  readonly diskCapacities?: ReadonlyMap<string, number>;
+}
+
+/** A disk of a spec placed in the VM folder `[datastore] folder/`, named as VIC names them. */
+interface PlacedDisk {
+  /** '' for a new base disk: the server names it. */
+  readonly fileName: string;
+  readonly capacityBytes: number | undefined;
+  readonly parent?: string;
+  /** False for an attached disk (no fileOperation: the disk exists and is not the VM's). */
+  readonly create: boolean;
+}
+
+/**
+ * Places disk specs: a new base disk gets a server-chosen name, a delta `<folder>/<folder>.vmdk`
+ * (then `<folder>_<n>.vmdk`, skipping `taken` names) on its parent, an attached disk keeps its path.
+ */
+function placeDisks(specs: readonly DiskSpec[], datastoreName: string, folder: string, taken: ReadonlySet<string>, capacities: ReadonlyMap<string, number> | undefined): PlacedDisk[] {
+  let n = 0;
+  const nextName = (): string => {
+    for (; ; n++) {
+      const name = `[${datastoreName}] ${folder}/${n === 0 ? folder : `${folder}_${n}`}.vmdk`;
+      if (!taken.has(name)) {
+        n++;
+        return name;
+      }
+    }
+  };
+  return specs.map((d) => {
+    if ('existing' in d) return { fileName: d.existing, capacityBytes: capacities?.get(d.existing), create: false };
+    if ('parent' in d) return { fileName: nextName(), capacityBytes: capacities?.get(d.parent), parent: d.parent, create: true };
+    return { fileName: `[${datastoreName}]`, capacityBytes: d.capacityBytes, create: true };
+  });
+}
+
+/** Datastore paths of the `parent` and `existing` disks of specs (whose capacities the context should hold). */
+export function referencedDisks(specs: readonly DiskSpec[]): string[] {
+  return specs.flatMap((d) => ('existing' in d ? [d.existing] : 'parent' in d ? [d.parent] : []));
 }
 
 const CONNECTED = { startConnected: true, allowGuestControl: true, connected: true };
 
-function newDisks(capacities: readonly number[], controllerKey: number, freeUnits: readonly number[], datastoreName: string, firstKey: number): SoapData[] {
-  return capacities.map((bytes, i) =>
+function newDisks(disks: readonly PlacedDisk[], controllerKey: number, freeUnits: readonly number[], firstKey: number): SoapData[] {
+  return disks.map((disk, i) =>
     deviceChange({
       operation: 'add',
-      fileOperation: 'create',
+      ...(disk.create ? { fileOperation: 'create' as const } : {}),
       device: virtualDisk({
         key: firstKey - i,
         controllerKey,
         unitNumber: freeUnits[i]!,
-        capacityInKB: Math.ceil(bytes / 1024),
-        backing: { fileName: `[${datastoreName}]`, diskMode: 'persistent', thinProvisioned: true },
+        ...(disk.capacityBytes === undefined ? {} : { capacityInKB: Math.ceil(disk.capacityBytes / 1024) }),
+        backing: {
+          fileName: disk.fileName,
+          diskMode: 'persistent',
+          thinProvisioned: true,
+          ...(disk.parent === undefined ? {} : { parent: { fileName: disk.parent, diskMode: 'persistent' as const } }),
+        },
       }),
     }),
   );
@@ -76,10 +120,10 @@ function serialLogPort(fileName: string): SoapData {
 
 function createDevices(spec: CreateVmSpec, context: CreateContext): SoapData[] {
   const changes: SoapData[] = [];
-  const disks = (spec.disks ?? []).map((d) => d.capacityBytes);
+  const disks = placeDisks(spec.disks ?? [], context.datastoreName, spec.name, new Set(), context.diskCapacities);
   if (disks.length > 0) {
     changes.push(deviceChange({ operation: 'add', device: paraVirtualScsiController({ key: NEW_CONTROLLER_KEY, busNumber: 0 }) }));
-    changes.push(...newDisks(disks, NEW_CONTROLLER_KEY, scsiUnits(new Set(), disks.length), context.datastoreName, -101));
+    changes.push(...newDisks(disks, NEW_CONTROLLER_KEY, scsiUnits(new Set(), disks.length), -101));
   }
   (spec.nics ?? []).forEach((nic, i) => {
     const network = context.networks.get(nic.network);
@@ -126,8 +170,8 @@ function isScsiController(device: VimValue): boolean {
   return d !== undefined && d['busNumber'] !== undefined && /SCSI|LsiLogic|BusLogic/i.test(d.$type);
 }
 
-function addedDisks(capacities: readonly number[], devices: readonly VimValue[], datastoreName: string): SoapData[] {
-  if (capacities.length === 0) return [];
+function addedDisks(disks: readonly PlacedDisk[], devices: readonly VimValue[]): SoapData[] {
+  if (disks.length === 0) return [];
   const controller = obj(devices.find(isScsiController));
   const changes: SoapData[] = [];
   let controllerKey = NEW_CONTROLLER_KEY;
@@ -138,7 +182,36 @@ function addedDisks(capacities: readonly number[], devices: readonly VimValue[],
     controllerKey = num(controller['key']);
   }
   const used = new Set(devices.map(obj).filter((d) => d !== undefined && num(d['controllerKey'], NaN) === controllerKey).map((d) => num(d?.['unitNumber'], -1)));
-  return [...changes, ...newDisks(capacities, controllerKey, scsiUnits(used, capacities.length), datastoreName, -101)];
+  return [...changes, ...newDisks(disks, controllerKey, scsiUnits(used, disks.length), -101)];
+}
+
+/** File name of a VirtualDisk device read from the server ('' for other devices). */
+export function diskFileOf(device: VimValue): string {
+  const d = obj(device);
+  return d?.$type === 'VirtualDisk' ? str(obj(d['backing'])?.['fileName']) : '';
+}
+
+/** The folder of a VM (`[ds] folder/x.vmx` → `folder`). */
+function vmFolderOf(vmxPath: string): string {
+  const path = vmxPath.replace(/^\[[^\]]*\] ?/, '');
+  return path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+}
+
+/** Whether a disk lives outside the VM's folder: attached, not the VM's own (kept when the VM goes). */
+export function isAttachedDisk(fileName: string, vmxPath: string): boolean {
+  return !fileName.startsWith(`[${datastoreNameOf(vmxPath)}] ${vmFolderOf(vmxPath)}/`);
+}
+
+/**
+ * Device changes removing the disks at `paths`: the VM's own disks with their files (destroy),
+ * attached ones without. @throws InvalidArgumentError for a path that is no disk of the VM.
+ */
+export function removedDisks(paths: readonly string[], devices: readonly VimValue[], vmxPath: string): SoapData[] {
+  return paths.map((p) => {
+    const device = devices.find((d) => diskFileOf(d) === p);
+    if (device === undefined) throw new InvalidArgumentError('removeDisks', `the VM has no disk ${p}`);
+    return deviceChange({ operation: 'remove', ...(isAttachedDisk(p, vmxPath) ? {} : { fileOperation: 'destroy' as const }), device: device as SoapData });
+  });
 }
 
 /**
@@ -146,12 +219,15 @@ function addedDisks(capacities: readonly number[], devices: readonly VimValue[],
  * `config.hardware.device` list to place new disks): allocations are sent whole, level shares follow
  * a changed size. O(devices).
  */
-export function reconfigureConfigSpec(spec: ReconfigureVmSpec, current: VmInfo, devices: readonly VimValue[]): ConfigSpecInput {
+export function reconfigureConfigSpec(spec: ReconfigureVmSpec, current: VmInfo, devices: readonly VimValue[], diskCapacities?: ReadonlyMap<string, number>): ConfigSpecInput {
   const numCpu = spec.numCpu ?? current.numCpu;
   const memoryMB = spec.memoryMB ?? current.memoryMB;
   const cpuChanged = spec.cpuAllocation !== undefined || numCpu !== current.numCpu;
   const memoryChanged = spec.memoryAllocation !== undefined || memoryMB !== current.memoryMB;
-  const disks = addedDisks((spec.addDisks ?? []).map((d) => d.capacityBytes), devices, datastoreNameOf(current.vmxPath));
+  const taken = new Set(devices.map(diskFileOf));
+  const placed = placeDisks(spec.addDisks ?? [], datastoreNameOf(current.vmxPath), vmFolderOf(current.vmxPath), taken, diskCapacities);
+  const remaining = devices.filter((d) => !(spec.removeDisks ?? []).includes(diskFileOf(d)));
+  const disks = [...removedDisks(spec.removeDisks ?? [], devices, current.vmxPath), ...addedDisks(placed, remaining)];
   return {
     ...(spec.name === undefined ? {} : { name: spec.name }),
     ...(spec.annotation === undefined ? {} : { annotation: spec.annotation }),

@@ -15,6 +15,8 @@ import type {
   ClusterInfo,
   CreateVmSpec,
   DatacenterInfo,
+  DatastoreFileInfo,
+  DiskSpec,
   DatastoreInfo,
   HostInfo,
   NetworkInfo,
@@ -25,6 +27,8 @@ import type {
   Subscription,
   Task,
   TaskInfo,
+  VirtualDiskInfo,
+  VirtualDiskSpec,
   VmInfo,
 } from '../backend.js';
 import { allocationInput, defaultAllocation, mergeAllocation } from './allocations.js';
@@ -34,7 +38,8 @@ import { subscribeVimEvents, type EventStream } from './events.js';
 import { resolveScope, VSphereInventory, type VSphereScopeNames } from './inventory.js';
 import { idOf, list, ref, str } from './refs.js';
 import { readTask, recentTasks, resultRef, taskHandle } from './tasks.js';
-import { createConfigSpec, reconfigureConfigSpec, type CreateContext } from './vm-config.js';
+import { createConfigSpec, diskFileOf, isAttachedDisk, reconfigureConfigSpec, referencedDisks, removedDisks, type CreateContext } from './vm-config.js';
+import { VSphereDatastores } from './datastore.js';
 import {
   createResourcePool,
   createSnapshotTask,
@@ -45,6 +50,7 @@ import {
   powerOnVmTask,
   reconfigVmTask,
   relocateVmTask,
+  runTask,
   removeSnapshotTask,
   revertToSnapshotTask,
   suspendVmTask,
@@ -71,6 +77,7 @@ export class VSphereBackend implements Backend {
   #client: VimClient | undefined;
   #inventory: VSphereInventory | undefined;
   #clone: CloneContext | undefined;
+  #datastores: VSphereDatastores | undefined;
 
   /** Does no I/O. Precondition: https, or http to a loopback host (vcsim). */
   constructor(options: VSphereBackendOptions) {
@@ -89,6 +96,7 @@ export class VSphereBackend implements Backend {
     }
     this.#client = client;
     this.#clone = { client, inventory: this.#inventory, instantCloneMissing: false };
+    this.#datastores = new VSphereDatastores(client, this.#inventory, this.#options);
     return this;
   }
 
@@ -100,6 +108,27 @@ export class VSphereBackend implements Backend {
   get #c(): VimClient {
     if (this.#client === undefined) throw new SystemError('VSphereBackend: call connect() first');
     return this.#client;
+  }
+
+  get #ds(): VSphereDatastores {
+    if (this.#datastores === undefined) throw new SystemError('VSphereBackend: call connect() first');
+    return this.#datastores;
+  }
+
+  /**
+   * Capacities of the disks that `parent` and `existing` specs name, read from their descriptors;
+   * left out where the server keeps no descriptor text (vcsim). @throws NotFoundError for a missing disk.
+   */
+  async #diskCapacities(specs: readonly DiskSpec[]): Promise<Map<string, number>> {
+    const capacities = new Map<string, number>();
+    for (const path of referencedDisks(specs)) {
+      try {
+        capacities.set(path, (await this.#ds.disk(path)).capacityBytes);
+      } catch (error) {
+        if (!(error instanceof NotSupportedError)) throw error;
+      }
+    }
+    return capacities;
   }
 
   get #inv(): VSphereInventory {
@@ -159,7 +188,7 @@ export class VSphereBackend implements Backend {
       const record = await inv.record(ref('network', network), ['name']);
       networks.set(network, { ref: record.obj, name: str(record.properties.get('name')) });
     }
-    return { datastoreName, networks };
+    return { datastoreName, networks, diskCapacities: await this.#diskCapacities(spec.disks ?? []) };
   }
 
   async createVM(spec: CreateVmSpec): Promise<Task<VmId>> {
@@ -200,7 +229,8 @@ export class VSphereBackend implements Backend {
 
   async reconfigureVM(id: VmId, spec: ReconfigureVmSpec): Promise<Task<VmId>> {
     const record = await this.#inv.record(ref('vm', id), VM_PATHS);
-    const config = reconfigureConfigSpec(spec, vmInfo(record), list(record.properties.get('config.hardware.device')));
+    const capacities = await this.#diskCapacities(spec.addDisks ?? []);
+    const config = reconfigureConfigSpec(spec, vmInfo(record), list(record.properties.get('config.hardware.device')), capacities);
     return this.#vmTask(await reconfigVmTask(this.#c, record.obj, config), 'VirtualMachine.reconfigure', id);
   }
 
@@ -213,8 +243,17 @@ export class VSphereBackend implements Backend {
     return this.#vmTask(await relocateVmTask(this.#c, ref('vm', id), location), 'VirtualMachine.relocate', id);
   }
 
+  /**
+   * Destroy_Task, after detaching the disks outside the VM's folder (attached volumes and layers),
+   * which vCenter would otherwise delete with the VM.
+   */
   async destroyVM(id: VmId): Promise<Task<VmId>> {
-    return this.#vmTask(await destroyTask(this.#c, ref('vm', id)), 'VirtualMachine.destroy', id);
+    const record = await this.#inv.record(ref('vm', id), ['config.hardware.device', 'config.files.vmPathName']);
+    const devices = list(record.properties.get('config.hardware.device'));
+    const vmxPath = str(record.properties.get('config.files.vmPathName'));
+    const attached = devices.map(diskFileOf).filter((f) => f !== '' && isAttachedDisk(f, vmxPath));
+    if (attached.length > 0) await runTask(this.#c, reconfigVmTask(this.#c, record.obj, { deviceChange: removedDisks(attached, devices, vmxPath) }));
+    return this.#vmTask(await destroyTask(this.#c, record.obj), 'VirtualMachine.destroy', id);
   }
 
   async createSnapshot(vm: VmId, name: string, description?: string): Promise<Task<SnapshotId>> {
@@ -263,6 +302,39 @@ export class VSphereBackend implements Backend {
     return taskHandle(this.#c, await destroyTask(this.#c, ref('pool', id)), 'ResourcePool.destroy', () => id);
   }
 
+  async makeDirectory(dsPath: string, parents = false): Promise<void> {
+    return this.#ds.makeDirectory(dsPath, parents);
+  }
+
+  async deleteDatastoreFile(dsPath: string): Promise<Task<void>> {
+    return this.#ds.deleteFile(dsPath);
+  }
+
+  async listDatastore(dsPath: string): Promise<DatastoreFileInfo[]> {
+    return this.#ds.listDatastore(dsPath);
+  }
+
+  async readDatastoreFile(dsPath: string): Promise<Uint8Array> {
+    return this.#ds.readFile(dsPath);
+  }
+
+  async writeDatastoreFile(dsPath: string, data: Uint8Array): Promise<void> {
+    return this.#ds.writeFile(dsPath, data);
+  }
+
+  async createVirtualDisk(dsPath: string, spec: VirtualDiskSpec): Promise<Task<VirtualDiskInfo>> {
+    return this.#ds.createDisk(dsPath, spec);
+  }
+
+  async virtualDisk(dsPath: string): Promise<VirtualDiskInfo> {
+    return this.#ds.disk(dsPath);
+  }
+
+  /** Always NotSupported: vCenter has no call that writes into a disk; content reaches a disk through a guest that mounts it. */
+  async fillVirtualDisk(dsPath: string, _bytes: number): Promise<VirtualDiskInfo> {
+    throw new NotSupportedError(`cannot fill ${dsPath}: a live vCenter has no API that writes disk content; a guest (a VM with the disk attached) writes it`);
+  }
+
   async task(id: TaskId): Promise<TaskInfo> {
     return readTask(this.#c, id);
   }
@@ -291,6 +363,7 @@ export class VSphereBackend implements Backend {
     this.#client = undefined;
     this.#inventory = undefined;
     this.#clone = undefined;
+    this.#datastores = undefined;
     try {
       await client.logout();
     } finally {

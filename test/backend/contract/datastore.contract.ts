@@ -130,7 +130,8 @@ export function datastoreContract(c: ContractContext): void {
       const vm = await backend.vm(id as never);
       const folderName = /\] ([^/]+)\//.exec(vm.vmxPath)?.[1];
       expect(vm.disks.map((d) => d.fileName)).toEqual([`${vm.vmxPath.slice(0, vm.vmxPath.indexOf(']') + 1)} ${folderName}/${folderName}.vmdk`]);
-      expect(vm.disks[0]!.capacityBytes).toBe(GiB);
+      // With diskFilesEmpty the image's capacity cannot be read, so the delta device carries none.
+      if (!c.has('diskFilesEmpty')) expect(vm.disks[0]!.capacityBytes).toBe(GiB);
       const refused = await failure(backend.deleteDatastoreFile(image));
       expect(refused).toBeInstanceOf(InvalidStateError);
       expect(refused).toMatchObject({ code: 'ResourceInUse' });

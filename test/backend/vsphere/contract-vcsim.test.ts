@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { INSTANT_CLONE_FALLBACK, VSphereBackend } from '../../../src/backend/vsphere/index.js';
-import { NotFoundError, SystemError } from '../../../src/sim/errors.js';
+import { NotFoundError, NotSupportedError, SystemError } from '../../../src/sim/errors.js';
 import { describeBackendContract, type VcsimDeviation } from '../contract/index.js';
 import { useVcsim } from './vcsim.js';
 
@@ -22,6 +22,8 @@ const VCSIM_DEVIATIONS: ReadonlySet<VcsimDeviation> = new Set<VcsimDeviation>([
   'poolRenameUnchecked',
   'cloneAliasesSourceDisks',
   'removingCurrentRootSnapshotCrashes',
+  'childDiskMissing',
+  'diskFilesEmpty',
 ]);
 
 describeBackendContract(
@@ -63,5 +65,24 @@ describe('VSphereBackend scope on vcsim', () => {
     const backend = await new VSphereBackend({ url: vcsim().url }).connect();
     await backend.close();
     await expect(backend.datacenters()).rejects.toBeInstanceOf(SystemError);
+  });
+});
+
+describe('VSphereBackend datastore calls vcsim lacks', () => {
+  it('refuses a stand-alone delta with NotSupported naming CreateChildDisk_Task, and a disk with no descriptor text likewise', async () => {
+    const backend = await new VSphereBackend({ url: vcsim().url }).connect();
+    try {
+      const [datastore] = await backend.datastores();
+      const dir = `[${datastore!.name}] vcsim-gaps-${process.pid}`;
+      await backend.makeDirectory(dir, true);
+      await (await backend.createVirtualDisk(`${dir}/base.vmdk`, { capacityBytes: 1 << 30 })).wait();
+      const child = backend.createVirtualDisk(`${dir}/child.vmdk`, { parent: `${dir}/base.vmdk` }).then((t) => t.wait());
+      await expect(child).rejects.toBeInstanceOf(NotSupportedError);
+      await expect(child).rejects.toThrow(/CreateChildDisk_Task/);
+      await expect(backend.virtualDisk(`${dir}/base.vmdk`)).rejects.toBeInstanceOf(NotSupportedError);
+      await (await backend.deleteDatastoreFile(dir)).wait();
+    } finally {
+      await backend.close();
+    }
   });
 });
