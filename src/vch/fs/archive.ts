@@ -2,7 +2,8 @@
  * Tars out of and into guest filesystems: the bodies of GET/PUT /containers/{id}/archive (docker cp),
  * the X-Docker-Container-Path-Stat header, and `docker export`. Works on any GuestFs; reuses the
  * layer tar reader and writer. Ownership is kept when reading; extraction leaves new entries to the
- * filesystem's owner (docker cp's default without -a). Hardlinks extract as copies: GuestFs has no link().
+ * filesystem's owner (docker cp's default without -a). Hardlinks extract as copies (GuestFs has no
+ * link()), and symlinks carry the extraction time (GuestFs has no lutimes).
  */
 import type { PathStat } from '../engine/docker-types.js';
 import { readLayerTar, writeLayerTar, type LayerEntry } from '../archive/layer-tar.js';
