@@ -19,11 +19,6 @@ export interface FolderPath {
   readonly path: string;
 }
 
-/** The session cookie of a logged-in client. VimClient keeps it private; this is its one reader. */
-function sessionCookie(client: VimClient): string | undefined {
-  return client['cookie'];
-}
-
 function folderUrl(client: VimClient, where: FolderPath): URL {
   const url = new URL(client.url);
   url.pathname = `/folder/${where.path.split('/').map(encodeURIComponent).join('/')}`;
@@ -67,7 +62,7 @@ function send(url: URL, method: 'GET' | 'PUT', cookie: string | undefined, body:
 
 /** GET /folder: the file's bytes. @throws NotFoundError (404), SystemError for another status. */
 export async function downloadFile(client: VimClient, where: FolderPath, dsPath: string, options: TransportOptions): Promise<Uint8Array> {
-  const reply = await send(folderUrl(client, where), 'GET', sessionCookie(client), undefined, options);
+  const reply = await send(folderUrl(client, where), 'GET', client.sessionCookie, undefined, options);
   if (reply.status === 404) throw new NotFoundError('file', dsPath);
   if (reply.status !== 200) throw new SystemError(`GET ${dsPath} answered HTTP ${reply.status}`);
   return new Uint8Array(reply.body);
@@ -75,7 +70,7 @@ export async function downloadFile(client: VimClient, where: FolderPath, dsPath:
 
 /** PUT /folder: writes the file whole. @throws NotFoundError (404), SystemError for another failure status. */
 export async function uploadFile(client: VimClient, where: FolderPath, dsPath: string, data: Uint8Array, options: TransportOptions): Promise<void> {
-  const reply = await send(folderUrl(client, where), 'PUT', sessionCookie(client), data, options);
+  const reply = await send(folderUrl(client, where), 'PUT', client.sessionCookie, data, options);
   if (reply.status === 404) throw new NotFoundError('folder', dsPath);
   if (reply.status < 200 || reply.status > 299) throw new SystemError(`PUT ${dsPath} answered HTTP ${reply.status}`);
 }

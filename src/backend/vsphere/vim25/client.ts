@@ -53,6 +53,11 @@ export class VimClient {
   private readonly userName: string;
   private readonly password: string;
   private cookie: string | undefined;
+
+  /** The `vmware_soap_session` cookie of the current session (for /folder transfers on the same session). */
+  get sessionCookie(): string | undefined {
+    return this.cookie;
+  }
   private content: ServiceContent | undefined;
   private sessionGeneration = 0;
   private relogin: Promise<void> | undefined;
