@@ -218,7 +218,7 @@ export class TransportTestEngine extends ResourceEngine implements ContainerEngi
     const usage = Date.now() * 1000;
     const cpu = { cpu_usage: { total_usage: usage, percpu_usage: [usage], usage_in_kernelmode: 0, usage_in_usermode: usage }, system_cpu_usage: usage * 4, online_cpus: 1, throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 } };
     const zero = { ...cpu, cpu_usage: { ...cpu.cpu_usage, total_usage: 0, percpu_usage: [] }, system_cpu_usage: 0 };
-    return { read: new Date().toISOString(), preread: '0001-01-01T00:00:00Z', name: `/${c.name}`, id: c.id, num_procs: 0, pids_stats: { current: 1 }, cpu_stats: cpu, precpu_stats: zero, memory_stats: { usage: 1 << 20, limit: 2 << 30, stats: { inactive_file: 0 } }, networks: { eth0: { rx_bytes: 0, tx_bytes: 0, rx_packets: 0, tx_packets: 0, rx_errors: 0, tx_errors: 0, rx_dropped: 0, tx_dropped: 0 } }, blkio_stats: { io_service_bytes_recursive: [] }, storage_stats: {} };
+    return { read: new Date().toISOString(), preread: '0001-01-01T00:00:00Z', name: `/${c.name}`, id: c.id, num_procs: 0, pids_stats: { current: 1 }, cpu_stats: cpu, precpu_stats: zero, memory_stats: { usage: 1 << 20, limit: 2 * 2 ** 30, stats: { inactive_file: 0 } }, networks: { eth0: { rx_bytes: 0, tx_bytes: 0, rx_packets: 0, tx_packets: 0, rx_errors: 0, tx_errors: 0, rx_dropped: 0, tx_dropped: 0 } }, blkio_stats: { io_service_bytes_recursive: [] }, storage_stats: {} };
   }
 
   async containerChanges(ref: string): Promise<FilesystemChange[]> {

@@ -221,7 +221,7 @@ export class ResourceEngine extends EventLog {
   }
 
   async info(): Promise<SystemInfo> {
-    return { ID: 'transport-test-double', Name: 'double', Driver: 'vSphere Integrated Containers Backend Engine', DriverStatus: [['VCH', 'transport test double']], NCPU: 4, MemTotal: 8 << 30, ServerVersion: 'test-double' };
+    return { ID: 'transport-test-double', Name: 'double', Driver: 'vSphere Integrated Containers Backend Engine', DriverStatus: [['VCH', 'transport test double']], NCPU: 4, MemTotal: 8 * 2 ** 30, ServerVersion: 'test-double' };
   }
 
   async version(): Promise<SystemInfo> {
