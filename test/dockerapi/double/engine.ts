@@ -235,7 +235,7 @@ export class TransportTestEngine extends ResourceEngine implements ContainerEngi
     const clean = path.replace(/\/+$/, '') || '/';
     const file = c.files.get(clean);
     if (file) return { name: clean.split('/').pop()!, size: file.length, mode: 0o644, mtime: new Date().toISOString(), linkTarget: '' };
-    if (clean === '/' || clean === '/tmp' || [...c.files.keys()].some((p) => p.startsWith(clean + '/'))) return { name: clean.split('/').pop() || '/', size: 4096, mode: 2147483648 | 0o755, mtime: new Date().toISOString(), linkTarget: '' };
+    if (clean === '/' || clean === '/tmp' || [...c.files.keys()].some((p) => p.startsWith(clean + '/'))) return { name: clean.split('/').pop() || '/', size: 4096, mode: 2147483648 + 0o755, mtime: new Date().toISOString(), linkTarget: '' };
     throw new NoSuchObjectError(`Could not find the file ${path} in container ${ref}`);
   }
 

@@ -122,6 +122,12 @@ export class ResourceEngine extends EventLog {
     const id = this.imageId(ref);
     if (!opts.force && this.imageInUse(id)) throw new ConflictError(`conflict: unable to remove repository reference "${ref}" - container is using its referenced image ${id.slice(0, 12)}`);
     const tags = [...this.images].filter(([, v]) => v === id).map(([k]) => k);
+    const named = normalizeRef(ref);
+    if (tags.length > 1 && tags.includes(named)) {
+      this.images.delete(named);
+      this.emit('image', 'untag', id, { name: named });
+      return [{ Untagged: named }];
+    }
     for (const t of tags) this.images.delete(t);
     this.emit('image', 'delete', id, {});
     return [...tags.map((t) => ({ Untagged: t })), { Deleted: `sha256:${id}` }];
