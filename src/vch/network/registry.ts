@@ -124,7 +124,7 @@ export class NetworkRegistry {
 
   /**
    * The network `ref` names: an exact id, then a name, then a unique id prefix (moby's order).
-   * 404 when none; 400 when a prefix is ambiguous. O(networks).
+   * 404 when none (`host` too: it is not listed; using it is refused); 400 when a prefix is ambiguous. O(networks).
    */
   require(ref: string): NetworkRecord {
     const found = this.#networks.get(ref) ?? this.#byName(ref);
@@ -132,7 +132,6 @@ export class NetworkRegistry {
     const byPrefix = ref === '' ? [] : [...this.#networks.values()].filter((n) => n.id.startsWith(ref));
     if (byPrefix.length > 1) throw new BadParameterError(`network ${ref} is ambiguous (${byPrefix.length} matches found based on ID prefix)`);
     if (byPrefix[0]) return byPrefix[0];
-    if (ref === 'host') throw new HostNetworkNotSupportedError();
     throw new NetworkNotFoundError(ref);
   }
 
@@ -183,10 +182,11 @@ export class NetworkRegistry {
   }
 
   /**
-   * `docker network connect`: 404 for a missing network; 403 "endpoint with name X already exists in
+   * `docker network connect`: 400 "--net=host is not supported" for host; 404 for a missing network; 403 "endpoint with name X already exists in
    * network Y"; `none` excludes every other network. A running container gets its address at once.
    */
   connect(ref: string, container: ContainerIdentity, settings?: EndpointSettings): EndpointView {
+    if (ref === 'host') throw new HostNetworkNotSupportedError();
     const network = this.require(ref);
     const current = this.#endpoints.ofContainer(container.id);
     if (current.some((e) => e.networkId === network.id)) {
@@ -321,6 +321,7 @@ export class NetworkRegistry {
   }
 
   #forContainer(ref: string): NetworkRecord {
+    if (ref === 'host') throw new HostNetworkNotSupportedError();
     try {
       return this.require(ref);
     } catch (e) {

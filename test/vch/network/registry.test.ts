@@ -38,7 +38,9 @@ describe('the predefined networks', () => {
     const { reg } = makeRegistry();
     expect(thrown(() => reg.remove('bridge'))).toMatchObject({ status: 403, message: 'bridge is a pre-defined network and cannot be removed' });
     expect(thrown(() => reg.create({ Name: 'none' })).status).toBe(403);
-    expect(thrown(() => reg.inspect('host')).message).toBe('--net=host is not supported');
+    expect(thrown(() => reg.inspect('host')).status).toBe(404);
+    expect(thrown(() => reg.connect('host', web)).message).toBe('--net=host is not supported');
+    expect(thrown(() => reg.planContainer(web, 'bridge', { host: {} })).message).toBe('--net=host is not supported');
     expect(thrown(() => reg.planContainer(web, 'host', undefined)).message).toBe('--net=host is not supported');
   });
 });
