@@ -33,6 +33,8 @@ export class Shell implements ExpandHost {
   private readonly trapWaiters = new Set<() => void>();
   readonly jobs = new Map<number, Job>();
   private conditionDepth = 0;
+  /** Status of the last command substitution of the command being expanded. */
+  private substStatus = 0;
   private steps = 0;
 
   constructor(
@@ -122,7 +124,7 @@ export class Shell implements ExpandHost {
   /** Command substitution: runs `script` in a subshell and returns its output minus trailing newlines. */
   async substitute(script: string): Promise<string> {
     const out = new BufferOut();
-    this.state.status = await this.inSubshell({ ...this.io, stdout: out }, (sh) => sh.runSource(script));
+    this.substStatus = await this.inSubshell({ ...this.io, stdout: out }, (sh) => sh.runSource(script));
     return out.text().replace(/\n+$/, '');
   }
 
@@ -323,11 +325,11 @@ export class Shell implements ExpandHost {
   }
 
   private async runSimple(cmd: Command & { type: 'simple' }, io: StdIo): Promise<number> {
-    this.state.status = 0;
+    this.substStatus = 0;
     const words = await expandWords(this, cmd.words);
     const assigns: [string, string][] = [];
     for (const a of cmd.assigns) assigns.push([a.name, await expandWord(this, a.value)]);
-    const substStatus = this.state.status;
+    const substStatus = this.substStatus;
     const cmdIo = await this.redirected(cmd.redirs, io);
     const [name, ...args] = words;
     if (name === undefined) {

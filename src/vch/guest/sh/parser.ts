@@ -87,7 +87,7 @@ class Parser {
       }
       items.push({ andOr, background });
     }
-    if (!items.length && (ends.length || closeParen)) this.unexpected(ends[0]);
+    if (!items.length && (ends.length || closeParen)) this.unexpected(ends[ends.length - 1] ?? ')');
     return { items };
   }
 

@@ -1,0 +1,172 @@
+/**
+ * The shell against a table of busybox sh cases: each script runs as `sh -c` in a fresh guest and
+ * must produce exactly this stdout, stderr and exit status (busybox ash's wording).
+ */
+import { describe, expect, it } from 'vitest';
+import { sh } from './harness.js';
+
+type Case = [script: string, stdout: string, stderr: string, code: number];
+
+const CASES: Case[] = [
+  // simple commands, lists, status
+  ['echo hello', 'hello\n', '', 0],
+  ['echo a; echo b', 'a\nb\n', '', 0],
+  ['true && echo yes', 'yes\n', '', 0],
+  ['false && echo yes', '', '', 1],
+  ['false || echo no', 'no\n', '', 0],
+  ['true || echo no', '', '', 0],
+  ['false; echo $?', '1\n', '', 0],
+  ['true; echo $?', '0\n', '', 0],
+  ['! true; echo $?', '1\n', '', 0],
+  ['! false', '', '', 0],
+  ['exit 3', '', '', 3],
+  ['exit', '', '', 0],
+  ['false; exit', '', '', 1],
+  ['(exit 4); echo $?', '4\n', '', 0],
+  ['nope', '', 'sh: nope: not found\n', 127],
+  ['nope; echo after $?', 'after 127\n', 'sh: nope: not found\n', 0],
+  ['/bin/nope', '', 'sh: /bin/nope: not found\n', 127],
+  ['/tmp', '', 'sh: /tmp: Permission denied\n', 126],
+  // quoting
+  ["echo 'a  b'", 'a  b\n', '', 0],
+  ['echo "a  b"', 'a  b\n', '', 0],
+  ['echo a  b', 'a b\n', '', 0],
+  ["echo 'it''s'", 'its\n', '', 0],
+  ['echo "say \\"hi\\""', 'say "hi"\n', '', 0],
+  ['echo a\\ b', 'a b\n', '', 0],
+  ["echo '$HOME'", '$HOME\n', '', 0],
+  ['echo "\\$x"', '$x\n', '', 0],
+  ['echo ""', '\n', '', 0],
+  ['echo "a\\nb"', 'a\\nb\n', '', 0],
+  ['echo \\"', '"\n', '', 0],
+  // variables and parameters
+  ['A=1; echo $A', '1\n', '', 0],
+  ['A=1; echo ${A}x', '1x\n', '', 0],
+  ['echo ${U:-default}', 'default\n', '', 0],
+  ['U=; echo ${U:-empty} ${U-set}', 'empty\n', '', 0],
+  ['echo ${U:=assigned}; echo $U', 'assigned\nassigned\n', '', 0],
+  ['V=x; echo ${V:+alt} ${W:+alt}.', 'alt .\n', '', 0],
+  ['V=hello; echo ${#V}', '5\n', '', 0],
+  ['F=archive.tar.gz; echo ${F%.gz} ${F%%.*} ${F#*.} ${F##*.}', 'archive.tar archive tar.gz gz\n', '', 0],
+  ['echo ${MISSING:?is required}', '', 'sh: MISSING: is required\n', 1],
+  ['echo $$', '1\n', '', 0],
+  ['set -- a b c; echo $# $1 $3', '3 a c\n', '', 0],
+  ['set -- a "b c"; for x in "$@"; do echo "[$x]"; done', '[a]\n[b c]\n', '', 0],
+  ['set -- a "b c"; for x in $@; do echo "[$x]"; done', '[a]\n[b]\n[c]\n', '', 0],
+  ['set -- a b; echo "$*"', 'a b\n', '', 0],
+  ['set -- a b c; shift; echo $@', 'b c\n', '', 0],
+  ['set --; shift', '', "sh: shift: can't shift that many\n", 1],
+  ['echo $0', 'sh\n', '', 0],
+  ['X="a b"; set -- $X; echo $#', '2\n', '', 0],
+  ['X="a b"; set -- "$X"; echo $#', '1\n', '', 0],
+  ['A=1 sh -c \'echo $A\'; echo "[$A]"', '1\n[]\n', '', 0],
+  ['export E=exp; sh -c \'echo $E\'', 'exp\n', '', 0],
+  ['N=local; sh -c \'echo "[$N]"\'', '[]\n', '', 0],
+  ['A=1; unset A; echo "[${A-unset}]"', '[unset]\n', '', 0],
+  ['echo $((2 + 3 * 4)) $((10 / 3)) $((10 % 3)) $(( (1+2) * 3 ))', '14 3 1 9\n', '', 0],
+  ['i=0; while [ $i -lt 3 ]; do i=$((i+1)); done; echo $i', '3\n', '', 0],
+  // command substitution
+  ['echo $(echo inner)', 'inner\n', '', 0],
+  ['echo "$(printf "a\\nb\\n\\n")"', 'a\nb\n', '', 0],
+  ['X=$(false); echo $?', '1\n', '', 0],
+  ['echo `echo back`', 'back\n', '', 0],
+  ['echo $(echo $(echo nested))', 'nested\n', '', 0],
+  // pipelines
+  ['echo hi | cat', 'hi\n', '', 0],
+  ['printf "b\\na\\nc\\n" | sort', 'a\nb\nc\n', '', 0],
+  ['printf "a\\nb\\na\\n" | sort | uniq -c', '      2 a\n      1 b\n', '', 0],
+  ['echo x | false', '', '', 1],
+  ['false | true', '', '', 0],
+  ['yes | head -n 3', 'y\ny\ny\n', '', 0],
+  ['echo abc | tr a-z A-Z', 'ABC\n', '', 0],
+  ['echo a | read v; echo "[$v]"', '[]\n', '', 0],
+  ['echo one two | { read a b; echo $b $a; }', 'two one\n', '', 0],
+  // redirections
+  ['echo hi > /tmp/f; cat /tmp/f', 'hi\n', '', 0],
+  ['echo 1 > /tmp/f; echo 2 >> /tmp/f; cat /tmp/f', '1\n2\n', '', 0],
+  ['echo in > /tmp/f; cat < /tmp/f', 'in\n', '', 0],
+  ['echo err >&2', '', 'err\n', 0],
+  ['nope 2>/dev/null; echo $?', '127\n', '', 0],
+  ['nope 2>&1', 'sh: nope: not found\n', '', 127],
+  ['echo gone >/dev/null', '', '', 0],
+  ['cat /nonexistent 2>/dev/null || echo failed', 'failed\n', '', 0],
+  ['echo x > /nonexistent/f', '', "sh: can't create /nonexistent/f: nonexistent directory\n", 1],
+  ['cat < /nonexistent', '', "sh: can't open /nonexistent: no such file\n", 1],
+  ['{ echo a; echo b; } > /tmp/g; cat /tmp/g', 'a\nb\n', '', 0],
+  ['ls /nonexistent 2>&1 | wc -l', '1\n', '', 0],
+  ['echo one > /tmp/o; while read l; do echo "got $l"; done < /tmp/o', 'got one\n', '', 0],
+  // compound commands
+  ['if true; then echo t; else echo f; fi', 't\n', '', 0],
+  ['if false; then echo t; else echo f; fi', 'f\n', '', 0],
+  ['if false; then echo 1; elif true; then echo 2; else echo 3; fi', '2\n', '', 0],
+  ['if false; then echo 1; fi; echo $?', '0\n', '', 0],
+  ['for x in a b c; do echo $x; done', 'a\nb\nc\n', '', 0],
+  ['for x in 1 2 3; do [ $x = 2 ] && continue; echo $x; done', '1\n3\n', '', 0],
+  ['for x in 1 2 3; do [ $x = 2 ] && break; echo $x; done', '1\n', '', 0],
+  ['n=0; until [ $n -ge 2 ]; do echo $n; n=$((n+1)); done', '0\n1\n', '', 0],
+  ['case hello in h*) echo H;; *) echo other;; esac', 'H\n', '', 0],
+  ['case x.txt in *.md|*.txt) echo doc;; esac', 'doc\n', '', 0],
+  ['case "a b" in "a b") echo quoted;; esac', 'quoted\n', '', 0],
+  ['case z in [a-c]) echo abc;; [x-z]) echo xyz;; esac', 'xyz\n', '', 0],
+  ['(cd /tmp; pwd); pwd', '/tmp\n/\n', '', 0],
+  ['(A=inner); echo "[$A]"', '[]\n', '', 0],
+  ['{ A=brace; }; echo $A', 'brace\n', '', 0],
+  ['f() { echo "f:$1"; return 3; }; f arg; echo $?', 'f:arg\n3\n', '', 0],
+  ['greet() { echo "hi $1"; }; greet you | tr a-z A-Z', 'HI YOU\n', '', 0],
+  // syntax errors
+  ['fi', '', 'sh: syntax error: unexpected "fi"\n', 2],
+  ['if true; then', '', 'sh: syntax error: unexpected end of file (expecting "fi")\n', 2],
+  ['echo "open', '', 'sh: syntax error: unterminated quoted string\n', 2],
+  ['echo a; ;', '', 'sh: syntax error: unexpected ";"\n', 2],
+  ['done', '', 'sh: syntax error: unexpected "done"\n', 2],
+  ['if true; then fi', '', 'sh: syntax error: unexpected "fi"\n', 2],
+  // builtins
+  ['cd /tmp && pwd', '/tmp\n', '', 0],
+  ['cd /nope', '', "sh: cd: can't cd to /nope: No such file or directory\n", 2],
+  ['cd /tmp; cd ..; pwd', '/\n', '', 0],
+  ['cd; pwd', '/root\n', '', 0],
+  ['test 1 -lt 2 && echo lt', 'lt\n', '', 0],
+  ['[ -d /tmp ] && [ ! -f /tmp ] && echo dir', 'dir\n', '', 0],
+  ['[ "a" = "b" ]; echo $?', '1\n', '', 0],
+  ['[ -z "" -a -n x ] && echo both', 'both\n', '', 0],
+  ['[ 1 -eq 1', '', '[: missing ]\n', 2],
+  ['[ abc -eq 1 ]', '', "sh: invalid number 'abc'\n", 2],
+  ['eval "echo evaluated"', 'evaluated\n', '', 0],
+  ['echo "echo sourced \\$1" > /tmp/s.sh; . /tmp/s.sh', 'sourced\n', '', 0],
+  ['printf "x\\ny\\n" | { read a; read b; echo $b$a; }', 'yx\n', '', 0],
+  ['echo "a:b:c" | { IFS=: read x y z; echo $z $y $x; }', 'c b a\n', '', 0],
+  ['read v; echo "[$v] $?"', '[] 1\n', '', 0],
+  ['set -e; false; echo not reached', '', '', 1],
+  ['set -e; false || true; echo reached', 'reached\n', '', 0],
+  ['set -e; if false; then :; fi; echo ok', 'ok\n', '', 0],
+  ['trap "echo bye" EXIT; echo hi', 'hi\nbye\n', '', 0],
+  ['trap "echo bye" EXIT; exit 5', 'bye\n', '', 5],
+  ['exec echo replaced; echo never', 'replaced\n', '', 0],
+  ['sleep 1 & wait; echo done', 'done\n', '', 0],
+  ['(exit 7) & wait $!; echo $?', '7\n', '', 0],
+  ['type cd echo', 'cd is a shell builtin\necho is a shell builtin\n', '', 0],
+  ['command -v ls', '/bin/ls\n', '', 0],
+  ['exit abc', '', 'sh: exit: Illegal number: abc\n', 2],
+  // globbing
+  ['cd /tmp; touch b.txt a.txt c.log; echo *.txt', 'a.txt b.txt\n', '', 0],
+  ['cd /tmp; echo *.none', '*.none\n', '', 0],
+  ['cd /tmp; touch x1 x2; echo x?', 'x1 x2\n', '', 0],
+  ['cd /tmp; touch q; echo "*"', '*\n', '', 0],
+  ['echo /etc/pass*', '/etc/passwd\n', '', 0],
+  ['echo ~', '/root\n', '', 0],
+  // comments and line continuation
+  ['echo a # comment', 'a\n', '', 0],
+  ['echo a\\\nb', 'ab\n', '', 0],
+  ['echo one\necho two', 'one\ntwo\n', '', 0],
+];
+
+describe('the guest sh against busybox cases', () => {
+  it('has a table of at least 80 cases', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(80);
+  });
+
+  it.each(CASES)('runs %j', async (script, stdout, stderr, code) => {
+    const r = await sh(script);
+    expect({ stdout: r.stdout, stderr: r.stderr, code: r.code }).toEqual({ stdout, stderr, code });
+  });
+});
