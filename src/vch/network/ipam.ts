@@ -102,11 +102,6 @@ export class Ipam {
     return p && configOf(p);
   }
 
-  /** The pool's prefix length; the pool must exist. */
-  prefixLenOf(key: string): number {
-    return this.#require(key).subnet.prefixLen;
-  }
-
   /** How many addresses of pool `key` are held. */
   allocatedCount(key: string): number {
     return this.#pools.get(key)?.allocated.size ?? 0;
