@@ -10,7 +10,7 @@ export interface Identity {
   readonly group: string | undefined;
   readonly home: string;
   /** Supplementary groups as [gid, name]. */
-  readonly groups: readonly (readonly [number, string])[];
+  readonly groups: readonly (readonly [number, string | undefined])[];
 }
 
 function table(fs: GuestFs, path: string): string[][] {
@@ -47,6 +47,6 @@ export function resolveIdentity(fs: GuestFs, user: string): Identity {
     user: name,
     group: groupRow?.[0] ?? (gid === 0 ? 'root' : undefined),
     home: row?.[5] || (uid === 0 ? '/root' : '/'),
-    groups: [[gid, groupRow?.[0] ?? String(gid)] as const, ...extra],
+    groups: [[gid, groupRow?.[0] ?? (gid === 0 ? 'root' : undefined)] as const, ...extra],
   };
 }
