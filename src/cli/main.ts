@@ -6,11 +6,14 @@
 import { parseArgs } from 'node:util';
 import { VicsimError } from '../sim/errors.js';
 import { runDemo } from './demo.js';
+import { intFlag } from './flags.js';
 import { runPlan } from './plan.js';
+import { runServe, SERVE_OPTIONS, SERVE_USAGE } from './serve-command.js';
 
 const USAGE = `Usage: vicsim <command> [options]
 
 Commands:
+${SERVE_USAGE}
   demo       Build the default preset, provision container VMs, print the inventory and event log
              --hosts N   hosts in the cluster (default 4)
              --vms N     container VMs to create and power on (default 6)
@@ -22,20 +25,12 @@ Commands:
 
 With no command, vicsim runs the demo.`;
 
-/** Parses a whole number ≥ min, or exits with a usage error. */
-function intFlag(name: string, value: string | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new VicsimError('InvalidArgument', `--${name} must be a whole number ≥ ${min}, got '${value}'`);
-  return n;
-}
-
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { hosts: { type: 'string' }, vms: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { ...SERVE_OPTIONS, hosts: { type: 'string' }, vms: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const command = positionals[0] ?? 'demo';
   if (values.help || command === 'help') {
@@ -46,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
     if (positionals[1] === undefined) throw new VicsimError('InvalidArgument', 'plan needs a scenario file: vicsim plan SCENARIO --out DIR');
     return runPlan(positionals[1], values.out ?? 'report');
   }
+  if (command === 'serve') return runServe(values);
   if (command !== 'demo') {
     process.stderr.write(`vicsim: unknown command '${command}'\n\n${USAGE}\n`);
     return 2;

@@ -1,7 +1,7 @@
 /**
  * One container of a VCH: what docker was asked for, the VM that is the container, its state with
  * the times and exit code docker reports, its log, its stdin and attached clients, its filesystem,
- * its execs and the waiters of `docker wait`.
+ * its execs and the waiters of `docker wait`. Its networks live in the VCH's network registry.
  */
 import type { VmId } from '../../sim/ids.js';
 import type { ContainerConfig, ContainerCreateRequest, HostConfig } from '../engine/docker-types.js';
@@ -37,17 +37,6 @@ export interface ContainerDefinition {
   readonly logPath: string;
 }
 
-/** A container's endpoint on one network, as inspect shows it (address fields empty until start). */
-export interface Endpoint {
-  ip: string;
-  prefixLen: number;
-  gateway: string;
-  mac: string;
-  readonly aliases: string[];
-  readonly networkId: string;
-  endpointId: string;
-}
-
 /** A waiter of `docker wait`. */
 export interface ExitWaiter {
   readonly condition: 'not-running' | 'next-exit' | 'removed';
@@ -72,8 +61,6 @@ export class Container {
   output = new FanOut<OutputChunk>();
   readonly waiters = new Set<ExitWaiter>();
   readonly execIds = new Set<string>();
-  /** Network name → endpoint settings as inspect shows them. */
-  readonly endpoints = new Map<string, Endpoint>();
 
   constructor(
     readonly def: ContainerDefinition,

@@ -83,6 +83,7 @@ export class ExecService {
     if (!e.req.AttachStdin) e.stdin.end();
     try {
       e.process = this.launcher.launch({
+        guest: c.id,
         argv: e.req.Cmd,
         env: mergeEnv([...c.def.plan.env, `HOSTNAME=${c.def.config.Hostname ?? c.id.slice(0, 12)}`], e.req.Env ?? []),
         cwd: e.req.WorkingDir || c.def.plan.workingDir,

@@ -20,6 +20,8 @@ export interface InspectContext {
   /** Ports published right now (empty when not running). */
   readonly ports: readonly PublishedPort[];
   readonly mounts: readonly MountPoint[];
+  /** Network name → endpoint settings (addresses only while running). */
+  readonly networks: Record<string, EndpointSettings>;
   /** Image reference as the user gave it. */
   readonly imageName: string;
   readonly datastorePath: string;
@@ -29,25 +31,6 @@ const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 function iso(ms: number | undefined): string {
   return ms === undefined ? ZERO_TIME : new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
-}
-
-function networks(c: Container): Record<string, EndpointSettings> {
-  const out: Record<string, EndpointSettings> = {};
-  for (const [name, e] of c.endpoints) {
-    const up = c.running;
-    out[name] = {
-      IPAMConfig: null,
-      Aliases: e.aliases,
-      NetworkID: e.networkId,
-      EndpointID: up ? e.endpointId : '',
-      Gateway: up ? e.gateway : '',
-      IPAddress: up ? e.ip : '',
-      IPPrefixLen: up ? e.prefixLen : 0,
-      MacAddress: up ? e.mac : '',
-      DNSNames: [c.name, c.id.slice(0, 12), ...e.aliases],
-    };
-  }
-  return out;
 }
 
 function portMap(c: Container, ports: readonly PublishedPort[]): Record<string, PortBinding[] | null> {
@@ -62,7 +45,7 @@ function portMap(c: Container, ports: readonly PublishedPort[]): Record<string, 
 
 /** `GET /containers/{id}/json`. */
 export function inspectContainer(c: Container, ctx: InspectContext): ContainerInspect {
-  const nets = networks(c);
+  const nets = ctx.networks;
   const primary = Object.values(nets)[0];
   return {
     Id: c.id,
@@ -133,7 +116,7 @@ export function summarizeContainer(c: Container, ctx: InspectContext): Container
     State: c.status,
     Status: statusText(c.status, c.exitCode, ctx.nowMs - since),
     HostConfig: { NetworkMode: c.def.hostConfig.NetworkMode ?? 'default' },
-    NetworkSettings: { Networks: networks(c) },
+    NetworkSettings: { Networks: ctx.networks },
     Mounts: [...ctx.mounts],
   };
 }

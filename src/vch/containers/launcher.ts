@@ -8,6 +8,8 @@ import type { ByteSource } from './streams.js';
 
 /** What to run and with which streams. */
 export interface LaunchSpec {
+  /** Which guest (the container's id): processes of one guest share a process table. */
+  readonly guest: string;
   readonly argv: readonly string[];
   readonly env: readonly string[];
   readonly cwd: string;
@@ -59,4 +61,8 @@ export interface Launcher {
   launch(spec: LaunchSpec): LaunchedProcess;
   /** The error as docker reports it, when `e` means the executable could not be started; else undefined. */
   launchFailure(e: unknown): LaunchFailure | undefined;
+  /** The guest's process table (top). */
+  processes(guest: string): readonly { readonly pid: number; readonly user: string; readonly cpuTimeMs: number; readonly command: string }[];
+  /** Forgets a guest whose VM is gone. */
+  forget(guest: string): void;
 }

@@ -175,6 +175,20 @@ export class Provisioner {
     return task.wait();
   }
 
+  /**
+   * Makes the templates new containers of `size` will need (instant: one per connected host;
+   * linked and full: one), so the first `docker run` does not pay a template's boot.
+   */
+  async warm(size: VmSize): Promise<void> {
+    if (this.mode === 'boot') return;
+    if (this.mode !== 'instant') {
+      await this.#template(size, undefined);
+      return;
+    }
+    const hosts = (await this.backend.hosts({ cluster: this.target.cluster })).filter((h) => h.state === 'connected' && freeMB(h) >= size.memoryMB);
+    await Promise.all(hosts.map((h) => this.#template(size, h.id)));
+  }
+
   /** Template VMs of this VCH (for deletion). */
   async templates(): Promise<VmInfo[]> {
     return (await this.backend.vms({ pool: this.target.pool })).filter((v) => v.name.startsWith(`${this.target.templatePrefix}-`));

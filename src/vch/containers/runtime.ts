@@ -92,6 +92,7 @@ export class ContainerRuntime {
     let proc: LaunchedProcess;
     try {
       proc = this.launcher.launch({
+        guest: c.id,
         argv: [c.def.plan.path, ...c.def.plan.args],
         env: [...c.def.plan.env, `HOSTNAME=${c.def.config.Hostname ?? c.id.slice(0, 12)}`],
         cwd: c.def.plan.workingDir,

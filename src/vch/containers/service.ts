@@ -4,12 +4,12 @@
  * runtime and the VCH's images and networks.
  */
 import type { Rng } from '../../sim/rng.js';
-import type { ContainerConfig, ContainerCreateRequest, ContainerInspect, ContainerSummary, HostConfig, MountPoint } from '../engine/docker-types.js';
+import type { ContainerConfig, ContainerCreateRequest, ContainerInspect, ContainerSummary, EndpointSettings, HostConfig, MountPoint } from '../engine/docker-types.js';
 import type { AttachedStreams, AttachOptions, Filters, LogRecord, LogsOptions, OutputChunk, WaitCondition } from '../engine/engine.js';
 import { BadParameterError, ConflictError, NoSuchObjectError } from '../engine/errors.js';
 import type { EventLog } from '../events.js';
 import type { GuestFs } from '../fs/types.js';
-import { Container, type ContainerDefinition, type Endpoint } from './container.js';
+import { Container, type ContainerDefinition } from './container.js';
 import { ContainerIndex } from './index-by-name.js';
 import { inspectContainer, summarizeContainer, type InspectContext } from './inspect.js';
 import { ContainerLog } from './logs.js';
@@ -19,22 +19,24 @@ import { checkContainerName, processPlan, restartRule, vmSize } from './spec.js'
 
 /** What containers need of the image store. */
 export interface ContainerImages {
-  /** The image for a new container. @throws NoSuchObjectError "No such image: ref" (the CLI then pulls). */
-  forContainer(ref: string): Promise<{ readonly imageId: string; readonly config: ContainerConfig; readonly topLayerPath: string; readonly createFs: () => GuestFs }>;
-  /** A container uses the image (rmi refuses while it does). */
-  retain(imageId: string, containerId: string): void;
-  release(imageId: string, containerId: string): void;
+  /**
+   * Holds the image for a container (rmi refuses while it does) and gives its defaults, the disk its
+   * RW delta goes on and a new filesystem over its layers.
+   * @throws NoSuchObjectError "No such image: ref" (the CLI then pulls).
+   */
+  acquire(ref: string, containerId: string): Promise<{ readonly imageId: string; readonly config: ContainerConfig; readonly topLayerPath: string; readonly fs: GuestFs }>;
+  /** The container no longer uses its image. */
+  release(containerId: string): Promise<void>;
 }
 
 /** What containers need of the VCH's networks. */
 export interface ContainerNetworks extends RunNetworking {
-  /**
-   * Checks and records the networks and ports a new container asks for; returns its endpoints
-   * (addresses are filled at start). All or nothing.
-   */
-  plan(id: string, name: string, req: ContainerCreateRequest): Map<string, Endpoint>;
+  /** Checks and records the networks and ports a new container asks for (addresses come at start). All or nothing. */
+  plan(id: string, name: string, req: ContainerCreateRequest): void;
   /** Forgets a container that was removed or whose create failed. */
   forget(id: string): void;
+  /** Network name → endpoint settings, as inspect shows them. */
+  settings(id: string): Record<string, EndpointSettings>;
 }
 
 /** Names of the VCH's datastore and log files. */
@@ -89,7 +91,22 @@ export class ContainerService {
     if (typeof req.Image !== 'string' || req.Image === '') throw new BadParameterError('No image specified');
     const hostConfig: HostConfig = req.HostConfig ?? {};
     refuseUnsupportedMounts(hostConfig);
-    const image = await this.images.forContainer(req.Image);
+    const image = await this.images.acquire(req.Image, id);
+    try {
+      return await this.#createWithImage(id, name, req, hostConfig, image);
+    } catch (e) {
+      await this.images.release(id);
+      throw e;
+    }
+  }
+
+  async #createWithImage(
+    id: string,
+    name: string,
+    req: ContainerCreateRequest,
+    hostConfig: HostConfig,
+    image: Awaited<ReturnType<ContainerImages['acquire']>>,
+  ): Promise<{ Id: string; Warnings: string[] }> {
     const plan = processPlan(req, image.config);
     const size = vmSize(req);
     const restart = restartRule(hostConfig.RestartPolicy, hostConfig.AutoRemove === true);
@@ -108,7 +125,7 @@ export class ContainerService {
     const createdMs = Math.max(this.#createdMs, this.events.clock.date().getTime());
     this.#createdMs = createdMs;
     const partial = { id, createdMs, request: req, config, hostConfig, imageId: image.imageId, plan, size, restart };
-    const endpoints = this.networks.plan(id, name, req);
+    this.networks.plan(id, name, req);
     let vm;
     try {
       vm = await this.provisioner.create({ name: vmName, size, imageTopLayer: image.topLayerPath, extraConfig: workloadConfig(config.Labels ?? {}), annotation: `docker container ${name} (${id})` });
@@ -127,11 +144,9 @@ export class ContainerService {
       vmName,
       logPath,
     };
-    const c = new Container(def, name, image.createFs(), new ContainerLog(this.storage.writeLog(logPath)));
-    for (const [k, v] of endpoints) c.endpoints.set(k, v);
+    const c = new Container(def, name, image.fs, new ContainerLog(this.storage.writeLog(logPath)));
     this.index.add(c);
-    this.images.retain(image.imageId, id);
-    this.events.emit({ Type: 'container', Action: 'create', id, attributes: { image: req.Image, name, ...(config.Labels ?? {}) } });
+    this.events.emit({ Type: 'container', Action: 'create', id, attributes: { image: req.Image ?? '', name, ...(config.Labels ?? {}) } });
     return { Id: id, Warnings: [] };
   }
 
@@ -146,7 +161,7 @@ export class ContainerService {
 
   /** Context the JSON encoders need. */
   context(c: Container): InspectContext {
-    return { nowMs: this.events.clock.date().getTime(), ports: this.networks.ports(c), mounts: [] as MountPoint[], imageName: c.def.config.Image ?? c.def.imageId, datastorePath: c.def.logPath };
+    return { nowMs: this.events.clock.date().getTime(), ports: this.networks.ports(c), mounts: [] as MountPoint[], networks: this.networks.settings(c.id), imageName: c.def.config.Image ?? c.def.imageId, datastorePath: c.def.logPath };
   }
 
   /** docker inspect. */
@@ -188,7 +203,7 @@ export class ContainerService {
       }
       this.networks.forget(c.id);
       this.index.delete(c);
-      this.images.release(c.def.imageId, c.id);
+      await this.images.release(c.id);
       this.events.emit({ Type: 'container', Action: 'destroy', id: c.id, attributes: { image: c.def.config.Image ?? '', name: c.name } });
       c.notify('removed');
     });

@@ -1,0 +1,64 @@
+/** `vicsim serve`'s flags, banner and signal handling (the server itself is serve.ts). */
+import { choiceFlag, intFlag, numberFlag } from './flags.js';
+import { serveBanner, startServe, type ServeOptions } from './serve.js';
+
+/** serve's lines of the `vicsim help` text. */
+export const SERVE_USAGE = `  serve      Run a simulated VCH: the Docker API on tcp://127.0.0.1:2375 and a unix socket
+             --hosts N            hosts in the cluster (default 4)
+             --docker-port P      Docker API port (default 2375; 0 = any free port)
+             --socket PATH        unix socket (default $TMPDIR/vicsim/docker.sock)
+             --provision MODE     instant, linked, full or boot (default instant)
+             --time-scale X       simulated ms per wall ms; 0 completes every operation at once (default 1)
+             --tls DIR            mutual TLS; CA, server and client certificates generated into DIR
+             --tls-no-verify      with --tls: server authentication only
+             --insecure-registry H[,H]  registries reached over plain HTTP
+             --backend model      (vsphere is not wired to the VCH yet)
+             --seed N             random seed (default 1)`;
+
+/** serve's flags for node:util parseArgs. */
+export const SERVE_OPTIONS = {
+  'docker-port': { type: 'string' },
+  socket: { type: 'string' },
+  'state-dir': { type: 'string' },
+  provision: { type: 'string' },
+  'time-scale': { type: 'string' },
+  backend: { type: 'string' },
+  tls: { type: 'string' },
+  'tls-no-verify': { type: 'boolean' },
+  'insecure-registry': { type: 'string' },
+} as const;
+
+/** Parses serve's flags. @throws a usage error naming the flag. */
+export function serveOptions(values: Record<string, string | boolean | undefined>): ServeOptions {
+  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const tlsDir = str('tls');
+  return {
+    hosts: intFlag('hosts', str('hosts'), 4, 1, 64),
+    dockerPort: intFlag('docker-port', str('docker-port'), 2375, 0, 65535),
+    socket: str('socket'),
+    stateDir: str('state-dir'),
+    provision: choiceFlag('provision', str('provision'), ['instant', 'linked', 'full', 'boot'] as const, 'instant'),
+    timeScale: numberFlag('time-scale', str('time-scale'), 1),
+    backend: choiceFlag('backend', str('backend'), ['model', 'vsphere'] as const, 'model'),
+    tls: tlsDir === undefined ? undefined : { mode: values['tls-no-verify'] === true ? 'no-verify' : 'verify', dir: tlsDir },
+    insecureRegistries: (str('insecure-registry') ?? '').split(',').filter((h) => h !== ''),
+    seed: intFlag('seed', str('seed'), 1, 0),
+  };
+}
+
+/** Runs `vicsim serve` until SIGINT or SIGTERM; resolves with the exit status. */
+export async function runServe(values: Record<string, string | boolean | undefined>): Promise<number> {
+  const opts = serveOptions(values);
+  const served = await startServe(opts);
+  process.stdout.write(serveBanner(served, opts) + '\n');
+  return new Promise<number>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.stderr.write('vicsim: shutting down\n');
+      served.close().then(() => resolve(0), () => resolve(1));
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

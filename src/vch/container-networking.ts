@@ -1,0 +1,90 @@
+/**
+ * Containers on the VCH's networks: endpoints planned at create, addresses and published ports at
+ * start (a real listener per published tcp port, handing connections to the container's simulated
+ * service), released at stop. The guest's view — DNS answers and interfaces — comes from here too.
+ */
+import type { Socket } from 'node:net';
+import type { Container } from './containers/container.js';
+import type { PublishedPort } from './containers/inspect.js';
+import type { LaunchedProcess } from './containers/launcher.js';
+import type { ContainerNetworks } from './containers/service.js';
+import type { ContainerCreateRequest, EndpointSettings } from './engine/docker-types.js';
+import type { InterfaceInfo } from './guest/types.js';
+import { httpServiceHandler } from './network/services.js';
+import type { PortMapper } from './network/port-mapper.js';
+import { parsePortSpecs, type PortSpec } from './network/port-spec.js';
+import type { NetworkRegistry } from './network/registry.js';
+
+/** Who serves a request that reached a container: for the page the simulated service answers with. */
+export type ServiceDescriber = (c: Container) => Record<string, string>;
+
+/** The VCH's networks as containers use them. */
+export class ContainerNetworking implements ContainerNetworks {
+  readonly #specs = new Map<string, PortSpec[]>();
+
+  constructor(
+    readonly registry: NetworkRegistry,
+    readonly mapper: PortMapper,
+    readonly describe: ServiceDescriber,
+  ) {}
+
+  plan(id: string, name: string, req: ContainerCreateRequest): void {
+    const host = req.HostConfig ?? {};
+    const specs = parsePortSpecs({ exposedPorts: req.ExposedPorts, portBindings: host.PortBindings, publishAllPorts: host.PublishAllPorts === true });
+    this.registry.planContainer({ id, name, hostname: req.Hostname || undefined }, host.NetworkMode, req.NetworkingConfig?.EndpointsConfig);
+    this.#specs.set(id, specs);
+  }
+
+  forget(id: string): void {
+    this.registry.forgetContainer(id);
+    this.#specs.delete(id);
+  }
+
+  settings(id: string): Record<string, EndpointSettings> {
+    return this.registry.endpointSettings(id);
+  }
+
+  async up(c: Container, process: () => LaunchedProcess | undefined): Promise<void> {
+    this.registry.startContainer(c.id);
+    try {
+      await this.mapper.publish(c.id, this.#specs.get(c.id) ?? [], (port) => this.#handler(c, port, process));
+    } catch (e) {
+      this.registry.stopContainer(c.id);
+      throw e;
+    }
+  }
+
+  async down(c: Container): Promise<void> {
+    await this.mapper.release(c.id);
+    this.registry.stopContainer(c.id);
+  }
+
+  ports(c: Container): PublishedPort[] {
+    return this.mapper.ports(c.id);
+  }
+
+  /** A connection to a published port reaches the service if it listens on that port; otherwise it is refused (closed). */
+  #handler(c: Container, port: PublishedPort, process: () => LaunchedProcess | undefined): (socket: Socket) => void {
+    const http = httpServiceHandler(() => ({ ...this.describe(c), 'container port': `${port.containerPort}/${port.protocol}`, 'host port': String(port.hostPort) }));
+    return (socket) => {
+      const listening = process()?.profile?.listen.find((l) => l.port === port.containerPort);
+      if (listening?.protocol === 'http') http(socket);
+      else socket.destroy();
+    };
+  }
+
+  /** The VCH's DNS as a container sees it. */
+  resolveHost(containerId: string, name: string): string | undefined {
+    if (name === 'localhost') return '127.0.0.1';
+    const inside = this.registry.resolve(containerId, name);
+    if (inside !== undefined) return inside;
+    const outside = this.registry.resolveExternal(containerId, name);
+    return outside.status === 'resolved' ? outside.ip : undefined;
+  }
+
+  /** The container's interfaces: lo and one ethN per network it has an address on. */
+  interfaces(containerId: string): InterfaceInfo[] {
+    const eths = this.registry.endpoints(containerId).filter((e) => e.ip !== '');
+    return [{ name: 'lo', address: '127.0.0.1', prefixLen: 8 }, ...eths.map((e, i) => ({ name: `eth${i}`, address: e.ip, prefixLen: e.prefixLen }))];
+  }
+}

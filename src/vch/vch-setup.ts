@@ -1,0 +1,109 @@
+/**
+ * Building a VCH over a Backend, as vic-machine create does: the resource pool (limits,
+ * reservations, shares), the VCH's folder `[ds] VIC/<uuid>/` with its bootstrap ISO, the image
+ * store, the bridge network, the port mapper on the endpoint address, and the container machinery;
+ * then the provisioning templates are warmed so the first `docker run` does not pay their boot.
+ */
+import type { Backend, ClusterInfo, DatastoreInfo } from '../backend/backend.js';
+import { DEFAULT_CALIBRATION } from '../sim/calibration.js';
+import type { Clock } from '../sim/clock.js';
+import { NotFoundError } from '../sim/errors.js';
+import type { Rng } from '../sim/rng.js';
+import { ContainerNetworking } from './container-networking.js';
+import { ExecService } from './containers/exec.js';
+import { Provisioner } from './containers/provisioner.js';
+import { ContainerRuntime } from './containers/runtime.js';
+import { ContainerService, type ContainerImages } from './containers/service.js';
+import { EventLog } from './events.js';
+import { LayerStack, UnionFs } from './fs/index.js';
+import { GuestLauncher } from './guest-launcher.js';
+import { ImageStore } from './images/index.js';
+import { PortMapper } from './network/port-mapper.js';
+import { NetworkRegistry } from './network/registry.js';
+import { Vch } from './vch.js';
+import { checkVchSpec, type VchSpec } from './vch-spec.js';
+
+/** What a VCH runs on. */
+export interface VchDeps {
+  readonly backend: Backend;
+  /** The clock of the backend's simulated time (guest time, grace periods, log stamps). */
+  readonly clock: Clock;
+  /** The VCH's own random stream (ids, uuids, random ports). */
+  readonly rng: Rng;
+  /** The address the Docker endpoint and published ports listen on. */
+  readonly endpointAddress: string;
+}
+
+/** A 64-hex id from `rng`. */
+export function hexId(rng: Rng, digits = 64): string {
+  let id = '';
+  while (id.length < digits) id += rng.int(0, 0xffffffff).toString(16).padStart(8, '0');
+  return id.slice(0, digits);
+}
+
+function uuidOf(rng: Rng): string {
+  const h = hexId(rng, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+async function pick<T extends { readonly id: string; readonly name: string }>(all: T[], wanted: string | undefined, what: string): Promise<T> {
+  const found = wanted === undefined ? all[0] : all.find((x) => x.id === wanted || x.name === wanted);
+  if (!found) throw new NotFoundError(what, wanted ?? '(any)');
+  return found;
+}
+
+/** Creates a VCH (vic-machine create) and returns it ready to serve. */
+export async function createVch(deps: VchDeps, input: VchSpec): Promise<Vch> {
+  const spec = checkVchSpec(input);
+  const { backend, clock, rng } = deps;
+  const cluster: ClusterInfo = await pick(await backend.clusters(), spec.computeResource, 'ComputeResource');
+  const ds: DatastoreInfo = await pick(await backend.datastores(), spec.imageStore, 'Datastore');
+  const pool = await backend.createResourcePool(cluster.rootPool, spec.name, { cpu: spec.cpu, memory: spec.memory });
+  const uuid = uuidOf(rng);
+  const folder = `[${ds.name}] VIC/${uuid}`;
+  await backend.makeDirectory(folder, true);
+  const bootIso = `${folder}/bootstrap.iso`;
+  await backend.writeDatastoreFile(bootIso, new TextEncoder().encode('vicsim bootstrap image: the tether the container VMs boot; the model does not read its bytes\n'));
+  const events = new EventLog(clock);
+  const images = await ImageStore.open({
+    backend,
+    datastore: ds.name,
+    vchUuid: uuid,
+    clock,
+    registry: { insecureRegistries: spec.insecureRegistries, whitelist: spec.whitelistRegistries },
+  });
+  images.onEvent((e) => events.emit({ Type: e.Type, Action: e.Action, id: e.Actor.ID, attributes: e.Actor.Attributes }));
+  const registry = new NetworkRegistry({ newId: () => hexId(rng), now: () => clock.date().getTime(), bridgeRange: spec.bridgeRange });
+  const mapper = new PortMapper({ rng: rng.fork('ports'), listenAddress: deps.endpointAddress });
+  const provisioner = new Provisioner(
+    backend,
+    clock,
+    { cluster: cluster.id, pool: pool.id, datastore: ds.id, bootIso, templatePrefix: `${spec.name}-template` },
+    spec.provisioning ?? 'instant',
+    DEFAULT_CALIBRATION.latency,
+  );
+  const networking = new ContainerNetworking(registry, mapper, (c) => ({ container: c.name, id: c.id.slice(0, 12), vm: c.def.vmName, vch: spec.name }));
+  const launcher: GuestLauncher = new GuestLauncher(clock, {
+    resolveHost: (guest, name) => networking.resolveHost(guest, name),
+    interfaces: (guest) => networking.interfaces(guest),
+    memoryMB: (guest): number => containers.index.find(guest)?.def.size.memoryMB ?? 0,
+    rootDisk: () => ({ capacityBytes: DEFAULT_CALIBRATION.disk.vicScratchBytes, usedBytes: 0 }),
+  });
+  const runtime: ContainerRuntime = new ContainerRuntime(clock, provisioner, launcher, networking, events, (c): Promise<void> => containers.destroy(c));
+  const imageSource: ContainerImages = {
+    acquire: async (ref, containerId) => {
+      const root = await images.acquireImage(ref, containerId);
+      const fs = UnionFs.create(LayerStack.of(root.layers), { now: () => clock.date().getTime() });
+      return { imageId: root.imageId, config: root.config, topLayerPath: root.parentDisk, fs };
+    },
+    release: (containerId) => images.releaseImage(containerId),
+  };
+  const containers: ContainerService = new ContainerService(rng.fork('containers'), provisioner, runtime, imageSource, networking, {
+    logPath: (vmName) => `[${ds.name}] ${vmName}/output.log`,
+    writeLog: (path) => (content) => backend.writeDatastoreFile(path, content),
+  }, events, { maxContainers: spec.containersLimit });
+  images.useContainerStates((id) => containers.index.find(id)?.running ?? false);
+  const execs = new ExecService(rng.fork('execs'), containers.index, launcher, events);
+  await provisioner.warm({ numCpu: DEFAULT_CALIBRATION.vm.defaultCpus, memoryMB: DEFAULT_CALIBRATION.vm.defaultMemoryMB });
+  return new Vch({ backend, spec, uuid, cluster: cluster.id, pool, endpoint: `tcp://${deps.endpointAddress}`, events, images, networking, containers, runtime, execs });
+}

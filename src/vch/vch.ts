@@ -1,0 +1,273 @@
+/**
+ * A Virtual Container Host: a resource pool, an image store, networks and containers-as-VMs behind
+ * docker's API ({@link ContainerEngine}). Every method is a delegation to the part that holds the
+ * rules; `createVch` (vch-setup.ts) builds one over any Backend.
+ */
+import type { Backend, ResourcePoolInfo } from '../backend/backend.js';
+import type { ClusterId } from '../sim/ids.js';
+import type { Container } from './containers/container.js';
+import type { ExecService } from './containers/exec.js';
+import type { ContainerRuntime } from './containers/runtime.js';
+import type { ContainerService } from './containers/service.js';
+import type { ContainerNetworking } from './container-networking.js';
+import type * as T from './engine/docker-types.js';
+import type * as E from './engine/engine.js';
+import { ConflictError, NotImplementedError } from './engine/errors.js';
+import type { EventLog } from './events.js';
+import { changes, exportTar, extractTar, pathStat, tarPath, type UnionFs } from './fs/index.js';
+import type { ImageStore } from './images/index.js';
+import { containerStats } from './stats.js';
+import { vchInfo, vchVersion } from './system-info.js';
+import type { VchSpec } from './vch-spec.js';
+
+/** The parts a VCH is made of (built by createVch). */
+export interface VchParts {
+  readonly backend: Backend;
+  readonly spec: VchSpec;
+  readonly uuid: string;
+  readonly cluster: ClusterId;
+  readonly pool: ResourcePoolInfo;
+  readonly endpoint: string;
+  readonly events: EventLog;
+  readonly images: ImageStore;
+  readonly networking: ContainerNetworking;
+  readonly containers: ContainerService;
+  readonly runtime: ContainerRuntime;
+  readonly execs: ExecService;
+}
+
+/** A VCH: docker's engine over containers that are VMs. */
+export class Vch implements E.ContainerEngine {
+  constructor(readonly parts: VchParts) {}
+
+  /** The VCH's definition. */
+  get spec(): VchSpec {
+    return this.parts.spec;
+  }
+
+  #c(ref: string): Container {
+    return this.parts.containers.index.get(ref);
+  }
+
+  createContainer(name: string | undefined, body: T.ContainerCreateRequest): Promise<{ Id: string; Warnings: string[] }> {
+    return this.parts.containers.create(name, body);
+  }
+  async listContainers(opts: { readonly all: boolean; readonly limit?: number; readonly size: boolean; readonly filters: E.Filters }): Promise<T.ContainerSummary[]> {
+    return this.parts.containers.list(opts);
+  }
+  async inspectContainer(ref: string): Promise<T.ContainerInspect> {
+    return this.parts.containers.inspect(ref);
+  }
+  startContainer(ref: string): Promise<void> {
+    return this.parts.runtime.start(this.#c(ref));
+  }
+  stopContainer(ref: string, opts: { readonly timeoutSec?: number; readonly signal?: string }): Promise<void> {
+    return this.parts.runtime.stop(this.#c(ref), opts.timeoutSec, opts.signal);
+  }
+  async restartContainer(ref: string, opts: { readonly timeoutSec?: number; readonly signal?: string }): Promise<void> {
+    const c = this.#c(ref);
+    if (c.running || c.status === 'restarting') await this.parts.runtime.stop(c, opts.timeoutSec, opts.signal);
+    await this.parts.runtime.start(c);
+  }
+  killContainer(ref: string, signal?: string): Promise<void> {
+    return this.parts.runtime.kill(this.#c(ref), signal);
+  }
+  async removeContainer(ref: string, opts: { readonly force: boolean; readonly volumes: boolean }): Promise<void> {
+    const c = this.#c(ref);
+    await this.parts.containers.remove(ref, opts);
+    this.parts.execs.forget(c);
+  }
+  async renameContainer(ref: string, newName: string): Promise<void> {
+    const c = this.#c(ref);
+    this.parts.containers.rename(ref, newName);
+    this.parts.networking.registry.renameContainer(c.id, c.name);
+  }
+  pauseContainer(ref: string): Promise<void> {
+    return this.parts.runtime.pause(this.#c(ref));
+  }
+  unpauseContainer(ref: string): Promise<void> {
+    return this.parts.runtime.unpause(this.#c(ref));
+  }
+  async waitContainer(ref: string, condition: E.WaitCondition): Promise<() => Promise<{ StatusCode: number; Error: { Message: string } | null }>> {
+    return this.parts.containers.wait(ref, condition);
+  }
+  async attachContainer(ref: string, opts: E.AttachOptions): Promise<E.AttachedStreams> {
+    return this.parts.containers.attach(ref, opts);
+  }
+  async resizeContainer(ref: string, height: number, width: number): Promise<void> {
+    const c = this.#c(ref);
+    if (!c.running) throw new ConflictError(`Container ${c.id} is not running`);
+    this.parts.runtime.process(c)?.resize(height, width);
+  }
+  async containerLogs(ref: string, opts: E.LogsOptions): Promise<{ readonly tty: boolean; readonly records: AsyncIterable<E.LogRecord> }> {
+    return this.parts.containers.logs(ref, opts);
+  }
+  async containerTop(ref: string): Promise<{ Titles: string[]; Processes: string[][] }> {
+    const c = this.#c(ref);
+    if (!c.running) throw new ConflictError(`Container ${c.id} is not running`);
+    const rows = this.parts.runtime.launcher.processes(c.id);
+    return { Titles: ['PID', 'USER', 'TIME', 'COMMAND'], Processes: rows.map((p) => [String(p.pid), p.user, cpuTime(p.cpuTimeMs), p.command]) };
+  }
+  async containerStats(ref: string): Promise<T.StatsSample> {
+    return containerStats(this.parts.backend, this.#c(ref), this.parts.events.clock, this.parts.runtime);
+  }
+  async containerChanges(ref: string): Promise<T.FilesystemChange[]> {
+    return changes(this.#c(ref).fs as UnionFs);
+  }
+  exportContainer(ref: string): Promise<Uint8Array> {
+    return exportTar(this.#c(ref).fs);
+  }
+  async statPath(ref: string, path: string): Promise<T.PathStat> {
+    return pathStat(this.#c(ref).fs, path);
+  }
+  async getArchive(ref: string, path: string): Promise<{ readonly stat: T.PathStat; readonly tar: Uint8Array }> {
+    const fs = this.#c(ref).fs;
+    const stat = pathStat(fs, path);
+    return { stat, tar: await tarPath(fs, path) };
+  }
+  putArchive(ref: string, path: string, tar: Uint8Array, opts: { readonly noOverwriteDirNonDir: boolean; readonly copyUIDGID: boolean }): Promise<void> {
+    return extractTar(this.#c(ref).fs, path, tar, { noOverwriteDirNonDir: opts.noOverwriteDirNonDir });
+  }
+  async pruneContainers(filters: E.Filters): Promise<E.PruneReport> {
+    const gone = this.parts.containers.list({ all: true, filters: { ...filters, status: ['exited', 'created', 'dead'] } });
+    for (const c of gone) await this.removeContainer(c.Id, { force: false, volumes: false });
+    return { deleted: gone.map((c) => c.Id), spaceReclaimed: 0 };
+  }
+
+  async createExec(ref: string, body: T.ExecCreateRequest): Promise<{ Id: string }> {
+    return this.parts.execs.create(ref, body);
+  }
+  async startExec(id: string, opts: { readonly detach: boolean; readonly tty?: boolean }): Promise<E.AttachedStreams | undefined> {
+    return this.parts.execs.start(id, opts);
+  }
+  async inspectExec(id: string): Promise<T.ExecInspect> {
+    return this.parts.execs.inspect(id);
+  }
+  async resizeExec(id: string, height: number, width: number): Promise<void> {
+    this.parts.execs.resize(id, height, width);
+  }
+
+  pullImage(fromImage: string, tag: string | undefined, opts: { readonly auth?: E.RegistryAuth; readonly onProgress: (line: E.PullProgressLine) => void; readonly signal?: AbortSignal }): Promise<void> {
+    return this.parts.images.pullImage(fromImage, tag, opts);
+  }
+  listImages(opts: { readonly all: boolean; readonly filters: E.Filters; readonly digests: boolean }): Promise<T.ImageSummary[]> {
+    return this.parts.images.listImages(opts);
+  }
+  inspectImage(ref: string): Promise<T.ImageInspect> {
+    return this.parts.images.inspectImage(ref);
+  }
+  imageHistory(ref: string): Promise<T.ImageHistoryItem[]> {
+    return this.parts.images.imageHistory(ref);
+  }
+  tagImage(ref: string, repo: string, tag: string | undefined): Promise<void> {
+    return this.parts.images.tagImage(ref, repo, tag);
+  }
+  removeImage(ref: string, opts: { readonly force: boolean; readonly noprune: boolean }): Promise<({ Untagged: string } | { Deleted: string })[]> {
+    return this.parts.images.removeImage(ref, opts);
+  }
+  saveImages(refs: readonly string[]): Promise<Uint8Array> {
+    return this.parts.images.saveImages(refs);
+  }
+  loadImages(tar: Uint8Array): Promise<string[]> {
+    return this.parts.images.loadImages(tar);
+  }
+  pruneImages(filters: E.Filters): Promise<{ ImagesDeleted: ({ Untagged: string } | { Deleted: string })[]; SpaceReclaimed: number }> {
+    return this.parts.images.pruneImages(filters);
+  }
+  login(auth: E.RegistryAuth): Promise<{ Status: string; IdentityToken?: string }> {
+    return Promise.reject(new NotImplementedError(`docker login is not supported by this VCH yet: pass credentials per pull (X-Registry-Auth) instead${auth.serveraddress ? ` (asked for ${auth.serveraddress})` : ''}`));
+  }
+
+  async createNetwork(body: T.NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
+    const r = this.parts.networking.registry.create(body);
+    this.parts.events.emit({ Type: 'network', Action: 'create', id: r.Id, attributes: { name: body.Name, type: body.Driver ?? 'bridge' } });
+    return r;
+  }
+  async listNetworks(filters: E.Filters): Promise<T.NetworkResource[]> {
+    return this.parts.networking.registry.list(filters);
+  }
+  async inspectNetwork(ref: string): Promise<T.NetworkResource> {
+    return this.parts.networking.registry.inspect(ref);
+  }
+  async removeNetwork(ref: string): Promise<void> {
+    const n = this.parts.networking.registry.inspect(ref);
+    this.parts.networking.registry.remove(ref);
+    this.parts.events.emit({ Type: 'network', Action: 'destroy', id: n.Id, attributes: { name: n.Name, type: n.Driver } });
+  }
+  async connectNetwork(ref: string, container: string, endpoint: T.EndpointSettings | undefined): Promise<void> {
+    const c = this.#c(container);
+    this.parts.networking.registry.connect(ref, { id: c.id, name: c.name }, endpoint);
+  }
+  async disconnectNetwork(ref: string, container: string): Promise<void> {
+    const c = this.#c(container);
+    this.parts.networking.registry.disconnect(ref, c.id);
+  }
+  async pruneNetworks(filters: E.Filters): Promise<E.PruneReport> {
+    return this.parts.networking.registry.prune(filters);
+  }
+
+  createVolume(): Promise<T.VolumeResource> {
+    return Promise.reject(volumesMissing());
+  }
+  async listVolumes(): Promise<{ Volumes: T.VolumeResource[]; Warnings: string[] }> {
+    return { Volumes: [], Warnings: [] };
+  }
+  inspectVolume(name: string): Promise<T.VolumeResource> {
+    return Promise.reject(volumesMissing(name));
+  }
+  removeVolume(name: string): Promise<void> {
+    return Promise.reject(volumesMissing(name));
+  }
+  async pruneVolumes(): Promise<E.PruneReport> {
+    return { deleted: [], spaceReclaimed: 0 };
+  }
+
+  async info(): Promise<E.SystemInfo> {
+    const all = this.parts.containers.index.all();
+    const pool = (await this.parts.backend.resourcePools({ cluster: this.parts.cluster })).find((p) => p.id === this.parts.pool.id) ?? this.parts.pool;
+    return vchInfo(this.parts.backend, {
+      name: this.spec.name,
+      id: this.parts.uuid,
+      cluster: this.parts.cluster,
+      pool,
+      mode: this.spec.provisioning ?? 'instant',
+      containers: {
+        total: all.length,
+        running: all.filter((c) => c.status === 'running').length,
+        paused: all.filter((c) => c.status === 'paused').length,
+        stopped: all.filter((c) => !c.running).length,
+      },
+      images: (await this.parts.images.listImages({ filters: {} })).length,
+      volumeStores: Object.keys(this.spec.volumeStores ?? {}),
+      containersLimit: this.spec.containersLimit,
+      endpoint: this.parts.endpoint,
+      insecureRegistries: this.spec.insecureRegistries ?? [],
+      now: this.parts.events.clock.date(),
+    });
+  }
+  async version(): Promise<E.SystemInfo> {
+    return vchVersion();
+  }
+  async diskUsage(): Promise<E.SystemInfo> {
+    const images = this.parts.images.diskUsage();
+    const containers = this.parts.containers.list({ all: true, filters: {} });
+    return { ...images, Containers: containers, Volumes: [], BuildCache: [] };
+  }
+  events(opts: { readonly since?: number; readonly until?: number; readonly filters: E.Filters; readonly signal?: AbortSignal }): AsyncIterable<T.EventMessage> {
+    return this.parts.events.stream(opts);
+  }
+
+  /** Stops every container's listeners (the VMs stay as they are in the model). */
+  async close(): Promise<void> {
+    for (const c of this.parts.containers.index.all()) await this.parts.networking.down(c);
+  }
+}
+
+function cpuTime(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function volumesMissing(name?: string): NotImplementedError {
+  return new NotImplementedError(`volumes are not available on this VCH yet${name ? ` (asked for ${name})` : ''}: it has no volume store configured`);
+}
