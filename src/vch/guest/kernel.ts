@@ -62,7 +62,7 @@ export class Kernel {
     const path = resolveExecutable(this.options.fs, argv0, launch.env, launch.cwd);
     const kind = classifyExecutable(this.options.fs, path);
     if (kind.kind === 'script') {
-      const argv = [kind.interpreter, ...(kind.arg ? [kind.arg] : []), argv0, ...launch.argv.slice(1)];
+      const argv = [kind.interpreter, ...(kind.arg ? [kind.arg] : []), path, ...launch.argv.slice(1)];
       return this.run({ ...launch, argv });
     }
     launch.onKind?.(kind.kind === 'service' ? this.options.profile ?? DEFAULT_SERVICE_PROFILE : undefined);
