@@ -33,18 +33,19 @@ export function runInteractive(shell: Shell, base: AbortSignal): Repl {
     if (shell.interactive) await shell.io.stderr.write(text).catch(() => {});
   };
   const runLine = async (list: List): Promise<void> => {
-    foreground = new AbortController();
-    shell.signal = AbortSignal.any([base, foreground.signal]);
+    const job = new AbortController();
+    foreground = job;
+    shell.signal = AbortSignal.any([base, job.signal]);
     try {
       await shell.runList(list);
     } catch (e) {
       if (!(e instanceof Killed) || base.aborted) throw e;
       shell.state.status = e.code;
-      await shell.io.stdout.write('\n').catch(() => {});
     } finally {
       foreground = undefined;
       shell.signal = base;
     }
+    if (job.signal.aborted) await shell.io.stdout.write('\n').catch(() => {});
   };
   const loop = async (): Promise<number> => {
     for (;;) {
