@@ -55,7 +55,7 @@ export class EntryBuilder {
     return { path, type: 'symlink', mode: 0o777, uid: 0, gid: 0, mtime: this.mtime, size: 0, linkname: target };
   }
 
-  /** Directories for every parent of `paths` not yet listed, then the entries, in that order. */
+  /** The entries preceded by a directory entry for every parent folder they do not list themselves. */
   withParents(entries: readonly LayerEntry[]): LayerEntry[] {
     const seen = new Set(entries.filter((e) => e.type === 'dir').map((e) => e.path));
     const parents: LayerEntry[] = [];

@@ -51,9 +51,10 @@ const CATALOG_PROGRESS_STEPS = 4;
  */
 export async function fetchImage(ref: ImageReference, ctx: FetchContext): Promise<FetchedImage> {
   let progressed = false;
+  const credentials = credentialsFromAuth(ctx.auth);
   try {
     const pulled = await ctx.client.pull(ref, {
-      ...(credentialsFromAuth(ctx.auth) ? { credentials: credentialsFromAuth(ctx.auth)! } : {}),
+      ...(credentials ? { credentials } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       onProgress: (event) => {
         progressed ||= event.id !== ref.tagOrDigest;

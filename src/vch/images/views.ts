@@ -168,7 +168,7 @@ function globToRegExp(pattern: string): RegExp {
     else if (c === '[') {
       const end = pattern.indexOf(']', i + 1);
       if (end === -1) return /$^/;
-      out += `[${pattern.slice(i + 1, end).replace(/^\^/, '^').replace(/\\/g, '\\\\')}]`;
+      out += `[${pattern.slice(i + 1, end).replace(/\\/g, '\\\\')}]`;
       i = end;
     } else out += escapeRegExp(c);
   }
