@@ -10,6 +10,7 @@ import { ModelBackend } from '../backend/model/index.js';
 import { createDockerApiServer, type DockerApiServer } from '../dockerapi/server.js';
 import { generateTlsMaterial } from '../dockerapi/tls.js';
 import { clusterPreset } from '../hypervisor/presets.js';
+import { Clock } from '../sim/clock.js';
 import { RealtimeDriver, type WallClock } from '../sim/drivers.js';
 import { InvalidArgumentError } from '../sim/errors.js';
 import { Rng } from '../sim/rng.js';
@@ -51,7 +52,8 @@ export interface Served {
 export async function startServe(opts: ServeOptions): Promise<Served> {
   if (opts.backend !== 'model') throw new InvalidArgumentError('backend', `--backend ${opts.backend} is not wired to the VCH yet; use --backend model`);
   if (opts.stateDir !== undefined) throw new InvalidArgumentError('state-dir', '--state-dir is not supported yet: the VCH does not persist across restarts in this version');
-  const preset = clusterPreset({ hosts: opts.hosts, seed: opts.seed });
+  // Simulated time starts at the wall clock's now, so docker's "Created 5 seconds ago" reads true.
+  const preset = clusterPreset({ hosts: opts.hosts, seed: opts.seed, clock: new Clock(Date.now()) });
   const driver = new RealtimeDriver(preset.model.clock, { scale: opts.timeScale, wall: SYSTEM_WALL_CLOCK });
   driver.start();
   const backend = new ModelBackend(preset.model, driver);

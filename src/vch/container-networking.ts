@@ -6,9 +6,9 @@
 import type { Socket } from 'node:net';
 import type { Container } from './containers/container.js';
 import type { PublishedPort } from './containers/inspect.js';
-import type { LaunchedProcess } from './containers/launcher.js';
 import type { ContainerNetworks } from './containers/service.js';
 import type { ContainerCreateRequest, EndpointSettings } from './engine/docker-types.js';
+import { serviceProfileFromLabels } from './guest/profile.js';
 import type { InterfaceInfo } from './guest/types.js';
 import { httpServiceHandler } from './network/services.js';
 import type { PortMapper } from './network/port-mapper.js';
@@ -44,10 +44,10 @@ export class ContainerNetworking implements ContainerNetworks {
     return this.registry.endpointSettings(id);
   }
 
-  async up(c: Container, process: () => LaunchedProcess | undefined): Promise<void> {
+  async up(c: Container): Promise<void> {
     this.registry.startContainer(c.id);
     try {
-      await this.mapper.publish(c.id, this.#specs.get(c.id) ?? [], (port) => this.#handler(c, port, process));
+      await this.mapper.publish(c.id, this.#specs.get(c.id) ?? [], (port) => this.#handler(c, port));
     } catch (e) {
       this.registry.stopContainer(c.id);
       throw e;
@@ -63,12 +63,16 @@ export class ContainerNetworking implements ContainerNetworks {
     return this.mapper.ports(c.id);
   }
 
-  /** A connection to a published port reaches the service if it listens on that port; otherwise it is refused (closed). */
-  #handler(c: Container, port: PublishedPort, process: () => LaunchedProcess | undefined): (socket: Socket) => void {
+  /**
+   * A connection to a published port reaches the container's service when the service's profile
+   * (its image and container labels) listens on that port and the container runs; otherwise it is
+   * refused (closed), as a port nothing listens on is.
+   */
+  #handler(c: Container, port: PublishedPort): (socket: Socket) => void {
     const http = httpServiceHandler(() => ({ ...this.describe(c), 'container port': `${port.containerPort}/${port.protocol}`, 'host port': String(port.hostPort) }));
+    const listening = serviceProfileFromLabels(c.def.config.Labels ?? {})?.listen.find((l) => l.port === port.containerPort);
     return (socket) => {
-      const listening = process()?.profile?.listen.find((l) => l.port === port.containerPort);
-      if (listening?.protocol === 'http') http(socket);
+      if (c.running && listening?.protocol === 'http') http(socket);
       else socket.destroy();
     };
   }

@@ -15,7 +15,7 @@ import { Provisioner } from './containers/provisioner.js';
 import { ContainerRuntime } from './containers/runtime.js';
 import { ContainerService, type ContainerImages } from './containers/service.js';
 import { EventLog } from './events.js';
-import { LayerStack, UnionFs } from './fs/index.js';
+import { LayerStack, rootFsSize, UnionFs } from './fs/index.js';
 import { GuestLauncher } from './guest-launcher.js';
 import { ImageStore } from './images/index.js';
 import { PortMapper } from './network/port-mapper.js';
@@ -87,7 +87,10 @@ export async function createVch(deps: VchDeps, input: VchSpec): Promise<Vch> {
     resolveHost: (guest, name) => networking.resolveHost(guest, name),
     interfaces: (guest) => networking.interfaces(guest),
     memoryMB: (guest): number => containers.index.find(guest)?.def.size.memoryMB ?? 0,
-    rootDisk: () => ({ capacityBytes: DEFAULT_CALIBRATION.disk.vicScratchBytes, usedBytes: 0 }),
+    rootDisk: (guest) => {
+      const fs = containers.index.find(guest)?.fs;
+      return { capacityBytes: DEFAULT_CALIBRATION.disk.vicScratchBytes, usedBytes: fs instanceof UnionFs ? rootFsSize(fs) : 0 };
+    },
   });
   const runtime: ContainerRuntime = new ContainerRuntime(clock, provisioner, launcher, networking, events, (c): Promise<void> => containers.destroy(c));
   const imageSource: ContainerImages = {

@@ -17,7 +17,7 @@ import { requireTransition } from './state.js';
 /** Network plumbing of a container's run: addresses and published ports. */
 export interface RunNetworking {
   /** Gives the container its addresses and publishes its ports; all or nothing. */
-  up(c: Container, process: () => LaunchedProcess | undefined): Promise<void>;
+  up(c: Container): Promise<void>;
   /** Releases what `up` took. Never throws. */
   down(c: Container): Promise<void>;
   /** Ports published now. */
@@ -84,7 +84,7 @@ export class ContainerRuntime {
     if (c.output.ended) c.resetStreams();
     try {
       await this.provisioner.start(c.def.vm);
-      await this.networking.up(c, () => this.#processes.get(c.id));
+      await this.networking.up(c);
     } catch (e) {
       await this.provisioner.stop(c.def.vm).catch(() => undefined);
       throw e instanceof ConflictError || e instanceof EngineSystemError ? e : new EngineSystemError(e instanceof Error ? e.message : String(e));

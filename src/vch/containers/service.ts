@@ -9,6 +9,7 @@ import type { AttachedStreams, AttachOptions, Filters, LogRecord, LogsOptions, O
 import { BadParameterError, ConflictError, NoSuchObjectError } from '../engine/errors.js';
 import type { EventLog } from '../events.js';
 import type { GuestFs } from '../fs/types.js';
+import { serviceProfileFromLabels } from '../guest/profile.js';
 import { Container, type ContainerDefinition } from './container.js';
 import { ContainerIndex } from './index-by-name.js';
 import { inspectContainer, summarizeContainer, type InspectContext } from './inspect.js';
@@ -121,6 +122,7 @@ export class ContainerService {
       ExposedPorts: { ...(image.config.ExposedPorts ?? {}), ...(req.ExposedPorts ?? {}) },
       Image: req.Image,
     };
+    checkWorkloadLabels(config.Labels ?? {});
     const vmName = `${name}-${id.slice(0, 12)}`;
     const createdMs = Math.max(this.#createdMs, this.events.clock.date().getTime());
     this.#createdMs = createdMs;
@@ -278,6 +280,15 @@ function refuseUnsupportedMounts(host: HostConfig): void {
     if (bind.startsWith('/') || bind.startsWith('.')) throw new BadParameterError('mounting directories as a data volume is not supported');
   }
   for (const m of host.Mounts ?? []) if (m.Type === 'bind') throw new BadParameterError('mounting directories as a data volume is not supported');
+}
+
+/** Refuses `vicsim.workload.*` labels the guest could not run with (a 400 naming the label). */
+function checkWorkloadLabels(labels: Record<string, string>): void {
+  try {
+    serviceProfileFromLabels(labels);
+  } catch (e) {
+    throw new BadParameterError(e instanceof Error ? e.message : String(e));
+  }
 }
 
 /** The `vicsim.workload.*` labels, passed to the VM's extraConfig for the memory model. */
