@@ -142,4 +142,21 @@ export const ERROR_CODES = [
   'DigestMismatch',
   'RegistryUnavailable',
   'RegistryError',
+  // The container engine (vch/engine/errors.ts) and the Docker API: docker's statuses.
+  'BadParameter',
+  'Unauthorized',
+  'Forbidden',
+  'NoSuchObject',
+  'Conflict',
+  'NotModified',
+  'NotImplemented',
+  'EngineSystemError',
+  'RequestBodyTooLarge',
+  'SwarmUnavailable',
+  // The guest: its filesystem, archives and process starts.
+  'FileSystemError',
+  'UnsafeArchivePath',
+  'ArchiveConflict',
+  'ExecutableNotFound',
+  'ExecPermissionDenied',
 ] as const;
