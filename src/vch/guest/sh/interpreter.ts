@@ -7,7 +7,6 @@ import { ExecPermissionDeniedError, ExecutableNotFoundError } from '../errors.js
 import { BrokenPipe, BufferOut, InStream, Pipe } from '../io.js';
 import { abortStatus, untilAborted, yieldToHost } from '../abort.js';
 import { patternToRegExp } from '../paths.js';
-import type { Signal } from '../signals.js';
 import { APPLETS } from '../applets/index.js';
 import type { AndOr, Command, List, Pipeline } from './ast.js';
 import { BUILTINS, SPECIAL_BUILTINS } from './builtins.js';
@@ -16,6 +15,7 @@ import { expandPattern, expandWord, expandWords, ExpansionError, type ExpandHost
 import { parseScript } from './parser.js';
 import { applyRedirects, RedirectError } from './redirect.js';
 import type { ShellState } from './state.js';
+import { TrapQueue } from './traps.js';
 import { ShellSyntaxError } from './syntax-error.js';
 
 /** Commands run between two yields to the host event loop (keeps busy loops from starving it). */
@@ -29,8 +29,8 @@ interface Job {
 
 /** One shell (or subshell) executing commands against its {@link ShellState}. */
 export class Shell implements ExpandHost {
-  private readonly pendingTraps: Signal[] = [];
-  private readonly trapWaiters = new Set<() => void>();
+  /** Trapped signals whose actions run after the current command. */
+  readonly traps = new TrapQueue();
   readonly jobs = new Map<number, Job>();
   private conditionDepth = 0;
   /** Status of the last command substitution of the command being expanded. */
@@ -128,25 +128,8 @@ export class Shell implements ExpandHost {
     return out.text().replace(/\n+$/, '');
   }
 
-  /** Queues a trapped signal; its action runs after the current command. */
-  deliverTrap(sig: Signal): void {
-    this.pendingTraps.push(sig);
-    for (const wake of this.trapWaiters) wake();
-  }
-
-  /** Resolves when a trapped signal arrives (for `wait`); returns an unsubscribe function too. */
-  trapArrival(): { promise: Promise<Signal>; cancel: () => void } {
-    let wake = () => {};
-    const promise = new Promise<Signal>((resolve) => {
-      wake = () => resolve(this.pendingTraps[this.pendingTraps.length - 1]!);
-      this.trapWaiters.add(wake);
-    });
-    return { promise, cancel: () => this.trapWaiters.delete(wake) };
-  }
-
   private async runPendingTraps(io: StdIo): Promise<void> {
-    while (this.pendingTraps.length) {
-      const sig = this.pendingTraps.shift()!;
+    for (let sig = this.traps.take(); sig; sig = this.traps.take()) {
       const action = this.state.traps.get(sig.name);
       if (!action) continue;
       const saved = this.state.status;

@@ -15,7 +15,7 @@ async function wait(sh: Shell, args: string[], io: StdIo): Promise<number> {
       }
       continue;
     }
-    const trap = sh.trapArrival();
+    const trap = sh.traps.arrival();
     const winner = await Promise.race([job.done.then((code) => ({ code })), trap.promise.then((sig) => ({ sig }))]);
     trap.cancel();
     if ('sig' in winner) return 128 + winner.sig.number;

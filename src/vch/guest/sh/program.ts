@@ -82,7 +82,7 @@ export const runShell: Applet = async (ctx) => {
     const action = shell.state.traps.get(sig.name);
     if (action === '') return true;
     if (action !== undefined) {
-      shell.deliverTrap(sig);
+      shell.traps.push(sig);
       return true;
     }
     if (!interactive) return false;
