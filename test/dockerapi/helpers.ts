@@ -45,7 +45,7 @@ export interface CliResult {
 }
 
 /** Runs `/usr/local/bin/docker -H <host> args…` with a throw-away DOCKER_CONFIG; `input` is piped to stdin. */
-export function docker(h: Harness, args: readonly string[], opts: { input?: string; via?: 'tcp' | 'unix'; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function docker(h: Pick<Harness, 'port' | 'socketPath' | 'dir'>, args: readonly string[], opts: { input?: string; via?: 'tcp' | 'unix'; env?: Record<string, string> } = {}): Promise<CliResult> {
   const host = opts.via === 'unix' ? `unix://${h.socketPath}` : `tcp://127.0.0.1:${h.port}`;
   const env = { PATH: process.env['PATH'] ?? '', HOME: h.dir, DOCKER_CONFIG: join(h.dir, 'config'), ...opts.env };
   return new Promise((resolve, reject) => {
