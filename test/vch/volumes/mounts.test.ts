@@ -67,6 +67,16 @@ describe('mounts of a container', () => {
     expect(events.filter((x) => x.Action === 'destroy').map((x) => x.id)).toEqual(['newvol']);
   });
 
+  it('is all or nothing when seeding does not fit on the datastore', async () => {
+    const { service, backend } = await volumeWorld({ datastoreBytes: 2 * MiB });
+    const image = imageFs();
+    image.mkdir('/big');
+    image.writeFile('/big/blob', new Uint8Array(4 * MiB));
+    await rejection(service.mountsFor('c1', { Volumes: { '/anon': {} }, HostConfig: { Binds: ['blob:/big'] } }, image));
+    expect(await backend.listDatastore('[DC0_DS0] vch1/volumes')).toEqual([]);
+    expect((await service.listVolumes({})).Volumes).toEqual([]);
+  });
+
   it('refuses host directories before creating anything', async () => {
     const { service } = await volumeWorld();
     const e = await rejection(service.mountsFor('c1', { HostConfig: { Binds: ['named:/n', '/srv:/data'] } }, imageFs()));
