@@ -26,6 +26,8 @@ export interface ExecOverrides {
   readonly cwd?: string;
   /** Aborts the child (default: the caller's signal). */
   readonly signal?: AbortSignal;
+  /** Filled in with a way to deliver signals to the child (as `exec` in sh needs). */
+  readonly control?: { deliver?: (sig: Signal) => void };
 }
 
 /**

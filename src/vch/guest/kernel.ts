@@ -33,6 +33,8 @@ export interface KernelOptions {
   readonly terminal: Terminal | undefined;
   /** Profile of programs that run as simulated services. */
   readonly profile: ServiceProfile | undefined;
+  /** Called whenever a program of this tree starts as a simulated service, with its profile. */
+  readonly onService?: (profile: ServiceProfile) => void;
 }
 
 /** A program about to run. */
@@ -45,8 +47,6 @@ export interface Launch {
   readonly pid: number;
   /** Filled in with a way to signal this program. */
   readonly control?: { deliver?: (sig: Signal) => void };
-  /** Called once the executable is classified (service profile or undefined). */
-  readonly onKind?: (profile: ServiceProfile | undefined) => void;
 }
 
 /** Runs guest programs. One per guest process tree (a container's main process or an exec). */
@@ -65,8 +65,11 @@ export class Kernel {
       const argv = [kind.interpreter, ...(kind.arg ? [kind.arg] : []), path, ...launch.argv.slice(1)];
       return this.run({ ...launch, argv });
     }
-    launch.onKind?.(kind.kind === 'service' ? this.options.profile ?? DEFAULT_SERVICE_PROFILE : undefined);
-    if (kind.kind === 'service') return this.start(launch, (ctx) => runService(ctx, this.options.profile ?? DEFAULT_SERVICE_PROFILE));
+    if (kind.kind === 'service') {
+      const profile = this.options.profile ?? DEFAULT_SERVICE_PROFILE;
+      this.options.onService?.(profile);
+      return this.start(launch, (ctx) => runService(ctx, profile));
+    }
     let argv = launch.argv;
     if (baseName(argv0) === 'busybox') {
       argv = argv.slice(1);
@@ -120,6 +123,7 @@ export class Kernel {
       io: { ...parent.io, ...o?.io },
       signal: o?.signal ?? signal,
       pid: this.options.services.allocatePid(),
+      ...(o?.control ? { control: o.control } : {}),
     });
   }
 }

@@ -46,8 +46,9 @@ export function startProcess(spec: ProcessSpec): GuestProcess {
   const stdin = spec.tty
     ? new InStream(new LineDiscipline(spec.stdin, (b) => spec.stdout(b), () => deliver(lookupSignal('INT')!)), false)
     : new InStream(spec.stdin);
-  const kernel = new Kernel({ fs: spec.fs, services: spec.services, identity, hostname: spec.hostname, terminal, profile: spec.profile });
   let profile: ServiceProfile | undefined;
+  const onService = (p: ServiceProfile) => void (profile = p);
+  const kernel = new Kernel({ fs: spec.fs, services: spec.services, identity, hostname: spec.hostname, terminal, profile: spec.profile, onService });
   const run = kernel.run({
     argv: spec.argv,
     env: environment(spec, identity.home),
@@ -56,7 +57,6 @@ export function startProcess(spec: ProcessSpec): GuestProcess {
     signal: new AbortController().signal,
     pid,
     control,
-    onKind: (p) => (profile = p),
   });
   let ended = false;
   const exited: Promise<ExitStatus> = run

@@ -112,7 +112,11 @@ export interface GuestProcess {
   readonly pid: number;
   /** Settles once, when the process has ended. Never rejects. */
   readonly exited: Promise<ExitStatus>;
-  /** The workload profile when the process is a simulated service, else undefined. */
+  /**
+   * The workload profile once a simulated service runs in this process tree — the program itself, or
+   * one its shell or entrypoint script started (`exec nginx`) — else undefined. Set synchronously
+   * when the main program is a service.
+   */
   readonly profile: ServiceProfile | undefined;
   /** Sends a signal by name ("TERM", "SIGTERM") or number; unknown signals throw InvalidArgumentError. */
   signal(sig: string | number): void;

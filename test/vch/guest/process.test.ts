@@ -197,6 +197,21 @@ describe('simulated services', () => {
     expect(services.nowMs - 1767323045000).toBe(30_000);
   });
 
+  it('exposes the profile of a service an entrypoint script execs, and signals reach it', async () => {
+    const fs = serviceFs();
+    fs.writeFile('/entrypoint.sh', '#!/bin/sh\necho preparing\nexec nginx "$@"\n', { mode: 0o755 });
+    const services = new FakeServices();
+    services.autoAdvance = false;
+    const profile = serviceProfileFromLabels({ 'vicsim.workload.cpuMhz': '300' });
+    const s = start(['/entrypoint.sh', '-g', 'x'], { fs, services, profile });
+    expect(s.proc.profile).toBeUndefined();
+    await settle();
+    expect(s.proc.profile).toEqual(profile);
+    s.proc.signal('TERM');
+    expect(await s.proc.exited).toEqual({ code: 0 });
+    expect(s.stdout().split('\n')[1]).toMatch(/^vicsim: nginx -g x started as a simulated service/);
+  });
+
   it('busybox applets and scripts have no profile', async () => {
     const s = start(['true']);
     await s.proc.exited;

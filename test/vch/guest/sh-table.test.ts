@@ -112,6 +112,8 @@ const CASES: Case[] = [
   ['(A=inner); echo "[$A]"', '[]\n', '', 0],
   ['{ A=brace; }; echo $A', 'brace\n', '', 0],
   ['f() { echo "f:$1"; return 3; }; f arg; echo $?', 'f:arg\n3\n', '', 0],
+  ['x=global; f() { local x=inner y; x=changed; echo $x; }; f; echo $x', 'changed\nglobal\n', '', 0],
+  ['local x=1', '', 'sh: local: not in a function\n', 1],
   ['greet() { echo "hi $1"; }; greet you | tr a-z A-Z', 'HI YOU\n', '', 0],
   // syntax errors
   ['fi', '', 'sh: syntax error: unexpected "fi"\n', 2],

@@ -162,7 +162,8 @@ const source: Builtin = async (sh, args, io) => {
 
 const exec: Builtin = async (sh, args, io) => {
   if (!args.length) return 0;
-  throw new ExitRequest(await sh.external(args, io, sh.state.environment()));
+  sh.execed = {};
+  throw new ExitRequest(await sh.external(args, io, sh.state.environment(), sh.execed));
 };
 
 const commandV: Builtin = async (sh, args, io) => {
@@ -201,6 +202,21 @@ const type: Builtin = async (sh, args, io) => {
   return status;
 };
 
+const local: Builtin = async (sh, args, io) => {
+  const frame = sh.localFrames[sh.localFrames.length - 1];
+  if (!frame) {
+    await sh.error('local: not in a function', io);
+    return 1;
+  }
+  for (const a of args) {
+    const eq = a.indexOf('=');
+    const name = eq < 0 ? a : a.slice(0, eq);
+    if (!frame.has(name)) frame.set(name, sh.state.get(name));
+    if (eq >= 0) sh.state.set(name, a.slice(eq + 1));
+  }
+  return 0;
+};
+
 const loopControl = (kind: 'break' | 'continue'): Builtin => async (sh, args) => {
   throw new LoopControl(kind, Math.max(1, count(sh, kind, args[0], 1)));
 };
@@ -229,6 +245,7 @@ export const BUILTINS = new Map<string, Builtin>([
   ['unset', unset],
   ['cd', cd],
   ['read', read],
+  ['local', local],
   ['command', commandV],
   ['type', type],
   ['wait', jobsBuiltin.wait],

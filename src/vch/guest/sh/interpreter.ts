@@ -8,6 +8,7 @@ import { BrokenPipe, BufferOut, InStream, Pipe } from '../io.js';
 import { abortStatus, untilAborted, yieldToHost } from '../abort.js';
 import { patternToRegExp } from '../paths.js';
 import { APPLETS } from '../applets/index.js';
+import type { Signal } from '../signals.js';
 import type { AndOr, Command, List, Pipeline } from './ast.js';
 import { BUILTINS, SPECIAL_BUILTINS } from './builtins.js';
 import { ExitRequest, Killed, LoopControl, ReturnRequest } from './control.js';
@@ -29,6 +30,10 @@ interface Job {
 
 /** One shell (or subshell) executing commands against its {@link ShellState}. */
 export class Shell implements ExpandHost {
+  /** Saved values of `local` variables, one frame per running function call. */
+  readonly localFrames: Map<string, string | undefined>[] = [];
+  /** Signal delivery to the program `exec` replaced this shell with, while it runs. */
+  execed: { deliver?: (sig: Signal) => void } | undefined;
   /** Trapped signals whose actions run after the current command. */
   readonly traps = new TrapQueue();
   readonly jobs = new Map<number, Job>();
@@ -344,7 +349,9 @@ export class Shell implements ExpandHost {
 
   private async callFunction(body: Command, args: string[], io: StdIo): Promise<number> {
     const saved = this.state.positional;
+    const frame = new Map<string, string | undefined>();
     this.state.positional = args;
+    this.localFrames.push(frame);
     try {
       return await this.runCommand(body, io);
     } catch (e) {
@@ -352,13 +359,16 @@ export class Shell implements ExpandHost {
       throw e;
     } finally {
       this.state.positional = saved;
+      this.localFrames.pop();
+      for (const [k, v] of frame) if (v === undefined) this.state.unset(k);
+      else this.state.set(k, v);
     }
   }
 
   /** Runs a program through PATH; reports ash's "not found" / "Permission denied". */
-  async external(argv: readonly string[], io: StdIo, env: Map<string, string>): Promise<number> {
+  async external(argv: readonly string[], io: StdIo, env: Map<string, string>, control?: { deliver?: (sig: Signal) => void }): Promise<number> {
     try {
-      return await this.ctx.exec(argv, { io, env, cwd: this.state.cwd, signal: this.signal });
+      return await this.ctx.exec(argv, { io, env, cwd: this.state.cwd, signal: this.signal, ...(control ? { control } : {}) });
     } catch (e) {
       if (e instanceof ExecutableNotFoundError) {
         await this.error(`${argv[0]}: not found`, io);

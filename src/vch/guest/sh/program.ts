@@ -79,6 +79,10 @@ export const runShell: Applet = async (ctx) => {
   const shell = new Shell(ctx, initialState(ctx, args), { stdin: ctx.stdin, stdout: ctx.stdout, stderr: ctx.stderr }, ctx.signal, interactive);
   const repl = source === undefined ? runInteractive(shell, ctx.signal) : undefined;
   ctx.onSignal((sig) => {
+    if (shell.execed?.deliver) {
+      shell.execed.deliver(sig);
+      return true;
+    }
     const action = shell.state.traps.get(sig.name);
     if (action === '') return true;
     if (action !== undefined) {
