@@ -19,11 +19,6 @@ import type { GuestServices } from './types.js';
 /** Applet names that run the shell. */
 const SHELLS = new Set(['sh', 'ash']);
 
-/** Lets the owner of a program deliver signals to it. */
-export interface ProgramControl {
-  deliver(sig: Signal): void;
-}
-
 /** What every program of one guest process tree shares. */
 export interface KernelOptions {
   readonly fs: GuestFs;
