@@ -1,0 +1,115 @@
+/**
+ * A VCH over the model for the container lifecycle tests: `clusterPreset({hosts: 2})`, a ModelBackend
+ * driven by a RealtimeDriver at scale 1 over a {@link FakeWallClock}, so simulated time moves only when
+ * a test drives it — `run(p)` jumps from one due event to the next until `p` settles (like the fast
+ * driver, but letting promise continuations and real I/O run between events), and `advance(ms)` moves
+ * a fixed span. Images come from the offline catalog.
+ */
+import { expect } from 'vitest';
+import { ModelBackend } from '../../../src/backend/model/index.js';
+import { clusterPreset } from '../../../src/hypervisor/presets.js';
+import type { Clock } from '../../../src/sim/clock.js';
+import { RealtimeDriver } from '../../../src/sim/drivers.js';
+import { Rng } from '../../../src/sim/rng.js';
+import type { ProvisionMode } from '../../../src/vch/containers/provisioner.js';
+import type { ContainerCreateRequest } from '../../../src/vch/engine/docker-types.js';
+import type { AttachedStreams, OutputChunk } from '../../../src/vch/engine/engine.js';
+import type { Vch } from '../../../src/vch/vch.js';
+import { createVch } from '../../../src/vch/vch-setup.js';
+import type { VchSpec } from '../../../src/vch/vch-spec.js';
+import { FakeWallClock } from '../../sim/fake-wall-clock.js';
+
+/** A VCH and the handles a test drives it with. */
+export interface VchWorld {
+  readonly backend: ModelBackend;
+  readonly vch: Vch;
+  readonly clock: Clock;
+  readonly wall: FakeWallClock;
+  /** Drives simulated time event by event until `p` settles; fails after `limitMs` of simulated time. */
+  run<T>(p: Promise<T>, limitMs?: number): Promise<T>;
+  /** Moves simulated time `ms` on, running every event due on the way. */
+  advance(ms: number): Promise<void>;
+  /** Creates a container from the request (Image defaults to busybox) and returns its id. */
+  create(req: Partial<ContainerCreateRequest>, name?: string): Promise<string>;
+  /** Creates and starts; returns the id. */
+  runContainer(req: Partial<ContainerCreateRequest>, name?: string): Promise<string>;
+}
+
+/** One real event-loop turn (real I/O such as port listeners completes on these). */
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Builds a VCH named `vch1` (mode `instant` unless given) with busybox pulled. */
+export async function vchWorld(opts: { readonly mode?: ProvisionMode; readonly seed?: number; readonly spec?: Partial<VchSpec>; readonly images?: readonly string[] } = {}): Promise<VchWorld> {
+  const preset = clusterPreset({ hosts: 2 });
+  const clock = preset.model.clock;
+  const wall = new FakeWallClock(0);
+  const driver = new RealtimeDriver(clock, { scale: 1, wall });
+  driver.start();
+  const backend = new ModelBackend(preset.model, driver);
+
+  async function advance(ms: number): Promise<void> {
+    const target = wall.now() + ms;
+    for (;;) {
+      await turn();
+      const next = wall.pending[0];
+      if (next === undefined || next.due > target) break;
+      wall.advance(Math.max(0, next.due - wall.now()));
+    }
+    wall.advance(Math.max(0, target - wall.now()));
+    await turn();
+  }
+
+  async function run<T>(p: Promise<T>, limitMs = 3_600_000): Promise<T> {
+    let settled = false;
+    p.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    const deadline = wall.now() + limitMs;
+    let idleTurns = 0;
+    while (!settled) {
+      await turn();
+      if (settled) break;
+      const next = wall.pending[0];
+      if (next === undefined || next.due > deadline) {
+        if (++idleTurns > 200) throw new Error(`still pending after ${limitMs} ms of simulated time with nothing left to run`);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        continue;
+      }
+      idleTurns = 0;
+      wall.advance(Math.max(0, next.due - wall.now()));
+    }
+    return p;
+  }
+
+  const vch = await run(createVch({ backend, clock, rng: Rng.seeded(opts.seed ?? 11), endpointAddress: '127.0.0.1' }, { name: 'vch1', provisioning: opts.mode ?? 'instant', ...opts.spec }));
+  for (const image of opts.images ?? ['busybox']) await run(vch.pullImage(image, 'latest', { onProgress: () => {} }));
+  const create = async (req: Partial<ContainerCreateRequest>, name?: string): Promise<string> => (await run(vch.createContainer(name, { Image: 'busybox', ...req }))).Id;
+  const runContainer = async (req: Partial<ContainerCreateRequest>, name?: string): Promise<string> => {
+    const id = await create(req, name);
+    await run(vch.startContainer(id));
+    return id;
+  };
+  return { backend, vch, clock, wall, run, advance, create, runContainer };
+}
+
+/** The error a promise rejects with (fails the test when it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => expect.unreachable('the operation succeeded'),
+    (error: unknown) => error as Error,
+  );
+}
+
+/** Collects an attached stream's output as text per stream, until it ends. */
+export async function collect(streams: AttachedStreams | AsyncIterable<OutputChunk>): Promise<{ stdout: string; stderr: string }> {
+  const out = { stdout: '', stderr: '' };
+  const source = 'output' in streams ? streams.output : streams;
+  for await (const chunk of source) out[chunk.stream] += Buffer.from(chunk.data).toString();
+  return out;
+}
+
+/** A command that runs until signalled: sh sleeping for an hour of simulated time. */
+export const LONG_SLEEP = ['sh', '-c', 'sleep 3600'];
