@@ -82,6 +82,8 @@ export class ContainerRuntime {
 
   async #run(c: Container): Promise<void> {
     if (c.output.ended) c.resetStreams();
+    // Without OpenStdin the process's stdin is /dev/null: reads see EOF at once.
+    if (!c.def.openStdin) c.stdin.end();
     try {
       await this.provisioner.start(c.def.vm);
       await this.networking.up(c);
