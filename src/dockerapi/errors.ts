@@ -46,6 +46,23 @@ export const STATUS_BY_CODE: Readonly<Record<(typeof ERROR_CODES)[number], numbe
   DigestMismatch: 500,
   RegistryUnavailable: 500,
   RegistryError: 500,
+  // Engine errors carry their own status; these entries agree with it.
+  BadParameter: 400,
+  Unauthorized: 401,
+  Forbidden: 403,
+  NoSuchObject: 404,
+  Conflict: 409,
+  NotModified: 304,
+  NotImplemented: 501,
+  EngineSystemError: 500,
+  RequestBodyTooLarge: 413,
+  SwarmUnavailable: 503,
+  // The guest: filesystem errors other than ENOENT/ENOSPC, archive refusals, processes that cannot start.
+  FileSystemError: 400,
+  UnsafeArchivePath: 400,
+  ArchiveConflict: 400,
+  ExecutableNotFound: 400,
+  ExecPermissionDenied: 400,
 };
 
 /** Status of each guest filesystem errno (docker cp, archive endpoints). */
