@@ -69,13 +69,14 @@ export class ContainerRuntime {
     return next;
   }
 
-  /** docker start. @throws NotModifiedError when it already runs. */
+  /** docker start (and restart's second half): a manual start resets the restart count, as docker's does. @throws NotModifiedError when it already runs. */
   start(c: Container): Promise<void> {
     if (c.running) return Promise.reject(new NotModifiedError());
     return this.serial(c, async () => {
       if (c.running) throw new NotModifiedError();
       requireTransition(c.name, c.status, 'START');
       c.stoppedByUser = false;
+      c.restartCount = 0;
       await this.#run(c);
     });
   }
