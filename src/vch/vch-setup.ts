@@ -12,7 +12,7 @@ import type { Rng } from '../sim/rng.js';
 import { ContainerNetworking } from './container-networking.js';
 import { ExecService } from './containers/exec.js';
 import { Provisioner } from './containers/provisioner.js';
-import { ContainerRuntime } from './containers/runtime.js';
+import { ContainerRuntime, type RunNetworking } from './containers/runtime.js';
 import { ContainerService, type ContainerImages } from './containers/service.js';
 import { EventLog } from './events.js';
 import { LayerStack, rootFsSize, UnionFs } from './fs/index.js';
@@ -21,6 +21,7 @@ import { ImageStore } from './images/index.js';
 import { PortMapper } from './network/port-mapper.js';
 import { NetworkRegistry } from './network/registry.js';
 import { Vch } from './vch.js';
+import { VolumeService } from './volumes/index.js';
 import { checkVchSpec, type VchSpec } from './vch-spec.js';
 
 /** What a VCH runs on. */
@@ -92,7 +93,31 @@ export async function createVch(deps: VchDeps, input: VchSpec): Promise<Vch> {
       return { capacityBytes: DEFAULT_CALIBRATION.disk.vicScratchBytes, usedBytes: fs instanceof UnionFs ? rootFsSize(fs) : 0 };
     },
   });
-  const runtime: ContainerRuntime = new ContainerRuntime(clock, provisioner, launcher, networking, events, (c): Promise<void> => containers.destroy(c));
+  const volumes = await VolumeService.open({
+    backend,
+    stores: spec.volumeStores ?? { default: `[${ds.name}] volumes` },
+    rng: rng.fork('volumes'),
+    now: () => clock.date().getTime(),
+    onEvent: (e) => events.emit(e),
+  });
+  // A run holds its addresses, published ports and volume claims; all are released at exit.
+  const runResources: RunNetworking = {
+    up: async (c) => {
+      volumes.claim(c.id);
+      try {
+        await networking.up(c);
+      } catch (e) {
+        await volumes.unclaim(c.id);
+        throw e;
+      }
+    },
+    down: async (c) => {
+      await networking.down(c);
+      await volumes.unclaim(c.id);
+    },
+    ports: (c) => networking.ports(c),
+  };
+  const runtime: ContainerRuntime = new ContainerRuntime(clock, provisioner, launcher, runResources, events, (c): Promise<void> => containers.destroy(c, true));
   const imageSource: ContainerImages = {
     acquire: async (ref, containerId) => {
       const root = await images.acquireImage(ref, containerId);
@@ -101,12 +126,12 @@ export async function createVch(deps: VchDeps, input: VchSpec): Promise<Vch> {
     },
     release: (containerId) => images.releaseImage(containerId),
   };
-  const containers: ContainerService = new ContainerService(rng.fork('containers'), provisioner, runtime, imageSource, networking, {
+  const containers: ContainerService = new ContainerService(rng.fork('containers'), provisioner, runtime, imageSource, networking, volumes, {
     logPath: (vmName) => `[${ds.name}] ${vmName}/output.log`,
     writeLog: (path) => (content) => backend.writeDatastoreFile(path, content),
   }, events, { maxContainers: spec.containersLimit });
   images.useContainerStates((id) => containers.index.find(id)?.running ?? false);
   const execs = new ExecService(rng.fork('execs'), containers.index, launcher, events);
   await provisioner.warm({ numCpu: DEFAULT_CALIBRATION.vm.defaultCpus, memoryMB: DEFAULT_CALIBRATION.vm.defaultMemoryMB });
-  return new Vch({ backend, spec, uuid, cluster: cluster.id, pool, endpoint: `tcp://${deps.endpointAddress}`, events, images, networking, containers, runtime, execs });
+  return new Vch({ backend, spec, uuid, cluster: cluster.id, pool, endpoint: `tcp://${deps.endpointAddress}`, events, images, networking, volumes, containers, runtime, execs });
 }

@@ -19,6 +19,7 @@ import type { ImageStore } from './images/index.js';
 import { containerStats } from './stats.js';
 import { vchInfo, vchVersion } from './system-info.js';
 import type { VchSpec } from './vch-spec.js';
+import type { VolumeService } from './volumes/index.js';
 
 /** The parts a VCH is made of (built by createVch). */
 export interface VchParts {
@@ -31,6 +32,7 @@ export interface VchParts {
   readonly events: EventLog;
   readonly images: ImageStore;
   readonly networking: ContainerNetworking;
+  readonly volumes: VolumeService;
   readonly containers: ContainerService;
   readonly runtime: ContainerRuntime;
   readonly execs: ExecService;
@@ -206,20 +208,20 @@ export class Vch implements E.ContainerEngine {
     return this.parts.networking.registry.prune(filters);
   }
 
-  createVolume(): Promise<T.VolumeResource> {
-    return Promise.reject(volumesMissing());
+  createVolume(body: T.VolumeCreateRequest): Promise<T.VolumeResource> {
+    return this.parts.volumes.createVolume(body);
   }
-  async listVolumes(): Promise<{ Volumes: T.VolumeResource[]; Warnings: string[] }> {
-    return { Volumes: [], Warnings: [] };
+  listVolumes(filters: E.Filters): Promise<{ Volumes: T.VolumeResource[]; Warnings: string[] }> {
+    return this.parts.volumes.listVolumes(filters);
   }
   inspectVolume(name: string): Promise<T.VolumeResource> {
-    return Promise.reject(volumesMissing(name));
+    return this.parts.volumes.inspectVolume(name);
   }
-  removeVolume(name: string): Promise<void> {
-    return Promise.reject(volumesMissing(name));
+  removeVolume(name: string, force: boolean): Promise<void> {
+    return this.parts.volumes.removeVolume(name, force);
   }
-  async pruneVolumes(): Promise<E.PruneReport> {
-    return { deleted: [], spaceReclaimed: 0 };
+  pruneVolumes(filters: E.Filters): Promise<E.PruneReport> {
+    return this.parts.volumes.pruneVolumes(filters);
   }
 
   async info(): Promise<E.SystemInfo> {
@@ -251,7 +253,7 @@ export class Vch implements E.ContainerEngine {
   async diskUsage(): Promise<E.SystemInfo> {
     const images = this.parts.images.diskUsage();
     const containers = this.parts.containers.list({ all: true, filters: {} });
-    return { ...images, Containers: containers, Volumes: [], BuildCache: [] };
+    return { ...images, Containers: containers, Volumes: await this.parts.volumes.diskUsage(), BuildCache: [] };
   }
   events(opts: { readonly since?: number; readonly until?: number; readonly filters: E.Filters; readonly signal?: AbortSignal }): AsyncIterable<T.EventMessage> {
     return this.parts.events.stream(opts);
@@ -266,8 +268,4 @@ export class Vch implements E.ContainerEngine {
 function cpuTime(ms: number): string {
   const s = Math.floor(ms / 1000);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
-
-function volumesMissing(name?: string): NotImplementedError {
-  return new NotImplementedError(`volumes are not available on this VCH yet${name ? ` (asked for ${name})` : ''}: it has no volume store configured`);
 }

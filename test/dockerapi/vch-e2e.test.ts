@@ -100,4 +100,16 @@ describe('the docker CLI against a served VCH', () => {
     expect(rm.stderr).toContain('You cannot remove a running container');
     expect((await cli(['rm', '-f', 'svc'])).code).toBe(0);
   });
+
+  it('keeps a named volume’s files across containers and refuses host directories', async () => {
+    expect((await cli(['volume', 'create', 'data'])).stdout.trim()).toBe('data');
+    expect((await cli(['run', '--rm', '-v', 'data:/data', 'busybox', 'sh', '-c', 'echo kept > /data/f'])).code).toBe(0);
+    expect(await cli(['run', '--rm', '-v', 'data:/data', 'busybox', 'cat', '/data/f'])).toMatchObject({ code: 0, stdout: 'kept\n' });
+    const inspect = JSON.parse((await cli(['volume', 'inspect', 'data'])).stdout) as { Driver: string; Mountpoint: string }[];
+    expect(inspect[0]).toMatchObject({ Driver: 'vsphere' });
+    const bind = await cli(['run', '--rm', '-v', '/tmp:/host', 'busybox', 'true']);
+    expect(bind.code).toBe(125);
+    expect(bind.stderr).toContain('mounting directories as a data volume is not supported');
+    expect((await cli(['volume', 'rm', 'data'])).code).toBe(0);
+  });
 });

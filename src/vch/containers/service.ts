@@ -3,12 +3,14 @@
  * start/stop/restart/kill/pause, remove, rename, wait, attach, logs, top and resize, over the
  * runtime and the VCH's images and networks.
  */
+import type { VmId } from '../../sim/ids.js';
 import type { Rng } from '../../sim/rng.js';
 import type { ContainerConfig, ContainerCreateRequest, ContainerInspect, ContainerSummary, EndpointSettings, HostConfig, MountPoint } from '../engine/docker-types.js';
 import type { AttachedStreams, AttachOptions, Filters, LogRecord, LogsOptions, OutputChunk, WaitCondition } from '../engine/engine.js';
 import { BadParameterError, ConflictError, NoSuchObjectError } from '../engine/errors.js';
 import type { EventLog } from '../events.js';
 import type { GuestFs } from '../fs/types.js';
+import type { UnionFs } from '../fs/union-fs.js';
 import { serviceProfileFromLabels } from '../guest/profile.js';
 import { Container, type ContainerDefinition } from './container.js';
 import { ContainerIndex } from './index-by-name.js';
@@ -25,7 +27,7 @@ export interface ContainerImages {
    * RW delta goes on and a new filesystem over its layers.
    * @throws NoSuchObjectError "No such image: ref" (the CLI then pulls).
    */
-  acquire(ref: string, containerId: string): Promise<{ readonly imageId: string; readonly config: ContainerConfig; readonly topLayerPath: string; readonly fs: GuestFs }>;
+  acquire(ref: string, containerId: string): Promise<{ readonly imageId: string; readonly config: ContainerConfig; readonly topLayerPath: string; readonly fs: UnionFs }>;
   /** The container no longer uses its image. */
   release(containerId: string): Promise<void>;
 }
@@ -38,6 +40,24 @@ export interface ContainerNetworks extends RunNetworking {
   forget(id: string): void;
   /** Network name → endpoint settings, as inspect shows them. */
   settings(id: string): Record<string, EndpointSettings>;
+}
+
+/** A volume a container mounts (from the VCH's volume stores). */
+export interface ContainerMount {
+  readonly destination: string;
+  /** Datastore path of the volume's disk, attached to the container VM. */
+  readonly diskPath: string;
+  readonly fs: GuestFs;
+}
+
+/** What containers need of the VCH's volumes. */
+export interface ContainerVolumes {
+  /** Parses and prepares the volumes a create asks for (creating missing ones); all or nothing. */
+  mountsFor(containerId: string, req: ContainerCreateRequest, imageFs: GuestFs, imageVolumes: Record<string, object> | null | undefined): Promise<readonly ContainerMount[]>;
+  /** The container is gone: drop its references; with `removeAnonymous` delete its unshared anonymous volumes. */
+  release(containerId: string, removeAnonymous: boolean): Promise<unknown>;
+  /** Mounts as inspect and ps show them. */
+  mountPoints(containerId: string): MountPoint[];
 }
 
 /** Names of the VCH's datastore and log files. */
@@ -59,6 +79,7 @@ export class ContainerService {
     readonly runtime: ContainerRuntime,
     readonly images: ContainerImages,
     readonly networks: ContainerNetworks,
+    readonly volumes: ContainerVolumes,
     readonly storage: ContainerStorage,
     readonly events: EventLog,
     readonly limits: { readonly maxContainers: number | undefined },
@@ -91,7 +112,6 @@ export class ContainerService {
   async #create(id: string, name: string, req: ContainerCreateRequest): Promise<{ Id: string; Warnings: string[] }> {
     if (typeof req.Image !== 'string' || req.Image === '') throw new BadParameterError('No image specified');
     const hostConfig: HostConfig = req.HostConfig ?? {};
-    refuseUnsupportedMounts(hostConfig);
     const image = await this.images.acquire(req.Image, id);
     try {
       return await this.#createWithImage(id, name, req, hostConfig, image);
@@ -130,8 +150,12 @@ export class ContainerService {
     this.networks.plan(id, name, req);
     let vm;
     try {
+      const mounts = await this.volumes.mountsFor(id, req, image.fs, image.config.Volumes);
       vm = await this.provisioner.create({ name: vmName, size, imageTopLayer: image.topLayerPath, extraConfig: workloadConfig(config.Labels ?? {}), annotation: `docker container ${name} (${id})` });
+      await this.#attach(vm, image.fs, mounts);
     } catch (e) {
+      if (vm !== undefined) await this.provisioner.destroy(vm).catch(() => undefined);
+      await this.volumes.release(id, true);
       this.networks.forget(id);
       throw e;
     }
@@ -152,6 +176,13 @@ export class ContainerService {
     return { Id: id, Warnings: [] };
   }
 
+  /** Attaches each volume's disk to the VM and mounts its files in the container's filesystem. */
+  async #attach(vm: VmId, fs: UnionFs, mounts: readonly ContainerMount[]): Promise<void> {
+    if (mounts.length === 0) return;
+    await (await this.provisioner.backend.reconfigureVM(vm, { addDisks: mounts.map((m) => ({ existing: m.diskPath })) })).wait();
+    for (const m of mounts) fs.mount(m.destination, m.fs);
+  }
+
   #generatedName(id: string): string {
     const adjectives = ['admiring', 'brave', 'clever', 'dreamy', 'eager', 'focused', 'gallant', 'happy', 'jolly', 'keen', 'lucid', 'modest', 'nifty', 'quirky', 'serene', 'vibrant'];
     const scientists = ['babbage', 'curie', 'dijkstra', 'euler', 'feynman', 'gauss', 'hopper', 'knuth', 'lovelace', 'noether', 'pascal', 'ritchie', 'shannon', 'thompson', 'turing', 'wozniak'];
@@ -163,7 +194,7 @@ export class ContainerService {
 
   /** Context the JSON encoders need. */
   context(c: Container): InspectContext {
-    return { nowMs: this.events.clock.date().getTime(), ports: this.networks.ports(c), mounts: [] as MountPoint[], networks: this.networks.settings(c.id), imageName: c.def.config.Image ?? c.def.imageId, datastorePath: c.def.logPath };
+    return { nowMs: this.events.clock.date().getTime(), ports: this.networks.ports(c), mounts: this.volumes.mountPoints(c.id), networks: this.networks.settings(c.id), imageName: c.def.config.Image ?? c.def.imageId, datastorePath: c.def.logPath };
   }
 
   /** docker inspect. */
@@ -181,18 +212,18 @@ export class ContainerService {
   }
 
   /** docker rm. */
-  async remove(ref: string, opts: { readonly force: boolean }): Promise<void> {
+  async remove(ref: string, opts: { readonly force: boolean; readonly volumes: boolean }): Promise<void> {
     const c = this.index.get(ref);
     if (c.running || c.status === 'restarting') {
       if (!opts.force) throw new ConflictError(`You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`);
       if (c.status === 'restarting') await this.runtime.stop(c, 0, 'KILL');
       else await this.runtime.kill(c, 'KILL');
     }
-    await this.destroy(c);
+    await this.destroy(c, opts.volumes);
   }
 
-  /** Destroys an exited container's VM and forgets it. */
-  destroy(c: Container): Promise<void> {
+  /** Destroys an exited container's VM and forgets it; `removeAnonymous` also deletes its anonymous volumes. */
+  destroy(c: Container, removeAnonymous: boolean): Promise<void> {
     return this.runtime.serial(c, async () => {
       if (!this.index.find(c.id)) return;
       if (c.status === 'removing') return;
@@ -206,6 +237,7 @@ export class ContainerService {
       this.networks.forget(c.id);
       this.index.delete(c);
       await this.images.release(c.id);
+      await this.volumes.release(c.id, removeAnonymous);
       this.events.emit({ Type: 'container', Action: 'destroy', id: c.id, attributes: { image: c.def.config.Image ?? '', name: c.name } });
       c.notify('removed');
     });
@@ -272,14 +304,6 @@ export class ContainerService {
 function stripHostParts(req: ContainerCreateRequest): ContainerConfig {
   const { HostConfig: _h, NetworkingConfig: _n, ...config } = req;
   return config;
-}
-
-/** VIC refused host directory mounts; named volumes need the VCH's volume stores. */
-function refuseUnsupportedMounts(host: HostConfig): void {
-  for (const bind of host.Binds ?? []) {
-    if (bind.startsWith('/') || bind.startsWith('.')) throw new BadParameterError('mounting directories as a data volume is not supported');
-  }
-  for (const m of host.Mounts ?? []) if (m.Type === 'bind') throw new BadParameterError('mounting directories as a data volume is not supported');
 }
 
 /** Refuses `vicsim.workload.*` labels the guest could not run with (a 400 naming the label). */
