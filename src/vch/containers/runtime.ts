@@ -5,7 +5,7 @@
  * kill, pause and unpause. Each container's operations are serialised, so a `start` right after an
  * exit waits for the VM to be off.
  */
-import type { Clock } from '../../sim/clock.js';
+import type { Clock, Timer } from '../../sim/clock.js';
 import { BadParameterError, ConflictError, EngineSystemError, NotModifiedError } from '../engine/errors.js';
 import type { EventLog } from '../events.js';
 import type { Container } from './container.js';
@@ -204,8 +204,12 @@ export class ContainerRuntime {
     this.events.emit({ Type: 'container', Action: 'kill', id: c.id, attributes: { ...this.#attrs(c), signal: String(SIGNALS[sig]) } });
     proc.signal(sig);
     const exited = proc.exited.then(() => true);
-    const timedOut = grace < 0 ? new Promise<boolean>(() => {}) : new Promise<boolean>((resolve) => this.clock.schedule(grace * 1000, () => resolve(false), { label: `stop grace ${c.name}` }));
-    if (!(await Promise.race([exited, timedOut]))) {
+    let graceTimer: Timer | undefined;
+    const timedOut = grace < 0 ? new Promise<boolean>(() => {}) : new Promise<boolean>((resolve) => (graceTimer = this.clock.schedule(grace * 1000, () => resolve(false), { label: `stop grace ${c.name}` })));
+    const exitedInTime = await Promise.race([exited, timedOut]);
+    // An early exit cancels the grace timer: left queued, it would be work that moves an instant clock on by the whole grace period.
+    if (graceTimer) this.clock.cancel(graceTimer);
+    if (!exitedInTime) {
       this.events.emit({ Type: 'container', Action: 'kill', id: c.id, attributes: { ...this.#attrs(c), signal: '9' } });
       proc.signal('KILL');
     }

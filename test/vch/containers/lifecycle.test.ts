@@ -241,3 +241,16 @@ describe('docker pause and unpause', () => {
     expect((await vmOf(id)).powerState).toBe('poweredOff');
   });
 });
+
+describe('docker stop on an instant clock (time scale 0)', () => {
+  it('does not move simulated time by the grace period when the process exits at the signal', async () => {
+    const fast = await vchWorld({ instant: true });
+    const id = (await fast.vch.createContainer('catter', { Image: 'busybox', Cmd: ['sh', '-c', 'cat'], OpenStdin: true })).Id;
+    await fast.vch.startContainer(id);
+    const before = fast.clock.now();
+    await fast.vch.stopContainer(id, {});
+    await fast.advance(0);
+    expect((await fast.vch.inspectContainer(id)).State.ExitCode).toBe(143);
+    expect(fast.clock.now() - before).toBeLessThan(10_000);
+  });
+});

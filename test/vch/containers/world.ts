@@ -40,16 +40,31 @@ function turn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** How a world is built. */
+export interface WorldOptions {
+  readonly mode?: ProvisionMode;
+  readonly seed?: number;
+  readonly spec?: Partial<VchSpec>;
+  readonly images?: readonly string[];
+  /**
+   * Scale 0 over the real wall clock, as `vicsim serve --time-scale 0` runs: every simulated
+   * latency completes at once; `run` and `advance` then only let real time pass.
+   */
+  readonly instant?: boolean;
+}
+
 /** Builds a VCH named `vch1` (mode `instant` unless given) with busybox pulled. */
-export async function vchWorld(opts: { readonly mode?: ProvisionMode; readonly seed?: number; readonly spec?: Partial<VchSpec>; readonly images?: readonly string[] } = {}): Promise<VchWorld> {
+export async function vchWorld(opts: WorldOptions = {}): Promise<VchWorld> {
   const preset = clusterPreset({ hosts: 2 });
   const clock = preset.model.clock;
   const wall = new FakeWallClock(0);
-  const driver = new RealtimeDriver(clock, { scale: 1, wall });
+  const realWall = { now: () => performance.now(), setTimer: setTimeout, clearTimer: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
+  const driver = opts.instant ? new RealtimeDriver(clock, { scale: 0, wall: realWall }) : new RealtimeDriver(clock, { scale: 1, wall });
   driver.start();
   const backend = new ModelBackend(preset.model, driver);
 
   async function advance(ms: number): Promise<void> {
+    if (opts.instant) return new Promise((resolve) => setTimeout(resolve, 5));
     const target = wall.now() + ms;
     for (;;) {
       await turn();
@@ -62,6 +77,7 @@ export async function vchWorld(opts: { readonly mode?: ProvisionMode; readonly s
   }
 
   async function run<T>(p: Promise<T>, limitMs = 3_600_000): Promise<T> {
+    if (opts.instant) return p;
     let settled = false;
     p.then(
       () => (settled = true),
