@@ -78,7 +78,7 @@ describe('pulling from a real registry through the served VCH', () => {
     const progress = await new Promise<{ status?: string; progressDetail?: { current?: number; total?: number } }[]>((resolve, reject) => {
       client.pull(image, (err: Error | null, stream: NodeJS.ReadableStream) => {
         if (err) return reject(err);
-        client.modem.followProgress(stream, (done: Error | null, out: []) => (done ? reject(done) : resolve(out)));
+        client.modem.followProgress(stream, (done: Error | null, out: { status?: string }[]) => (done ? reject(done) : resolve(out)));
       });
     });
     const downloading = progress.filter((p) => p.status === 'Downloading');
