@@ -16,7 +16,7 @@ import { parsePortSpecs, type PortSpec } from './network/port-spec.js';
 import type { NetworkRegistry } from './network/registry.js';
 
 /** Who serves a request that reached a container: for the page the simulated service answers with. */
-export type ServiceDescriber = (c: Container) => Record<string, string>;
+export type ServiceDescriber = (c: Container) => Promise<Record<string, string>>;
 
 /** The VCH's networks as containers use them. */
 export class ContainerNetworking implements ContainerNetworks {
@@ -69,7 +69,7 @@ export class ContainerNetworking implements ContainerNetworks {
    * refused (closed), as a port nothing listens on is.
    */
   #handler(c: Container, port: PublishedPort): (socket: Socket) => void {
-    const http = httpServiceHandler(() => ({ ...this.describe(c), 'container port': `${port.containerPort}/${port.protocol}`, 'host port': String(port.hostPort) }));
+    const http = httpServiceHandler(async () => ({ ...(await this.describe(c)), 'container port': `${port.containerPort}/${port.protocol}`, 'host port': String(port.hostPort) }));
     const listening = serviceProfileFromLabels(c.def.config.Labels ?? {})?.listen.find((l) => l.port === port.containerPort);
     return (socket) => {
       if (c.running && listening?.protocol === 'http') http(socket);

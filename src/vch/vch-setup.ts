@@ -83,7 +83,12 @@ export async function createVch(deps: VchDeps, input: VchSpec): Promise<Vch> {
     spec.provisioning ?? 'instant',
     DEFAULT_CALIBRATION.latency,
   );
-  const networking = new ContainerNetworking(registry, mapper, (c) => ({ container: c.name, id: c.id.slice(0, 12), vm: c.def.vmName, vch: spec.name }));
+  const networking = new ContainerNetworking(registry, mapper, async (c) => {
+    const vm = await backend.vm(c.def.vm);
+    const host = (await backend.hosts({ cluster: cluster.id })).find((h) => h.id === vm.host);
+    const ip = Object.values(registry.endpointSettings(c.id))[0]?.IPAddress ?? '';
+    return { container: c.name, id: c.id.slice(0, 12), vm: `${c.def.vmName} (${vm.id})`, host: host?.name ?? vm.host, ip, vch: spec.name };
+  });
   const launcher: GuestLauncher = new GuestLauncher(clock, {
     resolveHost: (guest, name) => networking.resolveHost(guest, name),
     interfaces: (guest) => networking.interfaces(guest),

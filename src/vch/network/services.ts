@@ -13,13 +13,15 @@ export const GUEST_SERVER_HEADER = 'vicsim-guest';
 
 /**
  * A connection handler answering HTTP/1.1 (keep-alive included) with a page describing the
- * container. `describe` is called per request, so the page follows the container (a vMotion changes
+ * container. `describe` (sync or async) is called per request, so the page follows the container (a vMotion changes
  * its host): it returns label → value pairs, e.g. {container, vm, host, ip, path}. GET and HEAD get
  * 200 with the page (any path); other methods 405. The parser is node's, fed the accepted socket
  * directly (`emit('connection')`), so no second listening socket exists.
  */
-export function httpServiceHandler(describe: () => Record<string, string>): ConnectionHandler {
-  const server = createServer((req, res) => answer(req, res, describe));
+export function httpServiceHandler(describe: () => Record<string, string> | Promise<Record<string, string>>): ConnectionHandler {
+  const server = createServer((req, res) => {
+    answer(req, res, describe).catch(() => res.destroy());
+  });
   return (socket) => {
     server.emit('connection', socket);
   };
@@ -31,14 +33,14 @@ export const tcpEchoHandler: ConnectionHandler = (socket) => {
   socket.pipe(socket);
 };
 
-function answer(req: IncomingMessage, res: ServerResponse, describe: () => Record<string, string>): void {
+async function answer(req: IncomingMessage, res: ServerResponse, describe: () => Record<string, string> | Promise<Record<string, string>>): Promise<void> {
   res.setHeader('Server', GUEST_SERVER_HEADER);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('405 Method Not Allowed\n');
     return;
   }
-  const body = Buffer.from(page(describe(), `${req.method} ${req.url ?? '/'}`), 'utf8');
+  const body = Buffer.from(page(await describe(), `${req.method} ${req.url ?? '/'}`), 'utf8');
   res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': body.length });
   res.end(req.method === 'HEAD' ? undefined : body);
 }
