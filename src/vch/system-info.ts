@@ -30,6 +30,8 @@ export interface VchUsage {
   readonly containersLimit: number | undefined;
   readonly endpoint: string;
   readonly insecureRegistries: readonly string[];
+  /** Registries pulls are limited to; undefined = no whitelist. */
+  readonly whitelistRegistries: readonly string[] | undefined;
   /** The VCH's (simulated) time. */
   readonly now: Date;
 }
@@ -54,7 +56,8 @@ export async function vchInfo(backend: Backend, u: VchUsage): Promise<SystemInfo
     ['VMware Product', about.fullName],
     ['VMware OS', about.name],
     ['VMware OS version', about.apiVersion],
-    ['Registry Whitelist Mode', 'disabled'],
+    ['Registry Whitelist Mode', u.whitelistRegistries === undefined ? 'disabled' : `enabled (${u.whitelistRegistries.join(', ')})`],
+    ['Insecure Registries', u.insecureRegistries.join(', ') || 'none'],
     ['Hosts', String(hosts.length)],
     ...hosts.map((h): [string, string] => [` ${h.name}`, `${h.state}, ${h.cpuCores}×${h.cpuMhzPerCore} MHz, ${h.memoryMB} MiB`]),
   ];

@@ -244,6 +244,7 @@ export class Vch implements E.ContainerEngine {
       containersLimit: this.spec.containersLimit,
       endpoint: this.parts.endpoint,
       insecureRegistries: this.spec.insecureRegistries ?? [],
+      whitelistRegistries: this.spec.whitelistRegistries,
       now: this.parts.events.clock.date(),
     });
   }
