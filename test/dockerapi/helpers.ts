@@ -1,6 +1,6 @@
 /** Test harness: a Docker API server over the transport test double, and the real docker CLI against it. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDockerApiServer, type DockerApiServer, type DockerApiServerOptions } from '../../src/dockerapi/index.js';
@@ -44,12 +44,15 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `/usr/local/bin/docker -H <host> args…` with a throw-away DOCKER_CONFIG; `input` is piped to stdin. */
+/** The docker CLI: 28.x at /usr/local/bin/docker on these machines, else the one on PATH (scripts/docker/ensure.sh). */
+export const DOCKER_CLI = existsSync('/usr/local/bin/docker') ? '/usr/local/bin/docker' : 'docker';
+
+/** Runs `docker -H <host> args…` with a throw-away DOCKER_CONFIG; `input` is piped to stdin. */
 export function docker(h: Pick<Harness, 'port' | 'socketPath' | 'dir'>, args: readonly string[], opts: { input?: string; via?: 'tcp' | 'unix'; env?: Record<string, string> } = {}): Promise<CliResult> {
   const host = opts.via === 'unix' ? `unix://${h.socketPath}` : `tcp://127.0.0.1:${h.port}`;
   const env = { PATH: process.env['PATH'] ?? '', HOME: h.dir, DOCKER_CONFIG: join(h.dir, 'config'), ...opts.env };
   return new Promise((resolve, reject) => {
-    const child = spawn('/usr/local/bin/docker', ['-H', host, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(DOCKER_CLI, ['-H', host, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
