@@ -9,11 +9,13 @@ import { runDemo } from './demo.js';
 import { intFlag } from './flags.js';
 import { runPlan } from './plan.js';
 import { runServe, SERVE_OPTIONS, SERVE_USAGE } from './serve-command.js';
+import { runVch, VCH_USAGE } from './vch-command.js';
 
 const USAGE = `Usage: vicsim <command> [options]
 
 Commands:
 ${SERVE_USAGE}
+${VCH_USAGE}
   demo       Build the default preset, provision container VMs, print the inventory and event log
              --hosts N   hosts in the cluster (default 4)
              --vms N     container VMs to create and power on (default 6)
@@ -26,6 +28,7 @@ ${SERVE_USAGE}
 With no command, vicsim runs the demo.`;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'vch') return runVch(argv.slice(1));
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

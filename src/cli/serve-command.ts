@@ -6,6 +6,7 @@ import { serveBanner, startServe, type ServeOptions } from './serve.js';
 export const SERVE_USAGE = `  serve      Run a simulated VCH: the Docker API on tcp://127.0.0.1:2375 and a unix socket
              --hosts N            hosts in the cluster (default 4)
              --docker-port P      Docker API port (default 2375; 0 = any free port)
+             --admin-port P       admin API port for vicsim vch (default 2378; 0 = any free port)
              --socket PATH        unix socket (default $TMPDIR/vicsim/docker.sock)
              --provision MODE     instant, linked, full or boot (default instant)
              --time-scale X       simulated ms per wall ms; 0 completes every operation at once (default 1)
@@ -18,6 +19,7 @@ export const SERVE_USAGE = `  serve      Run a simulated VCH: the Docker API on 
 /** serve's flags for node:util parseArgs. */
 export const SERVE_OPTIONS = {
   'docker-port': { type: 'string' },
+  'admin-port': { type: 'string' },
   socket: { type: 'string' },
   'state-dir': { type: 'string' },
   provision: { type: 'string' },
@@ -35,6 +37,7 @@ export function serveOptions(values: Record<string, string | boolean | undefined
   return {
     hosts: intFlag('hosts', str('hosts'), 4, 1, 64),
     dockerPort: intFlag('docker-port', str('docker-port'), 2375, 0, 65535),
+    adminPort: intFlag('admin-port', str('admin-port'), 2378, 0, 65535),
     socket: str('socket'),
     stateDir: str('state-dir'),
     provision: choiceFlag('provision', str('provision'), ['instant', 'linked', 'full', 'boot'] as const, 'instant'),

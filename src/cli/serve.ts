@@ -1,13 +1,13 @@
 /**
- * `vicsim serve` (what `npm start` runs): the model (or a live vCenter), one VCH named `default`,
- * its Docker API on tcp://127.0.0.1:2375 and a unix socket, and the admin API on 127.0.0.1:2378.
+ * `vicsim serve` (what `npm start` runs): the model (or a live vCenter), a set of VCHs — `default`
+ * with its Docker API on tcp://127.0.0.1:2375 and a unix socket, further ones (`vicsim vch create`)
+ * each on its own port from 2376 — and the admin API on 127.0.0.1:2378 that manages them.
  * Prints the DOCKER_HOST to use; SIGINT/SIGTERM close everything cleanly.
  */
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelBackend } from '../backend/model/index.js';
-import { createDockerApiServer, type DockerApiServer } from '../dockerapi/server.js';
 import { generateTlsMaterial } from '../dockerapi/tls.js';
 import { clusterPreset } from '../hypervisor/presets.js';
 import { Clock } from '../sim/clock.js';
@@ -16,7 +16,8 @@ import { InvalidArgumentError } from '../sim/errors.js';
 import { Rng } from '../sim/rng.js';
 import type { ProvisionMode } from '../vch/containers/provisioner.js';
 import type { Vch } from '../vch/vch.js';
-import { createVch } from '../vch/vch-setup.js';
+import { startAdminServer, type AdminServer } from './admin/server.js';
+import { VchSet } from './vch-set.js';
 
 /** Flags of `vicsim serve`. */
 export interface ServeOptions {
@@ -30,7 +31,14 @@ export interface ServeOptions {
   readonly tls: { readonly mode: 'verify' | 'no-verify'; readonly dir: string } | undefined;
   readonly insecureRegistries: readonly string[];
   readonly seed: number;
+  /** The admin API's port (0 = any free port); no admin API when undefined. */
+  readonly adminPort?: number;
+  /** Where further VCHs' Docker API ports start (default 2376; 0 = any free port). */
+  readonly firstDockerPort?: number;
 }
+
+/** VIC's Docker API port with TLS; further VCHs take the next free port from here. */
+export const DEFAULT_FIRST_DOCKER_PORT = 2376;
 
 /** The wall clock the realtime driver follows (only the composition root reads it). */
 export const SYSTEM_WALL_CLOCK: WallClock = {
@@ -41,14 +49,20 @@ export const SYSTEM_WALL_CLOCK: WallClock = {
 
 /** A running `vicsim serve`. */
 export interface Served {
+  /** The VCH named `default` (as configured now). @throws NoSuchVchError once it was deleted. */
   readonly vch: Vch;
-  readonly docker: DockerApiServer;
+  /** Every VCH this serve runs. */
+  readonly vchs: VchSet;
+  /** The default VCH's Docker API port. */
   readonly dockerPort: number;
   readonly socket: string;
+  /** The admin API's port; undefined when `adminPort` was not given. */
+  readonly adminPort: number | undefined;
+  /** Closes the admin API and every VCH's listeners, then the backend. */
   close(): Promise<void>;
 }
 
-/** Starts everything; resolves once the Docker API listens. */
+/** Starts everything; resolves once the default VCH's Docker API and the admin API listen. */
 export async function startServe(opts: ServeOptions): Promise<Served> {
   if (opts.backend !== 'model') throw new InvalidArgumentError('backend', `--backend ${opts.backend} is not wired to the VCH yet; use --backend model`);
   if (opts.stateDir !== undefined) throw new InvalidArgumentError('state-dir', '--state-dir is not supported yet: the VCH does not persist across restarts in this version');
@@ -57,38 +71,43 @@ export async function startServe(opts: ServeOptions): Promise<Served> {
   const driver = new RealtimeDriver(preset.model.clock, { scale: opts.timeScale, wall: SYSTEM_WALL_CLOCK });
   driver.start();
   const backend = new ModelBackend(preset.model, driver);
-  const vch = await createVch(
-    { backend, clock: preset.model.clock, rng: Rng.seeded(opts.seed).fork('vch-default'), endpointAddress: '127.0.0.1' },
-    { name: 'default', provisioning: opts.provision, insecureRegistries: opts.insecureRegistries },
-  );
   if (opts.tls) generateTlsMaterial(opts.tls.dir);
-  const docker = createDockerApiServer(vch, { tls: opts.tls });
-  const dockerPort = await docker.listenTcp(opts.dockerPort, '127.0.0.1');
+  const vchs = new VchSet({ backend, clock: preset.model.clock, rng: Rng.seeded(opts.seed), tls: opts.tls, firstDockerPort: opts.firstDockerPort ?? DEFAULT_FIRST_DOCKER_PORT });
   const socket = opts.socket ?? join(tmpdir(), 'vicsim', 'docker.sock');
   mkdirSync(join(socket, '..'), { recursive: true });
-  await docker.listenUnix(socket);
-  return {
-    vch,
-    docker,
-    dockerPort,
-    socket,
-    close: async () => {
-      await docker.close();
-      await vch.close();
-      driver.stop();
-      await backend.close();
-    },
+  const shutdown = async (admin?: AdminServer): Promise<void> => {
+    await admin?.close();
+    await vchs.close();
+    driver.stop();
+    await backend.close();
   };
+  try {
+    const created = await vchs.create({ name: 'default', provisioning: opts.provision, insecureRegistries: opts.insecureRegistries }, { dockerPort: opts.dockerPort, socket });
+    const admin = opts.adminPort === undefined ? undefined : await startAdminServer(vchs, opts.adminPort);
+    return {
+      get vch() {
+        return vchs.vch('default');
+      },
+      vchs,
+      dockerPort: created.dockerPort,
+      socket,
+      adminPort: admin?.port,
+      close: () => shutdown(admin),
+    };
+  } catch (e) {
+    await shutdown();
+    throw e;
+  }
 }
 
 /** What `vicsim serve` prints once it listens. */
 export function serveBanner(s: Served, opts: ServeOptions): string {
-  const scheme = opts.tls ? 'tcp' : 'tcp';
   const lines = [
     `vicsim: VCH "default" on ${opts.hosts} simulated hosts, provisioning ${opts.provision}, time scale ${opts.timeScale}`,
-    `Docker API on ${scheme}://127.0.0.1:${s.dockerPort} and unix://${s.socket}`,
+    `Docker API on tcp://127.0.0.1:${s.dockerPort} and unix://${s.socket}`,
+    ...(s.adminPort !== undefined ? [`Admin API on http://127.0.0.1:${s.adminPort} (vicsim vch create|ls|inspect|configure|delete)`] : []),
     '',
-    `export DOCKER_HOST=${scheme}://127.0.0.1:${s.dockerPort}`,
+    `export DOCKER_HOST=tcp://127.0.0.1:${s.dockerPort}`,
   ];
   if (opts.tls) lines.push(`export DOCKER_TLS_VERIFY=${opts.tls.mode === 'verify' ? 1 : ''}`, `export DOCKER_CERT_PATH=${opts.tls.dir}`);
   return lines.join('\n');
