@@ -29,10 +29,13 @@ export class ContainerNetworking implements ContainerNetworks {
   ) {}
 
   plan(id: string, name: string, req: ContainerCreateRequest): void {
-    const host = req.HostConfig ?? {};
-    const specs = parsePortSpecs({ exposedPorts: req.ExposedPorts, portBindings: host.PortBindings, publishAllPorts: host.PublishAllPorts === true });
-    this.registry.planContainer({ id, name, hostname: req.Hostname || undefined }, host.NetworkMode, req.NetworkingConfig?.EndpointsConfig);
+    const specs = portSpecsOf(req);
+    this.registry.planContainer({ id, name, hostname: req.Hostname || undefined }, req.HostConfig?.NetworkMode, req.NetworkingConfig?.EndpointsConfig);
     this.#specs.set(id, specs);
+  }
+
+  adopt(id: string, req: ContainerCreateRequest): void {
+    this.#specs.set(id, portSpecsOf(req));
   }
 
   forget(id: string): void {
@@ -47,7 +50,9 @@ export class ContainerNetworking implements ContainerNetworks {
   async up(c: Container): Promise<void> {
     this.registry.startContainer(c.id);
     try {
-      await this.mapper.publish(c.id, this.#specs.get(c.id) ?? [], (port) => this.#handler(c, port));
+      // Bindings restored with a saved VCH are reopened as they were; others are published anew.
+      if (this.mapper.ports(c.id).length > 0) await this.mapper.reopen(c.id, (port) => this.#handler(c, port));
+      else await this.mapper.publish(c.id, this.#specs.get(c.id) ?? [], (port) => this.#handler(c, port));
     } catch (e) {
       this.registry.stopContainer(c.id);
       throw e;
@@ -91,4 +96,10 @@ export class ContainerNetworking implements ContainerNetworks {
     const eths = this.registry.endpoints(containerId).filter((e) => e.ip !== '');
     return [{ name: 'lo', address: '127.0.0.1', prefixLen: 8 }, ...eths.map((e, i) => ({ name: `eth${i}`, address: e.ip, prefixLen: e.prefixLen }))];
   }
+}
+
+/** The ports a create request publishes (400 for a bad spec). */
+function portSpecsOf(req: ContainerCreateRequest): PortSpec[] {
+  const host = req.HostConfig ?? {};
+  return parsePortSpecs({ exposedPorts: req.ExposedPorts, portBindings: host.PortBindings, publishAllPorts: host.PublishAllPorts === true });
 }

@@ -4,7 +4,7 @@
  * store, the bridge network, the port mapper on the endpoint address, and the container machinery;
  * then the provisioning templates are warmed so the first `docker run` does not pay their boot.
  */
-import type { Backend, ClusterInfo, DatastoreInfo } from '../backend/backend.js';
+import type { Backend, ClusterInfo, DatastoreInfo, ResourcePoolInfo } from '../backend/backend.js';
 import { DEFAULT_CALIBRATION } from '../sim/calibration.js';
 import type { Clock } from '../sim/clock.js';
 import { NotFoundError } from '../sim/errors.js';
@@ -18,8 +18,8 @@ import { EventLog } from './events.js';
 import { LayerStack, rootFsSize, UnionFs } from './fs/index.js';
 import { GuestLauncher } from './guest-launcher.js';
 import { ImageStore } from './images/index.js';
-import { PortMapper } from './network/port-mapper.js';
-import { NetworkRegistry } from './network/registry.js';
+import { PortMapper, type PortMapperState } from './network/port-mapper.js';
+import { NetworkRegistry, type NetworkRegistryState } from './network/registry.js';
 import { Vch } from './vch.js';
 import { VolumeService } from './volumes/index.js';
 import { checkVchSpec, type VchSpec } from './vch-spec.js';
@@ -53,10 +53,20 @@ async function pick<T extends { readonly id: string; readonly name: string }>(al
   return found;
 }
 
+/** What a VCH stands on in vSphere: made by createVch, found again by restoreVch. */
+export interface VchInfra {
+  readonly spec: VchSpec;
+  readonly uuid: string;
+  readonly cluster: ClusterInfo;
+  readonly ds: DatastoreInfo;
+  readonly pool: ResourcePoolInfo;
+  readonly bootIso: string;
+}
+
 /** Creates a VCH (vic-machine create) and returns it ready to serve. */
 export async function createVch(deps: VchDeps, input: VchSpec): Promise<Vch> {
   const spec = checkVchSpec(input);
-  const { backend, clock, rng } = deps;
+  const { backend, rng } = deps;
   const cluster: ClusterInfo = await pick(await backend.clusters(), spec.computeResource, 'ComputeResource');
   const ds: DatastoreInfo = await pick(await backend.datastores(), spec.imageStore, 'Datastore');
   const pool = await backend.createResourcePool(cluster.rootPool, spec.name, { cpu: spec.cpu, memory: spec.memory });
@@ -65,6 +75,24 @@ export async function createVch(deps: VchDeps, input: VchSpec): Promise<Vch> {
   await backend.makeDirectory(folder, true);
   const bootIso = `${folder}/bootstrap.iso`;
   await backend.writeDatastoreFile(bootIso, new TextEncoder().encode('vicsim bootstrap image: the tether the container VMs boot; the model does not read its bytes\n'));
+  const vch = await assembleVch(deps, { spec, uuid, cluster, ds, pool, bootIso }, undefined);
+  await vch.parts.provisioner.warm({ numCpu: DEFAULT_CALIBRATION.vm.defaultCpus, memoryMB: DEFAULT_CALIBRATION.vm.defaultMemoryMB });
+  return vch;
+}
+
+/** Saved network and port state a restored VCH starts from. */
+export interface SavedVchNetworks {
+  readonly networks: NetworkRegistryState;
+  readonly ports: PortMapperState;
+}
+
+/**
+ * Builds a VCH's parts on its infrastructure: image store and volumes (reloaded from their
+ * datastores), networks and ports (from `saved`, or fresh), the container machinery.
+ */
+export async function assembleVch(deps: VchDeps, infra: VchInfra, saved: SavedVchNetworks | undefined): Promise<Vch> {
+  const { backend, clock, rng } = deps;
+  const { spec, uuid, cluster, ds, pool, bootIso } = infra;
   const events = new EventLog(clock);
   const images = await ImageStore.open({
     backend,
@@ -74,8 +102,10 @@ export async function createVch(deps: VchDeps, input: VchSpec): Promise<Vch> {
     registry: { insecureRegistries: spec.insecureRegistries, whitelist: spec.whitelistRegistries },
   });
   images.onEvent((e) => events.emit({ Type: e.Type, Action: e.Action, id: e.Actor.ID, attributes: e.Actor.Attributes }));
-  const registry = new NetworkRegistry({ newId: () => hexId(rng), now: () => clock.date().getTime(), bridgeRange: spec.bridgeRange });
-  const mapper = new PortMapper({ rng: rng.fork('ports'), listenAddress: deps.endpointAddress });
+  const registryOptions = { newId: () => hexId(rng), now: () => clock.date().getTime(), bridgeRange: spec.bridgeRange };
+  const registry = saved ? NetworkRegistry.fromJSON(saved.networks, registryOptions) : new NetworkRegistry(registryOptions);
+  const mapperOptions = { rng: rng.fork('ports'), listenAddress: deps.endpointAddress };
+  const mapper = saved ? PortMapper.fromJSON(saved.ports, mapperOptions) : new PortMapper(mapperOptions);
   const provisioner = new Provisioner(
     backend,
     clock,
@@ -134,9 +164,9 @@ export async function createVch(deps: VchDeps, input: VchSpec): Promise<Vch> {
   const containers: ContainerService = new ContainerService(rng.fork('containers'), provisioner, runtime, imageSource, networking, volumes, {
     logPath: (vmName) => `[${ds.name}] ${vmName}/output.log`,
     writeLog: (path) => (content) => backend.writeDatastoreFile(path, content),
+    readLog: (path) => backend.readDatastoreFile(path).then((b) => new TextDecoder().decode(b), () => undefined),
   }, events, { maxContainers: spec.containersLimit });
   images.useContainerStates((id) => containers.index.find(id)?.running ?? false);
   const execs = new ExecService(rng.fork('execs'), containers.index, launcher, events);
-  await provisioner.warm({ numCpu: DEFAULT_CALIBRATION.vm.defaultCpus, memoryMB: DEFAULT_CALIBRATION.vm.defaultMemoryMB });
-  return new Vch({ backend, spec, uuid, cluster: cluster.id, pool, endpoint: `tcp://${deps.endpointAddress}`, events, images, networking, volumes, containers, runtime, execs });
+  return new Vch({ backend, spec, uuid, cluster: cluster.id, pool, endpoint: `tcp://${deps.endpointAddress}`, events, images, networking, volumes, containers, runtime, execs, provisioner, infra });
 }

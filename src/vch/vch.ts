@@ -7,6 +7,7 @@ import type { Backend, ResourcePoolInfo } from '../backend/backend.js';
 import type { ClusterId } from '../sim/ids.js';
 import type { Container } from './containers/container.js';
 import type { ExecService } from './containers/exec.js';
+import type { Provisioner } from './containers/provisioner.js';
 import type { ContainerRuntime } from './containers/runtime.js';
 import type { ContainerService } from './containers/service.js';
 import type { ContainerNetworking } from './container-networking.js';
@@ -18,6 +19,7 @@ import { changes, exportTar, extractTar, pathStat, tarPath, type UnionFs } from 
 import type { ImageStore } from './images/index.js';
 import { containerStats } from './stats.js';
 import { vchInfo, vchVersion } from './system-info.js';
+import type { VchInfra } from './vch-setup.js';
 import type { VchSpec } from './vch-spec.js';
 import type { VolumeService } from './volumes/index.js';
 
@@ -36,6 +38,9 @@ export interface VchParts {
   readonly containers: ContainerService;
   readonly runtime: ContainerRuntime;
   readonly execs: ExecService;
+  readonly provisioner: Provisioner;
+  /** What it stands on: pool, datastore, folder. */
+  readonly infra: VchInfra;
 }
 
 /** A VCH: docker's engine over containers that are VMs. */

@@ -11,6 +11,7 @@ import { BadParameterError, ConflictError, NoSuchObjectError } from '../engine/e
 import type { EventLog } from '../events.js';
 import type { GuestFs } from '../fs/types.js';
 import type { UnionFs } from '../fs/union-fs.js';
+import type { RecordedMount } from '../volumes/refs.js';
 import { serviceProfileFromLabels } from '../guest/profile.js';
 import { Container, type ContainerDefinition } from './container.js';
 import { ContainerIndex } from './index-by-name.js';
@@ -38,6 +39,8 @@ export interface ContainerNetworks extends RunNetworking {
   plan(id: string, name: string, req: ContainerCreateRequest): void;
   /** Forgets a container that was removed or whose create failed. */
   forget(id: string): void;
+  /** Re-plans the ports of a saved container whose endpoints came back with the saved networks. */
+  adopt(id: string, req: ContainerCreateRequest): void;
   /** Network name → endpoint settings, as inspect shows them. */
   settings(id: string): Record<string, EndpointSettings>;
 }
@@ -58,6 +61,10 @@ export interface ContainerVolumes {
   release(containerId: string, removeAnonymous: boolean): Promise<unknown>;
   /** Mounts as inspect and ps show them. */
   mountPoints(containerId: string): MountPoint[];
+  /** The container's mounts as recorded, for saving. */
+  recordedMounts(containerId: string): readonly RecordedMount[];
+  /** Re-records a saved container's mounts (after a restart) and gives their filesystems. */
+  adopt(containerId: string, mounts: readonly RecordedMount[]): Promise<readonly ContainerMount[]>;
 }
 
 /** Names of the VCH's datastore and log files. */
@@ -66,6 +73,8 @@ export interface ContainerStorage {
   logPath(vmName: string): string;
   /** Writes a log file. */
   writeLog(path: string): (content: Uint8Array) => Promise<void>;
+  /** Reads a log file back (after a restart); undefined when there is none. */
+  readLog(path: string): Promise<string | undefined>;
 }
 
 /** The containers of one VCH. */

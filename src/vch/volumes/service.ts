@@ -215,6 +215,11 @@ export class VolumeService implements VolumeApi {
     return removed;
   }
 
+  /** The container's mounts as recorded (for saving a VCH; {@link adopt} takes them back). O(mounts). */
+  recordedMounts(containerId: string): readonly RecordedMount[] {
+    return this.#refs.mountsOf(containerId);
+  }
+
   /** The container's mounts as inspect and ps show them, in the order planned. O(mounts). */
   mountPoints(containerId: string): MountPoint[] {
     return this.#refs.mountsOf(containerId).map((m) => ({
