@@ -5,7 +5,7 @@
  * restore leaves everything as it was. Tasks still running at save time come back failed, as
  * vCenter fails in-flight tasks after a restart.
  */
-import { Clock } from '../sim/clock.js';
+import { Clock, DEFAULT_EPOCH_MS } from '../sim/clock.js';
 import { RestoreError, VicsimError } from '../sim/errors.js';
 import { Rng } from '../sim/rng.js';
 import type { VsphereEvent } from './events.js';
@@ -32,6 +32,8 @@ export interface SavedModel {
   readonly format: typeof SAVE_FORMAT;
   readonly version: number;
   readonly time: number;
+  /** Wall-clock ms simulated time 0 stands for (absent in older saves: the default epoch). */
+  readonly epochMs?: number;
   readonly idCounter: number;
   readonly macCounter: number;
   readonly rng: number[];
@@ -66,6 +68,7 @@ export function saveModel(model: VSphereModel): SavedModel {
     format: SAVE_FORMAT,
     version: SAVE_VERSION,
     time: model.clock.now(),
+    epochMs: model.clock.epochMs,
     idCounter: model.ids.counter,
     macCounter: model.macCounter,
     rng: model.rng.state(),
@@ -89,7 +92,7 @@ export function saveModel(model: VSphereModel): SavedModel {
 export function restoreModel(saved: unknown, opts: Omit<ModelOptions, 'clock' | 'seed'> = {}): VSphereModel {
   const s = parse(saved);
   try {
-    const clock = new Clock();
+    const clock = new Clock(s.epochMs ?? DEFAULT_EPOCH_MS);
     clock.resetTime(s.time);
     const model = new VSphereModel({ ...opts, clock });
     model.ids.counter = s.idCounter;
