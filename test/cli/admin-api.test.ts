@@ -96,7 +96,7 @@ describe('the admin API', () => {
     expect(r.body.spec).toMatchObject({ cpu: { limit: 1500, shares: 'high' }, memory: { limit: 4096, reservation: 512 }, containersLimit: 4 });
   });
 
-  it('configure of the container limit and registries reaches the running VCH's parts and spec', async () => {
+  it("configure of the container limit and registries reaches the running VCH's parts and spec", async () => {
     const r = await admin(h, 'PATCH', '/vchs/alpha', { changes: { containersLimit: 9, insecureRegistries: ['reg.local:5000'] } });
     expect(r.body.containers.limit).toBe(9);
     const vch = h.served.vchs.vch('alpha');
