@@ -110,7 +110,7 @@ function guestMemory(model: VSphereModel): string[] {
   return out;
 }
 
-/** Disk reference counts equal the chains that reach each link; no link is unreferenced or missing. */
+/** Disk reference counts equal the chains (of VMs, snapshots and stand-alone disks) that reach each link; no link is unreferenced or missing. */
 function diskReferences(model: VSphereModel): string[] {
   const out: string[] = [];
   const refs = new Map<string, number>();
@@ -121,6 +121,8 @@ function diskReferences(model: VSphereModel): string[] {
     for (const d of vm.config.devices) if (d.type === 'disk') count(d.fileName);
     for (const s of vm.snapshots) for (const p of s.disks) count(p);
   }
+  // A stand-alone disk (an image layer, a volume) holds its own chain until it is deleted.
+  for (const p of model.standaloneDisks) count(p);
   for (const [path, n] of refs) if (model.diskRefs.get(path) !== n) out.push(`disk ${path}: ${model.diskRefs.get(path) ?? 0} references booked, ${n} chains reach it`);
   for (const path of model.vmdks.paths()) if (!refs.has(path)) out.push(`disk ${path}: in the catalog but no chain reaches it`);
   return out;
