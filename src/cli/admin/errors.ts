@@ -30,9 +30,6 @@ export class NoSuchRouteError extends VicsimError {
   }
 }
 
-/** Admin error codes this module defines. */
-export const ADMIN_ERROR_CODES = ['NoSuchVch', 'VchNameInUse', 'NoSuchRoute'] as const;
-
 const STATUS: Readonly<Record<string, number>> = {
   InvalidArgument: 400,
   VchNeedsRecreate: 400,
