@@ -53,7 +53,25 @@ export interface WorldOptions {
   readonly instant?: boolean;
 }
 
-/** Builds a VCH named `vch1` (mode `instant` unless given) with busybox pulled. */
+/** `docker save` tars of the images pulled so far in this test file, by name. */
+const savedImages = new Map<string, Uint8Array>();
+
+/**
+ * Gives the VCH an image: the first time it is pulled (the offline catalog answers once the
+ * registry lookup fails), later it is loaded from that pull's saved tar, so a test file looks
+ * the registry up once per image rather than once per world.
+ */
+async function loadImage(vch: Vch, image: string): Promise<void> {
+  const saved = savedImages.get(image);
+  if (saved) {
+    await vch.loadImages(saved);
+    return;
+  }
+  await vch.pullImage(image, 'latest', { onProgress: () => {} });
+  savedImages.set(image, await vch.saveImages([`${image}:latest`]));
+}
+
+/** Builds a VCH named `vch1` (mode `instant` unless given) with busybox pulled (or loaded from an earlier pull's tar). */
 export async function vchWorld(opts: WorldOptions = {}): Promise<VchWorld> {
   const preset = clusterPreset({ hosts: 2 });
   const clock = preset.model.clock;
@@ -63,11 +81,26 @@ export async function vchWorld(opts: WorldOptions = {}): Promise<VchWorld> {
   driver.start();
   const backend = new ModelBackend(preset.model, driver);
 
+  /**
+   * Turns the event loop until the next due timer and the clock's queue stay the same for a few
+   * turns, so continuations of the work under way have scheduled their next events before time jumps.
+   */
+  async function quiet(): Promise<void> {
+    let same = 0;
+    let last = '';
+    while (same < 4) {
+      await turn();
+      const now = `${wall.pending[0]?.due}:${clock.pendingWork}:${clock.nextTime()}`;
+      same = now === last ? same + 1 : 0;
+      last = now;
+    }
+  }
+
   async function advance(ms: number): Promise<void> {
     if (opts.instant) return new Promise((resolve) => setTimeout(resolve, 5));
     const target = wall.now() + ms;
     for (;;) {
-      await turn();
+      await quiet();
       const next = wall.pending[0];
       if (next === undefined || next.due > target) break;
       wall.advance(Math.max(0, next.due - wall.now()));
@@ -86,12 +119,13 @@ export async function vchWorld(opts: WorldOptions = {}): Promise<VchWorld> {
     const deadline = wall.now() + limitMs;
     let idleTurns = 0;
     while (!settled) {
-      await turn();
+      await quiet();
       if (settled) break;
       const next = wall.pending[0];
       if (next === undefined || next.due > deadline) {
-        if (++idleTurns > 200) throw new Error(`still pending after ${limitMs} ms of simulated time with nothing left to run`);
-        await new Promise((resolve) => setTimeout(resolve, 1));
+        // Nothing simulated is due: real I/O (a registry lookup, a port listener) may still be under way.
+        if (++idleTurns > 1000) throw new Error(`still pending after ${limitMs} ms of simulated time with nothing left to run (clock: ${clock.pendingWork} work events, next at ${clock.nextTime()}, now ${clock.now()}; wall timers: ${wall.pending.length})`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
         continue;
       }
       idleTurns = 0;
@@ -101,7 +135,7 @@ export async function vchWorld(opts: WorldOptions = {}): Promise<VchWorld> {
   }
 
   const vch = await run(createVch({ backend, clock, rng: Rng.seeded(opts.seed ?? 11), endpointAddress: '127.0.0.1' }, { name: 'vch1', provisioning: opts.mode ?? 'instant', ...opts.spec }));
-  for (const image of opts.images ?? ['busybox']) await run(vch.pullImage(image, 'latest', { onProgress: () => {} }));
+  for (const image of opts.images ?? ['busybox']) await run(loadImage(vch, image));
   const create = async (req: Partial<ContainerCreateRequest>, name?: string): Promise<string> => (await run(vch.createContainer(name, { Image: 'busybox', ...req }))).Id;
   const runContainer = async (req: Partial<ContainerCreateRequest>, name?: string): Promise<string> => {
     const id = await create(req, name);
