@@ -63,6 +63,13 @@ export const STATUS_BY_CODE: Readonly<Record<(typeof ERROR_CODES)[number], numbe
   ArchiveConflict: 400,
   ExecutableNotFound: 400,
   ExecPermissionDenied: 400,
+  // The admin API's own errors never reach the Docker API; mapped for completeness.
+  NoSuchVch: 404,
+  VchNameInUse: 409,
+  NoSuchRoute: 404,
+  AdminUnreachable: 500,
+  AdminRequestFailed: 500,
+  VchNeedsRecreate: 400,
 };
 
 /** Status of each guest filesystem errno (docker cp, archive endpoints). */

@@ -159,4 +159,11 @@ export const ERROR_CODES = [
   'ArchiveConflict',
   'ExecutableNotFound',
   'ExecPermissionDenied',
+  // The admin API of `vicsim serve` and `vicsim vch`.
+  'NoSuchVch',
+  'VchNameInUse',
+  'NoSuchRoute',
+  'AdminUnreachable',
+  'AdminRequestFailed',
+  'VchNeedsRecreate',
 ] as const;
