@@ -61,6 +61,8 @@ export class Container {
   output = new FanOut<OutputChunk>();
   readonly waiters = new Set<ExitWaiter>();
   readonly execIds = new Set<string>();
+  /** Called once when the current run's main process ends (its execs end with it, as in a PID namespace). */
+  readonly #runEnders = new Set<() => void>();
 
   constructor(
     readonly def: ContainerDefinition,
@@ -86,6 +88,19 @@ export class Container {
     this.stdin = new InputPipe();
     this.output = new FanOut<OutputChunk>();
     this.log.reopen();
+  }
+
+  /** Registers `end` to run when the current run's main process ends; returns its removal. */
+  onRunEnd(end: () => void): () => void {
+    this.#runEnders.add(end);
+    return () => this.#runEnders.delete(end);
+  }
+
+  /** The main process ended: runs (and drops) what {@link onRunEnd} registered. */
+  endRun(): void {
+    const enders = [...this.#runEnders];
+    this.#runEnders.clear();
+    for (const end of enders) end();
   }
 
   /** Resolves the waiters whose condition `event` satisfies. */

@@ -103,7 +103,13 @@ export class ExecService {
       this.#finish(e, failure.exitCode);
       return;
     }
-    void e.process.exited.then((exit) => this.#finish(e, exit.code));
+    const process = e.process;
+    // The container's main process ending ends its execs (SIGKILL, 137), as the VM powers off.
+    const unregister = c.onRunEnd(() => process.signal('KILL'));
+    void process.exited.then((exit) => {
+      unregister();
+      this.#finish(e, exit.code);
+    });
   }
 
   #finish(e: ExecRecord, code: number): void {

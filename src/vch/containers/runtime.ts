@@ -61,6 +61,16 @@ export class ContainerRuntime {
     return this.#processes.get(c.id);
   }
 
+  /**
+   * Drops what the runtime keeps for a removed container: its operation chain, its process entry and
+   * its guest's process table in the launcher. Call once the container's VM is destroyed. O(1).
+   */
+  forget(c: Container): void {
+    this.#chains.delete(c.id);
+    this.#processes.delete(c.id);
+    this.launcher.forget(c.id);
+  }
+
   /** Runs `op` after the container's earlier operations. */
   serial<T>(c: Container, op: () => Promise<T>): Promise<T> {
     const prev = this.#chains.get(c.id) ?? Promise.resolve();
@@ -130,6 +140,7 @@ export class ContainerRuntime {
   }
 
   async #failedLaunch(c: Container, failure: LaunchFailure): Promise<void> {
+    c.endRun();
     await this.networking.down(c);
     await this.provisioner.stop(c.def.vm).catch(() => undefined);
     c.exitCode = failure.exitCode;
@@ -145,6 +156,7 @@ export class ContainerRuntime {
 
   async #exited(c: Container, code: number): Promise<void> {
     this.#processes.delete(c.id);
+    c.endRun();
     c.exitCode = code;
     c.finishedMs = this.clock.date().getTime();
     await c.log.flush();

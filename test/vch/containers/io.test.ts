@@ -186,6 +186,24 @@ describe('docker exec', () => {
     expect((await rejection(w.vch.startExec(Id, { detach: true }))).message).toBe(`Exec command ${Id} has already run`);
   });
 
+  it('ends running execs with SIGKILL (137) when the container stops: none outlives its VM', async () => {
+    const id = await w.runContainer({ Cmd: LONG_SLEEP });
+    const { Id } = await w.vch.createExec(id, { Cmd: ['sh', '-c', 'sleep 100; echo late'], AttachStdout: true });
+    const streams = await w.vch.startExec(Id, { detach: false });
+    const output = collect(streams!);
+    await w.advance(10);
+    await w.run(w.vch.stopContainer(id, {}));
+    expect(await w.run(output)).toEqual({ stdout: '', stderr: '' });
+    expect(await w.vch.inspectExec(Id)).toMatchObject({ Running: false, ExitCode: 137 });
+    expect(w.vch.parts.runtime.launcher.processes(id)).toEqual([]);
+  });
+
+  it('refuses exec in a paused container', async () => {
+    const id = await w.runContainer({ Cmd: LONG_SLEEP });
+    await w.run(w.vch.pauseContainer(id));
+    expect((await rejection(w.vch.createExec(id, { Cmd: ['true'] }))).message).toBe(`Container ${id} is paused, unpause the container before exec`);
+  });
+
   it('fails a run whose command is missing with 127 and docker message', async () => {
     const id = await w.create({ Cmd: ['fakeCommand'] });
     const e = await rejection(w.run(w.vch.startContainer(id)));
