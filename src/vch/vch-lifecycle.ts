@@ -9,7 +9,6 @@
 import type { AllocationSpec, Backend, VmInfo } from '../backend/backend.js';
 import { VicsimError } from '../sim/errors.js';
 import { isNotFound } from './images/layer-store.js';
-import { RegistryClient } from './registry/pull.js';
 import { Vch } from './vch.js';
 import { applyVchChanges, type VchSpec } from './vch-spec.js';
 import { VolumeStoreLayout } from './volumes/layout.js';
@@ -93,15 +92,10 @@ export async function reconfigureVch(vch: Vch, changes: VchChanges): Promise<Vch
   return new Vch({ ...parts, spec: next, pool });
 }
 
-/**
- * Puts the container limit and registry settings into the running parts. The VCH's parts offer no
- * setter for these yet (a `ContainerService.setLimit` and `ImageStore.useRegistry` hook is
- * requested), so the limits object and the pull client createVch made are replaced here.
- */
+/** Puts the container limit and registry settings into the running parts. */
 function applyRuntimeSettings(vch: Vch, spec: VchSpec): void {
-  const { containers, images } = vch.parts;
-  Object.assign(containers.limits, { maxContainers: spec.containersLimit });
-  Object.assign(images, { client: new RegistryClient({ insecureRegistries: spec.insecureRegistries, whitelist: spec.whitelistRegistries }) });
+  vch.parts.containers.setContainerLimit(spec.containersLimit);
+  vch.parts.images.useRegistry({ insecureRegistries: spec.insecureRegistries, whitelist: spec.whitelistRegistries });
 }
 
 /** What `deleteVch` removed and kept. */

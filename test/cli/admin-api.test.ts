@@ -100,7 +100,7 @@ describe('the admin API', () => {
     const r = await admin(h, 'PATCH', '/vchs/alpha', { changes: { containersLimit: 9, insecureRegistries: ['reg.local:5000'] } });
     expect(r.body.containers.limit).toBe(9);
     const vch = h.served.vchs.vch('alpha');
-    expect(vch.parts.containers.limits.maxContainers).toBe(9);
+    expect(vch.parts.containers.containerLimit).toBe(9);
     expect(vch.spec.insecureRegistries).toEqual(['reg.local:5000']);
     expect((await poolOf('alpha')).cpu.limit).toBe(1500);
   });

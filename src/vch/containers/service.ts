@@ -80,6 +80,7 @@ export interface ContainerStorage {
 /** The containers of one VCH. */
 export class ContainerService {
   readonly index = new ContainerIndex<Container>();
+  #maxContainers: number | undefined;
   #createdMs = 0;
 
   constructor(
@@ -91,8 +92,20 @@ export class ContainerService {
     readonly volumes: ContainerVolumes,
     readonly storage: ContainerStorage,
     readonly events: EventLog,
-    readonly limits: { readonly maxContainers: number | undefined },
-  ) {}
+    limits: { readonly maxContainers: number | undefined },
+  ) {
+    this.#maxContainers = limits.maxContainers;
+  }
+
+  /** The VCH's container limit; undefined = no limit. */
+  get containerLimit(): number | undefined {
+    return this.#maxContainers;
+  }
+
+  /** Sets the VCH's container limit (vic-machine `--containers`); undefined = no limit. */
+  setContainerLimit(max: number | undefined): void {
+    this.#maxContainers = max;
+  }
 
   /** A new 64-hex container id from the VCH's random stream. */
   #newId(): string {
@@ -106,8 +119,8 @@ export class ContainerService {
     if (!req || typeof req !== 'object') throw new BadParameterError('config cannot be empty in order to create a container');
     const id = this.#newId();
     const finalName = name === undefined || name === '' ? this.#generatedName(id) : checkContainerName(name);
-    if (this.limits.maxContainers !== undefined && this.index.size >= this.limits.maxContainers) {
-      throw new ConflictError(`Container count exceeds limit ${this.limits.maxContainers}`);
+    if (this.#maxContainers !== undefined && this.index.size >= this.#maxContainers) {
+      throw new ConflictError(`Container count exceeds limit ${this.#maxContainers}`);
     }
     this.index.reserveName(finalName, id);
     try {

@@ -62,7 +62,7 @@ export interface ImageUser {
 
 /** The image store's state and bookkeeping (see the module comment); see ImageStore for the whole. */
 export class ImageStoreCore {
-  readonly client: Pick<RegistryClient, 'pull'>;
+  #client: Pick<RegistryClient, 'pull'>;
   readonly catalog: OfflineCatalog | undefined;
   readonly clock: Clock;
   readonly #layers: Map<Digest, LayerRecord>;
@@ -73,6 +73,16 @@ export class ImageStoreCore {
   #isRunning: (containerId: string) => boolean = () => false;
   #persisting: Promise<void> = Promise.resolve();
 
+  /** The client pulls go through. */
+  get client(): Pick<RegistryClient, 'pull'> {
+    return this.#client;
+  }
+
+  /** Pulls from now on follow these registry settings (vic-machine configure). */
+  useRegistry(config: RegistryClientConfig): void {
+    this.#client = new RegistryClient(config);
+  }
+
   /** Precondition: `layers` is what `layerStore.open()` found and `index` holds only images whose layers are all there. */
   protected constructor(
     readonly layerStore: LayerStore,
@@ -82,7 +92,7 @@ export class ImageStoreCore {
   ) {
     this.#layers = layers;
     this.clock = options.clock ?? new Clock();
-    this.client = options.registryClient ?? new RegistryClient(options.registry ?? {});
+    this.#client = options.registryClient ?? new RegistryClient(options.registry ?? {});
     this.catalog = options.offlineCatalog === false ? undefined : new OfflineCatalog();
     this.#cache = new LayerCache(options.layerCacheBytes ?? DEFAULT_LAYER_CACHE_BYTES, async (chainId) => {
       const tar = await this.layerTar(chainId);
