@@ -69,7 +69,8 @@ export class ContainerLog {
 
   /**
    * The records `opts` selects, then — with follow while `running` — live ones until the process
-   * stops or the signal aborts. Lines for `tail` count newline-terminated records.
+   * stops or the signal aborts. `tail` counts lines, not records: a record holding several lines
+   * is cut so that exactly the last `tail` lines are returned.
    */
   read(opts: LogsOptions, running: boolean): AsyncIterable<LogRecord> {
     const since = opts.since === undefined ? undefined : BigInt(Math.floor(opts.since * 1e9));
@@ -77,7 +78,7 @@ export class ContainerLog {
     const wanted = (r: LogRecord): boolean =>
       (r.stream === 'stdout' ? opts.stdout : opts.stderr) && (since === undefined || r.timeNano >= since) && (until === undefined || r.timeNano <= until);
     let past = this.#records.filter(wanted);
-    if (opts.tail !== undefined) past = opts.tail === 0 ? [] : past.slice(-opts.tail);
+    if (opts.tail !== undefined) past = lastLines(past, opts.tail);
     const live = opts.follow && running && until === undefined ? this.#live.subscribe() : undefined;
     const liveFeed = this.#live;
     return {
@@ -94,4 +95,32 @@ export class ContainerLog {
       },
     };
   }
+}
+
+/**
+ * The records holding the last `n` lines of `records` read as one byte stream (a final line without
+ * a newline counts); the first record returned is cut at the line boundary. O(bytes scanned from the end).
+ */
+export function lastLines(records: readonly LogRecord[], n: number): LogRecord[] {
+  if (n <= 0) return [];
+  let boundaries = 0;
+  let skipFinalNewline = true;
+  for (let i = records.length - 1; i >= 0; i--) {
+    const r = records[i]!;
+    for (let j = r.data.length - 1; j >= 0; j--) {
+      if (r.data[j] !== 0x0a) {
+        skipFinalNewline = false;
+        continue;
+      }
+      if (skipFinalNewline) {
+        skipFinalNewline = false;
+        continue;
+      }
+      if (++boundaries === n) {
+        const head = j + 1 < r.data.length ? [{ ...r, data: r.data.subarray(j + 1) }] : [];
+        return [...head, ...records.slice(i + 1)];
+      }
+    }
+  }
+  return [...records];
 }

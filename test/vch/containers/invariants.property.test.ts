@@ -161,9 +161,8 @@ describe('container lifecycle invariants', () => {
       }),
       { numRuns: 100 },
     );
-    const counts = new Map<string, number>();
-    for (const o of outcomes) counts.set(o, (counts.get(o) ?? 0) + 1);
-    console.log([...counts].sort().map(([k, n]) => `${k}: ${n}`).join(', '));
+    // The sequences reached the states worth checking: each kind of operation succeeded somewhere.
+    for (const op of ['run', 'exec', 'stop', 'kill', 'pause', 'rm']) expect(outcomes).toContain(`${op} ok`);
   }, 300_000);
 });
 

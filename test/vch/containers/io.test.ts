@@ -107,6 +107,15 @@ describe('docker logs', () => {
     expect(await logs({ until: (t0 + 15_000) / 1000 })).toBe('one\ntwo\n');
   });
 
+  it('counts tail in lines even when one write held several', async () => {
+    const id = await w.runContainer({ Cmd: ['sh', '-c', 'printf "a\\nb\\nc\\n"; printf d; echo e'] });
+    await w.run((await w.vch.waitContainer(id, 'not-running'))());
+    const tail = async (n: number) => logText((await w.vch.containerLogs(id, { ...ALL, tail: n })).records);
+    expect(await tail(1)).toBe('de\n');
+    expect(await tail(2)).toBe('c\nde\n');
+    expect(await tail(3)).toBe('b\nc\nde\n');
+  });
+
   it('follows a running container and ends when it exits', async () => {
     const id = await w.runContainer({ Cmd: ['sh', '-c', 'echo first; sleep 30; echo second'] });
     const followed = logText((await w.vch.containerLogs(id, { ...ALL, follow: true })).records);
