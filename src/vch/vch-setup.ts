@@ -168,5 +168,6 @@ export async function assembleVch(deps: VchDeps, infra: VchInfra, saved: SavedVc
   }, events, { maxContainers: spec.containersLimit });
   images.useContainerStates((id) => containers.index.find(id)?.running ?? false);
   const execs = new ExecService(rng.fork('execs'), containers.index, launcher, events);
+  containers.onRemoved((c) => execs.forget(c));
   return new Vch({ backend, spec, uuid, cluster: cluster.id, pool, endpoint: `tcp://${deps.endpointAddress}`, events, images, networking, volumes, containers, runtime, execs, provisioner, infra });
 }

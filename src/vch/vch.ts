@@ -56,7 +56,7 @@ export class Vch implements E.ContainerEngine {
     return this.parts.containers.index.get(ref);
   }
 
-  createContainer(name: string | undefined, body: T.ContainerCreateRequest): Promise<{ Id: string; Warnings: string[] }> {
+  async createContainer(name: string | undefined, body: T.ContainerCreateRequest): Promise<{ Id: string; Warnings: string[] }> {
     return this.parts.containers.create(name, body);
   }
   async listContainers(opts: { readonly all: boolean; readonly limit?: number; readonly size: boolean; readonly filters: E.Filters }): Promise<T.ContainerSummary[]> {
@@ -65,10 +65,10 @@ export class Vch implements E.ContainerEngine {
   async inspectContainer(ref: string): Promise<T.ContainerInspect> {
     return this.parts.containers.inspect(ref);
   }
-  startContainer(ref: string): Promise<void> {
+  async startContainer(ref: string): Promise<void> {
     return this.parts.runtime.start(this.#c(ref));
   }
-  stopContainer(ref: string, opts: { readonly timeoutSec?: number; readonly signal?: string }): Promise<void> {
+  async stopContainer(ref: string, opts: { readonly timeoutSec?: number; readonly signal?: string }): Promise<void> {
     return this.parts.runtime.stop(this.#c(ref), opts.timeoutSec, opts.signal);
   }
   async restartContainer(ref: string, opts: { readonly timeoutSec?: number; readonly signal?: string }): Promise<void> {
@@ -76,23 +76,21 @@ export class Vch implements E.ContainerEngine {
     if (c.running || c.status === 'restarting') await this.parts.runtime.stop(c, opts.timeoutSec, opts.signal);
     await this.parts.runtime.start(c);
   }
-  killContainer(ref: string, signal?: string): Promise<void> {
+  async killContainer(ref: string, signal?: string): Promise<void> {
     return this.parts.runtime.kill(this.#c(ref), signal);
   }
   async removeContainer(ref: string, opts: { readonly force: boolean; readonly volumes: boolean }): Promise<void> {
-    const c = this.#c(ref);
     await this.parts.containers.remove(ref, opts);
-    this.parts.execs.forget(c);
   }
   async renameContainer(ref: string, newName: string): Promise<void> {
     const c = this.#c(ref);
     this.parts.containers.rename(ref, newName);
     this.parts.networking.registry.renameContainer(c.id, c.name);
   }
-  pauseContainer(ref: string): Promise<void> {
+  async pauseContainer(ref: string): Promise<void> {
     return this.parts.runtime.pause(this.#c(ref));
   }
-  unpauseContainer(ref: string): Promise<void> {
+  async unpauseContainer(ref: string): Promise<void> {
     return this.parts.runtime.unpause(this.#c(ref));
   }
   async waitContainer(ref: string, condition: E.WaitCondition): Promise<() => Promise<{ StatusCode: number; Error: { Message: string } | null }>> {
@@ -121,7 +119,7 @@ export class Vch implements E.ContainerEngine {
   async containerChanges(ref: string): Promise<T.FilesystemChange[]> {
     return changes(this.#c(ref).fs as UnionFs);
   }
-  exportContainer(ref: string): Promise<Uint8Array> {
+  async exportContainer(ref: string): Promise<Uint8Array> {
     return exportTar(this.#c(ref).fs);
   }
   async statPath(ref: string, path: string): Promise<T.PathStat> {
@@ -132,7 +130,7 @@ export class Vch implements E.ContainerEngine {
     const stat = pathStat(fs, path);
     return { stat, tar: await tarPath(fs, path) };
   }
-  putArchive(ref: string, path: string, tar: Uint8Array, opts: { readonly noOverwriteDirNonDir: boolean; readonly copyUIDGID: boolean }): Promise<void> {
+  async putArchive(ref: string, path: string, tar: Uint8Array, opts: { readonly noOverwriteDirNonDir: boolean; readonly copyUIDGID: boolean }): Promise<void> {
     return extractTar(this.#c(ref).fs, path, tar, { noOverwriteDirNonDir: opts.noOverwriteDirNonDir });
   }
   async pruneContainers(filters: E.Filters): Promise<E.PruneReport> {
@@ -154,35 +152,35 @@ export class Vch implements E.ContainerEngine {
     this.parts.execs.resize(id, height, width);
   }
 
-  pullImage(fromImage: string, tag: string | undefined, opts: { readonly auth?: E.RegistryAuth; readonly onProgress: (line: E.PullProgressLine) => void; readonly signal?: AbortSignal }): Promise<void> {
+  async pullImage(fromImage: string, tag: string | undefined, opts: { readonly auth?: E.RegistryAuth; readonly onProgress: (line: E.PullProgressLine) => void; readonly signal?: AbortSignal }): Promise<void> {
     return this.parts.images.pullImage(fromImage, tag, opts);
   }
-  listImages(opts: { readonly all: boolean; readonly filters: E.Filters; readonly digests: boolean }): Promise<T.ImageSummary[]> {
+  async listImages(opts: { readonly all: boolean; readonly filters: E.Filters; readonly digests: boolean }): Promise<T.ImageSummary[]> {
     return this.parts.images.listImages(opts);
   }
-  inspectImage(ref: string): Promise<T.ImageInspect> {
+  async inspectImage(ref: string): Promise<T.ImageInspect> {
     return this.parts.images.inspectImage(ref);
   }
-  imageHistory(ref: string): Promise<T.ImageHistoryItem[]> {
+  async imageHistory(ref: string): Promise<T.ImageHistoryItem[]> {
     return this.parts.images.imageHistory(ref);
   }
-  tagImage(ref: string, repo: string, tag: string | undefined): Promise<void> {
+  async tagImage(ref: string, repo: string, tag: string | undefined): Promise<void> {
     return this.parts.images.tagImage(ref, repo, tag);
   }
-  removeImage(ref: string, opts: { readonly force: boolean; readonly noprune: boolean }): Promise<({ Untagged: string } | { Deleted: string })[]> {
+  async removeImage(ref: string, opts: { readonly force: boolean; readonly noprune: boolean }): Promise<({ Untagged: string } | { Deleted: string })[]> {
     return this.parts.images.removeImage(ref, opts);
   }
-  saveImages(refs: readonly string[]): Promise<Uint8Array> {
+  async saveImages(refs: readonly string[]): Promise<Uint8Array> {
     return this.parts.images.saveImages(refs);
   }
-  loadImages(tar: Uint8Array): Promise<string[]> {
+  async loadImages(tar: Uint8Array): Promise<string[]> {
     return this.parts.images.loadImages(tar);
   }
-  pruneImages(filters: E.Filters): Promise<{ ImagesDeleted: ({ Untagged: string } | { Deleted: string })[]; SpaceReclaimed: number }> {
+  async pruneImages(filters: E.Filters): Promise<{ ImagesDeleted: ({ Untagged: string } | { Deleted: string })[]; SpaceReclaimed: number }> {
     return this.parts.images.pruneImages(filters);
   }
-  login(auth: E.RegistryAuth): Promise<{ Status: string; IdentityToken?: string }> {
-    return Promise.reject(new NotImplementedError(`docker login is not supported by this VCH yet: pass credentials per pull (X-Registry-Auth) instead${auth.serveraddress ? ` (asked for ${auth.serveraddress})` : ''}`));
+  async login(auth: E.RegistryAuth): Promise<{ Status: string; IdentityToken?: string }> {
+    throw new NotImplementedError(`docker login is not supported by this VCH yet: pass credentials per pull (X-Registry-Auth) instead${auth.serveraddress ? ` (asked for ${auth.serveraddress})` : ''}`);
   }
 
   async createNetwork(body: T.NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
@@ -213,19 +211,19 @@ export class Vch implements E.ContainerEngine {
     return this.parts.networking.registry.prune(filters);
   }
 
-  createVolume(body: T.VolumeCreateRequest): Promise<T.VolumeResource> {
+  async createVolume(body: T.VolumeCreateRequest): Promise<T.VolumeResource> {
     return this.parts.volumes.createVolume(body);
   }
-  listVolumes(filters: E.Filters): Promise<{ Volumes: T.VolumeResource[]; Warnings: string[] }> {
+  async listVolumes(filters: E.Filters): Promise<{ Volumes: T.VolumeResource[]; Warnings: string[] }> {
     return this.parts.volumes.listVolumes(filters);
   }
-  inspectVolume(name: string): Promise<T.VolumeResource> {
+  async inspectVolume(name: string): Promise<T.VolumeResource> {
     return this.parts.volumes.inspectVolume(name);
   }
-  removeVolume(name: string, force: boolean): Promise<void> {
+  async removeVolume(name: string, force: boolean): Promise<void> {
     return this.parts.volumes.removeVolume(name, force);
   }
-  pruneVolumes(filters: E.Filters): Promise<E.PruneReport> {
+  async pruneVolumes(filters: E.Filters): Promise<E.PruneReport> {
     return this.parts.volumes.pruneVolumes(filters);
   }
 

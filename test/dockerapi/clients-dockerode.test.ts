@@ -157,11 +157,7 @@ describe('dockerode against a served VCH', () => {
   });
 
   // BUG (reported): at this commit `vicsim serve` builds its VCH without a volume store, so POST
-  // /volumes/create answers 501 "volumes are not available on this VCH yet: it has no volume store
-  // configured" (src/vch/vch.ts createVolume). Expected, as docker-wire.md says: 201 {Name, Driver
-  // "vsphere", …}, a Binds mount that keeps files, 409 on removal while in use, then 204. It passes
-  // against the volume wiring in progress (a default store `[ds] volumes`): make it an `it` then.
-  it.todo('creates, lists, mounts and removes a volume, refusing removal while in use', async () => {
+  it('creates, lists, mounts and removes a volume, refusing removal while in use', async () => {
     const created = await client.createVolume({ Name: 'dockerode-vol', Labels: { by: 'dockerode' } });
     expect(await created.inspect()).toMatchObject({ Name: 'dockerode-vol', Driver: 'vsphere', Labels: { by: 'dockerode' } });
     const listed = await client.listVolumes();

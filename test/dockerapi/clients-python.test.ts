@@ -51,12 +51,7 @@ afterAll(async () => {
 });
 
 describe.each(['unix', 'tcp'] as const)('the Python SDK over %s', (via) => {
-  // BUG (reported): GET /containers/{id}/json echoes HostConfig as sent (src/vch/containers/inspect.ts
-  // `HostConfig: c.def.hostConfig`), so a container the SDK created without log_config has no
-  // HostConfig.LogConfig and containers.run raises KeyError 'LogConfig'; the CLI's containers show
-  // LogConfig.Type "", with which containers.run returns None. Expected, as dockerd: LogConfig
-  // {"Type":"json-file","Config":{}} by default, and containers.run('busybox', 'echo hi') == b'hi\n'.
-  it.todo('returns the bytes of containers.run(busybox, echo hi) and raises ContainerError with stderr on failure', () => {
+  it('returns the bytes of containers.run(busybox, echo hi) and raises ContainerError with stderr on failure', () => {
     expect(flow(via, 'run_foreground')).toMatchObject({ type: 'bytes', stdout: 'hi\n', failure: { exit_status: 3, stderr: 'failing\n' } });
   });
 

@@ -81,6 +81,9 @@ export interface ContainerStorage {
 export class ContainerService {
   readonly index = new ContainerIndex<Container>();
   #maxContainers: number | undefined;
+  /** Creates under way: they count against the container limit before they finish. */
+  #creating = 0;
+  readonly #removedListeners: ((c: Container) => void)[] = [];
   #createdMs = 0;
 
   constructor(
@@ -95,6 +98,11 @@ export class ContainerService {
     limits: { readonly maxContainers: number | undefined },
   ) {
     this.#maxContainers = limits.maxContainers;
+  }
+
+  /** Calls `listener` with each container once it is removed (its execs, caches). */
+  onRemoved(listener: (c: Container) => void): void {
+    this.#removedListeners.push(listener);
   }
 
   /** The VCH's container limit; undefined = no limit. */
@@ -119,21 +127,24 @@ export class ContainerService {
     if (!req || typeof req !== 'object') throw new BadParameterError('config cannot be empty in order to create a container');
     const id = this.#newId();
     const finalName = name === undefined || name === '' ? this.#generatedName(id) : checkContainerName(name);
-    if (this.#maxContainers !== undefined && this.index.size >= this.#maxContainers) {
+    if (this.#maxContainers !== undefined && this.index.size + this.#creating >= this.#maxContainers) {
       throw new ConflictError(`Container count exceeds limit ${this.#maxContainers}`);
     }
     this.index.reserveName(finalName, id);
+    this.#creating++;
     try {
       return await this.#create(id, finalName, req);
     } catch (e) {
       this.index.releaseName(finalName, id);
       throw e;
+    } finally {
+      this.#creating--;
     }
   }
 
   async #create(id: string, name: string, req: ContainerCreateRequest): Promise<{ Id: string; Warnings: string[] }> {
     if (typeof req.Image !== 'string' || req.Image === '') throw new BadParameterError('No image specified');
-    const hostConfig: HostConfig = req.HostConfig ?? {};
+    const hostConfig = hostConfigWithDefaults(req.HostConfig);
     const image = await this.images.acquire(req.Image, id);
     try {
       return await this.#createWithImage(id, name, req, hostConfig, image);
@@ -258,6 +269,8 @@ export class ContainerService {
       }
       this.networks.forget(c.id);
       this.index.delete(c);
+      this.runtime.forget(c);
+      for (const listener of this.#removedListeners) listener(c);
       await this.images.release(c.id);
       await this.volumes.release(c.id, removeAnonymous);
       this.events.emit({ Type: 'container', Action: 'destroy', id: c.id, attributes: { image: c.def.config.Image ?? '', name: c.name } });
@@ -320,6 +333,19 @@ export class ContainerService {
     const c = this.index.get(ref);
     return { tty: c.def.tty, records: c.log.read(opts, c.running || c.status === 'restarting') };
   }
+}
+
+/**
+ * HostConfig as inspect echoes it: as sent, with the defaults dockerd fills in where the client left
+ * them out (clients such as the Python SDK read LogConfig.Type).
+ */
+function hostConfigWithDefaults(sent: HostConfig | undefined): HostConfig {
+  const host: HostConfig = { ...(sent ?? {}) };
+  const log = host['LogConfig'] as { Type?: string; Config?: Record<string, string> } | undefined;
+  host['LogConfig'] = { Type: log?.Type || 'json-file', Config: log?.Config ?? {} };
+  host.NetworkMode = host.NetworkMode || 'default';
+  host.RestartPolicy = host.RestartPolicy ?? { Name: 'no', MaximumRetryCount: 0 };
+  return host;
 }
 
 /** Copies the request without the parts that are not Config. */
