@@ -7,6 +7,7 @@ export const SERVE_USAGE = `  serve      Run a simulated VCH: the Docker API on 
              --hosts N            hosts in the cluster (default 4)
              --docker-port P      Docker API port (default 2375; 0 = any free port)
              --admin-port P       admin API port for vicsim vch (default 2378; 0 = any free port)
+             --state-dir DIR      keep the model and the VCHs in DIR/state.json across restarts
              --socket PATH        unix socket (default $TMPDIR/vicsim/docker.sock)
              --provision MODE     instant, linked, full or boot (default instant)
              --time-scale X       simulated ms per wall ms; 0 completes every operation at once (default 1)

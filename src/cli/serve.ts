@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelBackend } from '../backend/model/index.js';
 import { generateTlsMaterial } from '../dockerapi/tls.js';
+import { restoreModel, saveModel } from '../hypervisor/persist.js';
 import { clusterPreset } from '../hypervisor/presets.js';
+import type { VSphereModel } from '../hypervisor/model.js';
 import { Clock } from '../sim/clock.js';
 import { RealtimeDriver, type WallClock } from '../sim/drivers.js';
 import { InvalidArgumentError } from '../sim/errors.js';
@@ -17,6 +19,7 @@ import { Rng } from '../sim/rng.js';
 import type { ProvisionMode } from '../vch/containers/provisioner.js';
 import type { Vch } from '../vch/vch.js';
 import { startAdminServer, type AdminServer } from './admin/server.js';
+import { readState, SERVE_STATE_FORMAT, SERVE_STATE_VERSION, StateSaver, type ServeState } from './state-dir.js';
 import { VchSet } from './vch-set.js';
 
 /** Flags of `vicsim serve`. */
@@ -65,14 +68,21 @@ export interface Served {
 /** Starts everything; resolves once the default VCH's Docker API and the admin API listen. */
 export async function startServe(opts: ServeOptions): Promise<Served> {
   if (opts.backend !== 'model') throw new InvalidArgumentError('backend', `--backend ${opts.backend} is not wired to the VCH yet; use --backend model`);
-  if (opts.stateDir !== undefined) throw new InvalidArgumentError('state-dir', '--state-dir is not supported yet: the VCH does not persist across restarts in this version');
-  // Simulated time starts at the wall clock's now, so docker's "Created 5 seconds ago" reads true.
-  const preset = clusterPreset({ hosts: opts.hosts, seed: opts.seed, clock: new Clock(Date.now()) });
-  const driver = new RealtimeDriver(preset.model.clock, { scale: opts.timeScale, wall: SYSTEM_WALL_CLOCK });
+  const state = opts.stateDir === undefined ? undefined : readState(opts.stateDir);
+  const model = state ? restoredModel(state) : clusterPreset({ hosts: opts.hosts, seed: opts.seed, clock: new Clock(Date.now()) }).model;
+  const driver = new RealtimeDriver(model.clock, { scale: opts.timeScale, wall: SYSTEM_WALL_CLOCK });
   driver.start();
-  const backend = new ModelBackend(preset.model, driver);
+  const backend = new ModelBackend(model, driver);
   if (opts.tls) generateTlsMaterial(opts.tls.dir);
-  const vchs = new VchSet({ backend, clock: preset.model.clock, rng: Rng.seeded(opts.seed), tls: opts.tls, firstDockerPort: opts.firstDockerPort ?? DEFAULT_FIRST_DOCKER_PORT });
+  const seed = state?.seed ?? opts.seed;
+  const restarts = state ? state.restarts + 1 : 0;
+  const rng = restarts === 0 ? Rng.seeded(seed) : Rng.seeded(seed).fork(`restart-${restarts}`);
+  let vchs: VchSet;
+  const saver = opts.stateDir === undefined ? undefined : new StateSaver(opts.stateDir, async () => {
+    const saved = await vchs.snapshot();
+    return { format: SERVE_STATE_FORMAT, version: SERVE_STATE_VERSION, seed, restarts, model: saveModel(model), vchs: saved };
+  });
+  vchs = new VchSet({ backend, clock: model.clock, rng, tls: opts.tls, firstDockerPort: opts.firstDockerPort ?? DEFAULT_FIRST_DOCKER_PORT, saver });
   const socket = opts.socket ?? join(tmpdir(), 'vicsim', 'docker.sock');
   mkdirSync(join(socket, '..'), { recursive: true });
   const shutdown = async (admin?: AdminServer): Promise<void> => {
@@ -82,14 +92,16 @@ export async function startServe(opts: ServeOptions): Promise<Served> {
     await backend.close();
   };
   try {
-    const created = await vchs.create({ name: 'default', provisioning: opts.provision, insecureRegistries: opts.insecureRegistries }, { dockerPort: opts.dockerPort, socket });
+    if (state) for (const saved of state.vchs) await vchs.restore(saved, rng.fork(`vch-${saved.vch.spec.name}`));
+    else await vchs.create({ name: 'default', provisioning: opts.provision, insecureRegistries: opts.insecureRegistries }, { dockerPort: opts.dockerPort, socket });
+    await saver?.save();
     const admin = opts.adminPort === undefined ? undefined : await startAdminServer(vchs, opts.adminPort);
     return {
       get vch() {
         return vchs.vch('default');
       },
       vchs,
-      dockerPort: created.dockerPort,
+      dockerPort: (await vchs.describe('default')).dockerPort,
       socket,
       adminPort: admin?.port,
       close: () => shutdown(admin),
@@ -98,6 +110,16 @@ export async function startServe(opts: ServeOptions): Promise<Served> {
     await shutdown();
     throw e;
   }
+}
+
+/**
+ * The model saved in a state directory, its clock moved on to the wall clock's now (nothing ran
+ * while serve was down), so dates shown to docker stay true.
+ */
+function restoredModel(state: ServeState): VSphereModel {
+  const model = restoreModel(state.model);
+  model.clock.advanceIdleTo(Date.now() - model.clock.epochMs);
+  return model;
 }
 
 /** What `vicsim serve` prints once it listens. */

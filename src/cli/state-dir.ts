@@ -29,6 +29,8 @@ export interface ServeState {
   readonly format: typeof SERVE_STATE_FORMAT;
   readonly version: number;
   readonly seed: number;
+  /** How many times serve restarted from this state (each restart forks fresh random streams). */
+  readonly restarts: number;
   readonly model: SavedModel;
   readonly vchs: readonly SavedServedVch[];
 }

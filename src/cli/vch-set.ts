@@ -14,6 +14,8 @@ import type { ContainerEngine } from '../vch/engine/engine.js';
 import type { Vch } from '../vch/vch.js';
 import { deleteVch, reconfigureVch, type VchChanges } from '../vch/vch-lifecycle.js';
 import { createVch } from '../vch/vch-setup.js';
+import { restoreVch, saveVch } from '../vch/vch-state.js';
+import { persistingEngine, type SavedServedVch, type StateSaver } from './state-dir.js';
 import { checkVchSpec, type VchSpec } from '../vch/vch-spec.js';
 import { VolumeStoreLayout } from '../vch/volumes/layout.js';
 import { NoSuchVchError, VchNameInUseError } from './admin/errors.js';
@@ -28,6 +30,8 @@ export interface VchSetDeps {
   readonly tls: TlsSettings | undefined;
   /** Where further VCHs' Docker API ports start when none is given (VIC: 2376); 0 = any free port. */
   readonly firstDockerPort: number;
+  /** With `--state-dir`: saves after every change (docker calls that change something, and admin operations). */
+  readonly saver?: StateSaver;
 }
 
 /** How many ports above `firstDockerPort` are tried before giving up. */
@@ -96,6 +100,7 @@ export class VchSet {
         throw e;
       });
       this.#entries.set(spec.name, entry);
+      await this.deps.saver?.save();
       return this.describe(spec.name);
     } finally {
       this.#reserved.delete(input.name);
@@ -138,7 +143,8 @@ export class VchSet {
     const first = port ?? this.deps.firstDockerPort;
     const last = port !== undefined || first === 0 ? first : Math.min(65535, first + PORT_SEARCH_SPAN);
     for (let p = first; p <= last; p++) {
-      const docker = createDockerApiServer(forwardingEngine(() => this.#entry(name).vch), { tls: this.deps.tls });
+      const engine = forwardingEngine(() => this.#entry(name).vch);
+      const docker = createDockerApiServer(this.deps.saver ? persistingEngine(engine, this.deps.saver) : engine, { tls: this.deps.tls });
       try {
         return { docker, dockerPort: await docker.listenTcp(p, '127.0.0.1') };
       } catch (e) {
@@ -180,6 +186,7 @@ export class VchSet {
   async configure(name: string, changes: VchChanges): Promise<VchDescription> {
     const entry = this.#entry(name);
     entry.vch = await reconfigureVch(entry.vch, changes);
+    await this.deps.saver?.save();
     return this.describe(name);
   }
 
@@ -192,7 +199,25 @@ export class VchSet {
     this.#entries.delete(name);
     await entry.docker.close();
     const report = await deleteVch(entry.vch, { force });
+    await this.deps.saver?.save();
     return { name, ...report };
+  }
+
+  /**
+   * Serves a VCH saved by {@link snapshot} again (after a restart of serve), on the port and socket
+   * it had. `rng` is the restored VCH's new random stream (fresh, so new ids do not repeat old ones).
+   */
+  async restore(saved: SavedServedVch, rng: Rng): Promise<void> {
+    const vch = await restoreVch({ backend: this.deps.backend, clock: this.deps.clock, rng, endpointAddress: '127.0.0.1' }, saved.vch);
+    const entry = await this.#serve(vch, { dockerPort: saved.dockerPort, socket: saved.socket });
+    this.#entries.set(vch.spec.name, entry);
+  }
+
+  /** Every VCH in its saved form, with where it listens. */
+  async snapshot(): Promise<SavedServedVch[]> {
+    const out: SavedServedVch[] = [];
+    for (const e of this.#entries.values()) out.push({ dockerPort: e.dockerPort, socket: e.socket, vch: await saveVch(e.vch) });
+    return out;
   }
 
   /** Closes every VCH's listeners (the VCHs stay in the model). */

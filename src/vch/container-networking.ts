@@ -51,7 +51,7 @@ export class ContainerNetworking implements ContainerNetworks {
     this.registry.startContainer(c.id);
     try {
       // Bindings restored with a saved VCH are reopened as they were; others are published anew.
-      if (this.mapper.ports(c.id).length > 0) await this.mapper.reopen(c.id, (port) => this.#handler(c, port));
+      if (this.mapper.has(c.id)) await this.mapper.reopen(c.id, (port) => this.#handler(c, port));
       else await this.mapper.publish(c.id, this.#specs.get(c.id) ?? [], (port) => this.#handler(c, port));
     } catch (e) {
       this.registry.stopContainer(c.id);

@@ -123,6 +123,11 @@ export class PortMapper {
     return [...(this.#mappings.get(containerId)?.ports ?? [])];
   }
 
+  /** Whether the container holds a mapping: published, or restored by {@link fromJSON} and not yet reopened. O(1). */
+  has(containerId: string): boolean {
+    return this.#mappings.has(containerId);
+  }
+
   /** Which container holds a host port, if any. O(1). */
   holder(hostPort: number, protocol: PortProtocol = 'tcp'): string | undefined {
     return this.#reserved.get(`${protocol}/${hostPort}`);
