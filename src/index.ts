@@ -37,3 +37,8 @@ export type { HostMemoryInfo, VmMemoryInfo } from './backend/backend.js';
 export { enableDrs, enableHa, drsState, haState, type DrsHandle, type DrsState, type HaHandle } from './drs/driver/index.js';
 export type { DrsSettings as DrsDriverSettings, HaSettings as HaDriverSettings } from './drs/driver/index.js';
 export { loadScenarioFile, parseScenario, runScenario, writeReports, type CapacityRunResult, type Scenario } from './capacity/index.js';
+export { createVch, type VchDeps } from './vch/vch-setup.js';
+export { Vch } from './vch/vch.js';
+export type { VchSpec } from './vch/vch-spec.js';
+export type { ContainerEngine } from './vch/engine/engine.js';
+export { createDockerApiServer, type DockerApiServer, type DockerApiServerOptions } from './dockerapi/index.js';

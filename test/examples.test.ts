@@ -17,12 +17,17 @@ describe('the README examples', () => {
       ].join('\n'),
     );
   });
+
+  it('vch-quickstart runs a container in an embedded VCH and prints its output and VM', () => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'examples/vch-quickstart.ts'], { cwd: ROOT, encoding: 'utf8' });
+    expect(out).toMatch(/^exit code 0\nhello from ([0-9a-f]{12})\nVM hello-\1 \(vm-\d+\)\n$/);
+  });
 });
 
 describe('the package entry point', () => {
-  it('exports the model, both backends, DRS/HA and the capacity runner', async () => {
+  it('exports the model, both backends, DRS/HA, the capacity runner, the VCH and the Docker API server', async () => {
     const api = await import('vicsim');
-    for (const name of ['clusterPreset', 'ModelBackend', 'VSphereBackend', 'enableDrs', 'enableHa', 'runScenario', 'loadScenarioFile', 'writeReports', 'saveModel', 'restoreModel']) {
+    for (const name of ['clusterPreset', 'ModelBackend', 'VSphereBackend', 'enableDrs', 'enableHa', 'runScenario', 'loadScenarioFile', 'writeReports', 'saveModel', 'restoreModel', 'createVch', 'Vch', 'createDockerApiServer']) {
       expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
     }
   });
