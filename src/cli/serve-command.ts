@@ -14,6 +14,7 @@ export const SERVE_USAGE = `  serve      Run a simulated VCH: the Docker API on 
              --tls DIR            mutual TLS; CA, server and client certificates generated into DIR
              --tls-no-verify      with --tls: server authentication only
              --insecure-registry H[,H]  registries reached over plain HTTP
+             --no-offline-catalog pulls fail when no registry answers (default: the built-in synthetic images)
              --backend model      (vsphere is not wired to the VCH yet)
              --seed N             random seed (default 1)`;
 
@@ -29,6 +30,7 @@ export const SERVE_OPTIONS = {
   tls: { type: 'string' },
   'tls-no-verify': { type: 'boolean' },
   'insecure-registry': { type: 'string' },
+  'no-offline-catalog': { type: 'boolean' },
 } as const;
 
 /** Parses serve's flags. @throws a usage error naming the flag. */
@@ -46,6 +48,7 @@ export function serveOptions(values: Record<string, string | boolean | undefined
     backend: choiceFlag('backend', str('backend'), ['model', 'vsphere'] as const, 'model'),
     tls: tlsDir === undefined ? undefined : { mode: values['tls-no-verify'] === true ? 'no-verify' : 'verify', dir: tlsDir },
     insecureRegistries: (str('insecure-registry') ?? '').split(',').filter((h) => h !== ''),
+    offlineCatalog: values['no-offline-catalog'] !== true,
     seed: intFlag('seed', str('seed'), 1, 0),
   };
 }

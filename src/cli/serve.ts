@@ -33,6 +33,8 @@ export interface ServeOptions {
   readonly backend: 'model' | 'vsphere';
   readonly tls: { readonly mode: 'verify' | 'no-verify'; readonly dir: string } | undefined;
   readonly insecureRegistries: readonly string[];
+  /** Serve unanswered pulls from the offline catalog (default true). */
+  readonly offlineCatalog?: boolean;
   readonly seed: number;
   /** The admin API's port (0 = any free port); no admin API when undefined. */
   readonly adminPort?: number;
@@ -93,7 +95,7 @@ export async function startServe(opts: ServeOptions): Promise<Served> {
   };
   try {
     if (state) for (const saved of state.vchs) await vchs.restore(saved, rng.fork(`vch-${saved.vch.spec.name}`));
-    else await vchs.create({ name: 'default', provisioning: opts.provision, insecureRegistries: opts.insecureRegistries }, { dockerPort: opts.dockerPort, socket });
+    else await vchs.create({ name: 'default', provisioning: opts.provision, insecureRegistries: opts.insecureRegistries, offlineCatalog: opts.offlineCatalog }, { dockerPort: opts.dockerPort, socket });
     await saver?.save();
     const admin = opts.adminPort === undefined ? undefined : await startAdminServer(vchs, opts.adminPort);
     return {

@@ -100,6 +100,7 @@ export async function assembleVch(deps: VchDeps, infra: VchInfra, saved: SavedVc
     vchUuid: uuid,
     clock,
     registry: { insecureRegistries: spec.insecureRegistries, whitelist: spec.whitelistRegistries },
+    offlineCatalog: spec.offlineCatalog,
   });
   images.onEvent((e) => events.emit({ Type: e.Type, Action: e.Action, id: e.Actor.ID, attributes: e.Actor.Attributes }));
   const registryOptions = { newId: () => hexId(rng), now: () => clock.date().getTime(), bridgeRange: spec.bridgeRange };

@@ -30,6 +30,8 @@ export interface VchSpec {
   readonly insecureRegistries?: readonly string[];
   /** When set, only these registries may be pulled from (whitelist mode). */
   readonly whitelistRegistries?: readonly string[];
+  /** Serve pulls no registry answers for from the built-in catalog of synthetic images (default true). */
+  readonly offlineCatalog?: boolean;
 }
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,79}$/;

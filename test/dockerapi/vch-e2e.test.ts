@@ -112,4 +112,17 @@ describe('the docker CLI against a served VCH', () => {
     expect(bind.stderr).toContain('mounting directories as a data volume is not supported');
     expect((await cli(['volume', 'rm', 'data'])).code).toBe(0);
   });
+
+  it('fails pulls no registry answers for when the offline catalog is off', async () => {
+    const socket = join(dir, 'nocat.sock');
+    const strict = await startServe({ hosts: 1, dockerPort: 0, socket, stateDir: undefined, provision: 'instant', timeScale: 0, backend: 'model', tls: undefined, insecureRegistries: [], offlineCatalog: false, seed: 7 });
+    try {
+      const r = await docker({ port: strict.dockerPort, socketPath: socket, dir }, ['pull', 'busybox']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/registry-1\.docker\.io|docker\.io/);
+      expect((await docker({ port: strict.dockerPort, socketPath: socket, dir }, ['images', '-q'])).stdout).toBe('');
+    } finally {
+      await strict.close();
+    }
+  });
 });
