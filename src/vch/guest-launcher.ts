@@ -10,6 +10,7 @@ import { ExecPermissionDeniedError, ExecutableNotFoundError } from './guest/erro
 import { serviceProfileFromLabels } from './guest/profile.js';
 import { startProcess } from './guest/process.js';
 import type { GuestProcess, GuestServices, InterfaceInfo, ProcessInfo } from './guest/types.js';
+import { GuestTimers } from './guest-timers.js';
 
 /** What a guest can learn about its container from the VCH. */
 export interface GuestEnvironment {
@@ -23,6 +24,7 @@ export interface GuestEnvironment {
 
 interface GuestSession {
   nextPid: number;
+  readonly timers: GuestTimers;
   readonly table: Map<number, { readonly info: ProcessInfo; readonly process: GuestProcess; readonly startedMs: number }>;
 }
 
@@ -75,10 +77,18 @@ export class GuestLauncher implements Launcher {
     this.#sessions.delete(guest);
   }
 
+  freeze(guest: string): void {
+    this.#sessions.get(guest)?.timers.freeze();
+  }
+
+  thaw(guest: string): void {
+    this.#sessions.get(guest)?.timers.thaw();
+  }
+
   #session(guest: string): GuestSession {
     let s = this.#sessions.get(guest);
     if (!s) {
-      s = { nextPid: 1, table: new Map() };
+      s = { nextPid: 1, table: new Map(), timers: new GuestTimers(this.clock) };
       this.#sessions.set(guest, s);
     }
     return s;
@@ -89,15 +99,7 @@ export class GuestLauncher implements Launcher {
     const env = this.env;
     return {
       now: () => clock.date().getTime(),
-      sleep: (ms, signal) =>
-        new Promise<void>((resolve) => {
-          if (signal.aborted) return resolve();
-          const timer = clock.schedule(ms, resolve, { label: 'guest sleep' });
-          signal.addEventListener('abort', () => {
-            clock.cancel(timer);
-            resolve();
-          }, { once: true });
-        }),
+      sleep: (ms, signal) => session.timers.sleep(ms, signal),
       resolveHost: (name) => env.resolveHost(guest, name),
       interfaces: () => env.interfaces(guest),
       memory: () => {

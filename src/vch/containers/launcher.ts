@@ -31,4 +31,8 @@ export interface Launcher {
   processes(guest: string): readonly { readonly pid: number; readonly user: string; readonly cpuTimeMs: number; readonly command: string }[];
   /** Forgets a guest whose VM is gone. */
   forget(guest: string): void;
+  /** The guest's VM was suspended: its time stands still (pending sleeps keep what they have left). */
+  freeze(guest: string): void;
+  /** The guest's VM resumed. */
+  thaw(guest: string): void;
 }

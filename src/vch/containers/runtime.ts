@@ -233,6 +233,11 @@ export class ContainerRuntime {
   /** docker kill. @throws ConflictError when it is not running. */
   async kill(c: Container, signal = 'KILL'): Promise<void> {
     const proc = this.#processes.get(c.id);
+    if (c.running && !proc) {
+      // The process has ended and its exit is being recorded: the kill has nothing left to do.
+      await this.serial(c, async () => undefined);
+      return;
+    }
     if (!c.running || !proc) throw new ConflictError(`Cannot kill container: ${c.name}: Container ${c.id} is not running`);
     const sig = signalName(signal);
     if (sig === 'KILL') c.stoppedByUser = true;
@@ -250,7 +255,14 @@ export class ContainerRuntime {
     return this.serial(c, async () => {
       if (c.status === 'paused') throw new ConflictError(`Container ${c.id} is already paused`);
       if (c.status !== 'running') throw new ConflictError(`Container ${c.id} is not running`);
-      await this.provisioner.suspend(c.def.vm);
+      // The guest stops when the suspend begins; the memory image is written while it stands still.
+      this.launcher.freeze(c.id);
+      try {
+        await this.provisioner.suspend(c.def.vm);
+      } catch (e) {
+        this.launcher.thaw(c.id);
+        throw e;
+      }
       c.status = requireTransition(c.name, c.status, 'PAUSE');
       this.events.emit({ Type: 'container', Action: 'pause', id: c.id, attributes: this.#attrs(c) });
     });
@@ -260,6 +272,7 @@ export class ContainerRuntime {
   async unpause(c: Container): Promise<void> {
     if (c.status !== 'paused') throw new ConflictError(`Container ${c.id} is not paused`);
     await this.provisioner.resume(c.def.vm);
+    this.launcher.thaw(c.id);
     c.status = requireTransition(c.name, c.status, 'UNPAUSE');
     this.events.emit({ Type: 'container', Action: 'unpause', id: c.id, attributes: this.#attrs(c) });
   }

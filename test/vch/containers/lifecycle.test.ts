@@ -228,6 +228,25 @@ describe('docker pause and unpause', () => {
     expect((await rejection(w.run(w.vch.unpauseContainer(id)))).message).toBe(`Container ${id} is not paused`);
   });
 
+  it('freezes the guest while paused: a sleep resumes with what it had left', async () => {
+    const id = await w.runContainer({ Cmd: ['sh', '-c', 'sleep 5; echo done'] });
+    await w.advance(2000);
+    await w.run(w.vch.pauseContainer(id));
+    await w.advance(60_000);
+    expect(container(id).status).toBe('paused');
+    await w.run(w.vch.unpauseContainer(id));
+    const resumedAt = w.clock.date().getTime();
+    await w.advance(2900);
+    expect(container(id).status).toBe('running');
+    await w.run((await w.vch.waitContainer(id, 'not-running'))());
+    expect(container(id)).toMatchObject({ status: 'exited', exitCode: 0 });
+    // The 5 s sleep counts no time while paused: it ends 3–5 s after the resume (how much of it ran
+    // before the pause depends on when the shell reached it), not during the minute it was paused.
+    const after = container(id).finishedMs! - resumedAt;
+    expect(after).toBeGreaterThanOrEqual(3000);
+    expect(after).toBeLessThanOrEqual(5000);
+  });
+
   it('refuses to pause a container that is not running', async () => {
     const id = await w.create({ Cmd: LONG_SLEEP });
     expect((await rejection(w.run(w.vch.pauseContainer(id)))).message).toBe(`Container ${id} is not running`);
