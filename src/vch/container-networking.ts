@@ -40,6 +40,7 @@ export class ContainerNetworking implements ContainerNetworks {
 
   forget(id: string): void {
     this.registry.forgetContainer(id);
+    this.mapper.forgetTraffic(id);
     this.#specs.delete(id);
   }
 

@@ -2,7 +2,8 @@
  * `docker stats` for a container VM, from the backend's figures: memory usage is what the VM's guest
  * memory holds (private + shared pages, as vSphere's quick stats report it) against its configured
  * size; CPU time grows with the simulated service's MHz over the host's per-core MHz; the process
- * count is the guest's process table.
+ * count is the guest's process table; network bytes are what its published ports really carried
+ * (packet counts and block I/O are not modelled: zeros).
  */
 import type { Backend } from '../backend/backend.js';
 import type { Clock } from '../sim/clock.js';
@@ -14,7 +15,7 @@ const MiB = 2 ** 20;
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 /** One stats sample of a container. Stopped containers report zeros, as docker does. */
-export async function containerStats(backend: Backend, c: Container, clock: Clock, runtime: ContainerRuntime): Promise<StatsSample> {
+export async function containerStats(backend: Backend, c: Container, clock: Clock, runtime: ContainerRuntime, traffic: { readonly rxBytes: number; readonly txBytes: number }): Promise<StatsSample> {
   const now = clock.date();
   const vm = await backend.vm(c.def.vm);
   const running = c.running;
@@ -43,7 +44,7 @@ export async function containerStats(backend: Backend, c: Container, clock: Cloc
     cpu_stats: cpu,
     precpu_stats: { ...cpu, cpu_usage: { ...cpu.cpu_usage, total_usage: 0, percpu_usage: [] }, system_cpu_usage: 0 },
     memory_stats: running ? { usage: memUsed, limit: vm.memoryMB * MiB, stats: { inactive_file: 0, shared: (vm.memory?.sharedMB ?? 0) * MiB, private: (vm.memory?.privateMB ?? 0) * MiB } } : { usage: 0, limit: 0, stats: {} },
-    networks: running ? { eth0: { rx_bytes: 0, tx_bytes: 0, rx_packets: 0, tx_packets: 0, rx_errors: 0, tx_errors: 0, rx_dropped: 0, tx_dropped: 0 } } : {},
+    networks: running ? { eth0: { rx_bytes: traffic.rxBytes, tx_bytes: traffic.txBytes, rx_packets: 0, tx_packets: 0, rx_errors: 0, tx_errors: 0, rx_dropped: 0, tx_dropped: 0 } } : {},
     blkio_stats: { io_service_bytes_recursive: [] },
     storage_stats: {},
   };

@@ -114,7 +114,8 @@ export class Vch implements E.ContainerEngine {
     return { Titles: ['PID', 'USER', 'TIME', 'COMMAND'], Processes: rows.map((p) => [String(p.pid), p.user, cpuTime(p.cpuTimeMs), p.command]) };
   }
   async containerStats(ref: string): Promise<T.StatsSample> {
-    return containerStats(this.parts.backend, this.#c(ref), this.parts.events.clock, this.parts.runtime);
+    const c = this.#c(ref);
+    return containerStats(this.parts.backend, c, this.parts.events.clock, this.parts.runtime, this.parts.networking.mapper.traffic(c.id));
   }
   async containerChanges(ref: string): Promise<T.FilesystemChange[]> {
     return changes(this.#c(ref).fs as UnionFs);

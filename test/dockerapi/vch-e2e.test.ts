@@ -70,6 +70,10 @@ describe('the docker CLI against a served VCH', () => {
     expect(page).toContain(`web-${id.slice(0, 12)}`);
     const ps = await cli(['ps']);
     expect(ps.stdout).toMatch(/0\.0\.0\.0:18080->80\/tcp\s+web/);
+    const net = (await cli(['stats', '--no-stream', '--format', '{{.NetIO}}', 'web'])).stdout.trim();
+    const [rx, tx] = net.split(' / ');
+    expect(rx).toMatch(/^[1-9][\d.]*k?B$/); // the request the page answered
+    expect(tx).toMatch(/^[1-9][\d.]*k?B$/); // the page
     expect((await cli(['logs', 'web'])).stdout).toContain('simulated service');
     expect(await cli(['exec', 'web', 'cat', '/etc/hostname'])).toMatchObject({ code: 0 });
     expect((await cli(['stop', 'web'])).stdout.trim()).toBe('web');

@@ -63,6 +63,8 @@ export class PortMapper {
   /** `proto/port` → container id. */
   readonly #reserved = new Map<string, string>();
   readonly #mappings = new Map<string, Mapping>();
+  /** Bytes through the published ports of closed connections, per container (received, sent). */
+  readonly #closedTraffic = new Map<string, { rx: number; tx: number }>();
 
   constructor(readonly options: PortMapperOptions) {
     this.listenAddress = options.listenAddress ?? '127.0.0.1';
@@ -121,6 +123,26 @@ export class PortMapper {
   /** The container's published ports (empty unless published: ps and inspect show ports only while running). */
   ports(containerId: string): PublishedPort[] {
     return [...(this.#mappings.get(containerId)?.ports ?? [])];
+  }
+
+  /**
+   * Bytes the container's published ports carried, from the container's side: received (what
+   * clients sent) and sent, closed and open connections. O(open connections).
+   */
+  traffic(containerId: string): { readonly rxBytes: number; readonly txBytes: number } {
+    const closed = this.#closedTraffic.get(containerId) ?? { rx: 0, tx: 0 };
+    let rxBytes = closed.rx;
+    let txBytes = closed.tx;
+    for (const s of this.#mappings.get(containerId)?.sockets ?? []) {
+      rxBytes += s.bytesRead;
+      txBytes += s.bytesWritten;
+    }
+    return { rxBytes, txBytes };
+  }
+
+  /** Forgets a removed container's traffic counters. */
+  forgetTraffic(containerId: string): void {
+    this.#closedTraffic.delete(containerId);
   }
 
   /** Whether the container holds a mapping: published, or restored by {@link fromJSON} and not yet reopened. O(1). */
@@ -189,7 +211,11 @@ export class PortMapper {
     for (let attempt = 0; ; attempt++) {
       const server = createServer((socket) => {
         mapping.sockets.add(socket);
-        socket.on('close', () => mapping.sockets.delete(socket));
+        socket.on('close', () => {
+          mapping.sockets.delete(socket);
+          const t = this.#closedTraffic.get(containerId) ?? { rx: 0, tx: 0 };
+          this.#closedTraffic.set(containerId, { rx: t.rx + socket.bytesRead, tx: t.tx + socket.bytesWritten });
+        });
         handler(socket);
       });
       try {
