@@ -6,7 +6,7 @@
 import type { Socket } from 'node:net';
 import type { Container } from './containers/container.js';
 import type { PublishedPort } from './containers/inspect.js';
-import type { ContainerNetworks } from './containers/service.js';
+import type { ContainerNetworks } from './containers/seams.js';
 import type { ContainerCreateRequest, EndpointSettings } from './engine/docker-types.js';
 import { serviceProfileFromLabels } from './guest/profile.js';
 import type { InterfaceInfo } from './guest/types.js';

@@ -5,77 +5,20 @@
  */
 import type { VmId } from '../../sim/ids.js';
 import type { Rng } from '../../sim/rng.js';
-import type { ContainerConfig, ContainerCreateRequest, ContainerInspect, ContainerSummary, EndpointSettings, HostConfig, MountPoint } from '../engine/docker-types.js';
+import type { ContainerConfig, ContainerCreateRequest, ContainerInspect, ContainerSummary, HostConfig } from '../engine/docker-types.js';
 import type { AttachedStreams, AttachOptions, Filters, LogRecord, LogsOptions, OutputChunk, WaitCondition } from '../engine/engine.js';
 import { BadParameterError, ConflictError, NoSuchObjectError } from '../engine/errors.js';
 import type { EventLog } from '../events.js';
-import type { GuestFs } from '../fs/types.js';
 import type { UnionFs } from '../fs/union-fs.js';
-import type { RecordedMount } from '../volumes/refs.js';
-import { serviceProfileFromLabels } from '../guest/profile.js';
 import { Container, type ContainerDefinition } from './container.js';
 import { ContainerIndex } from './index-by-name.js';
 import { inspectContainer, summarizeContainer, type InspectContext } from './inspect.js';
 import { ContainerLog } from './logs.js';
 import type { Provisioner } from './provisioner.js';
-import type { ContainerRuntime, RunNetworking } from './runtime.js';
+import { checkWorkloadLabels, generatedName, hostConfigWithDefaults, matchesFilters, stripHostParts, workloadConfig } from './request.js';
+import type { ContainerRuntime } from './runtime.js';
+import type { ContainerImages, ContainerMount, ContainerNetworks, ContainerStorage, ContainerVolumes } from './seams.js';
 import { checkContainerName, processPlan, restartRule, vmSize } from './spec.js';
-
-/** What containers need of the image store. */
-export interface ContainerImages {
-  /**
-   * Holds the image for a container (rmi refuses while it does) and gives its defaults, the disk its
-   * RW delta goes on and a new filesystem over its layers.
-   * @throws NoSuchObjectError "No such image: ref" (the CLI then pulls).
-   */
-  acquire(ref: string, containerId: string): Promise<{ readonly imageId: string; readonly config: ContainerConfig; readonly topLayerPath: string; readonly fs: UnionFs }>;
-  /** The container no longer uses its image. */
-  release(containerId: string): Promise<void>;
-}
-
-/** What containers need of the VCH's networks. */
-export interface ContainerNetworks extends RunNetworking {
-  /** Checks and records the networks and ports a new container asks for (addresses come at start). All or nothing. */
-  plan(id: string, name: string, req: ContainerCreateRequest): void;
-  /** Forgets a container that was removed or whose create failed. */
-  forget(id: string): void;
-  /** Re-plans the ports of a saved container whose endpoints came back with the saved networks. */
-  adopt(id: string, req: ContainerCreateRequest): void;
-  /** Network name → endpoint settings, as inspect shows them. */
-  settings(id: string): Record<string, EndpointSettings>;
-}
-
-/** A volume a container mounts (from the VCH's volume stores). */
-export interface ContainerMount {
-  readonly destination: string;
-  /** Datastore path of the volume's disk, attached to the container VM. */
-  readonly diskPath: string;
-  readonly fs: GuestFs;
-}
-
-/** What containers need of the VCH's volumes. */
-export interface ContainerVolumes {
-  /** Parses and prepares the volumes a create asks for (creating missing ones); all or nothing. */
-  mountsFor(containerId: string, req: ContainerCreateRequest, imageFs: GuestFs, imageVolumes: Record<string, object> | null | undefined): Promise<readonly ContainerMount[]>;
-  /** The container is gone: drop its references; with `removeAnonymous` delete its unshared anonymous volumes. */
-  release(containerId: string, removeAnonymous: boolean): Promise<unknown>;
-  /** Mounts as inspect and ps show them. */
-  mountPoints(containerId: string): MountPoint[];
-  /** The container's mounts as recorded, for saving. */
-  recordedMounts(containerId: string): readonly RecordedMount[];
-  /** Re-records a saved container's mounts (after a restart) and gives their filesystems. */
-  adopt(containerId: string, mounts: readonly RecordedMount[]): Promise<readonly ContainerMount[]>;
-}
-
-/** Names of the VCH's datastore and log files. */
-export interface ContainerStorage {
-  /** Datastore path of a VM's log file. */
-  logPath(vmName: string): string;
-  /** Writes a log file. */
-  writeLog(path: string): (content: Uint8Array) => Promise<void>;
-  /** Reads a log file back (after a restart); undefined when there is none. */
-  readLog(path: string): Promise<string | undefined>;
-}
 
 /** The containers of one VCH. */
 export class ContainerService {
@@ -126,7 +69,7 @@ export class ContainerService {
   async create(name: string | undefined, req: ContainerCreateRequest): Promise<{ Id: string; Warnings: string[] }> {
     if (!req || typeof req !== 'object') throw new BadParameterError('config cannot be empty in order to create a container');
     const id = this.#newId();
-    const finalName = name === undefined || name === '' ? this.#generatedName(id) : checkContainerName(name);
+    const finalName = name === undefined || name === '' ? generatedName(id, (n) => this.index.find(n) !== undefined) : checkContainerName(name);
     if (this.#maxContainers !== undefined && this.index.size + this.#creating >= this.#maxContainers) {
       throw new ConflictError(`Container count exceeds limit ${this.#maxContainers}`);
     }
@@ -216,15 +159,6 @@ export class ContainerService {
     for (const m of mounts) fs.mount(m.destination, m.fs);
   }
 
-  #generatedName(id: string): string {
-    const adjectives = ['admiring', 'brave', 'clever', 'dreamy', 'eager', 'focused', 'gallant', 'happy', 'jolly', 'keen', 'lucid', 'modest', 'nifty', 'quirky', 'serene', 'vibrant'];
-    const scientists = ['babbage', 'curie', 'dijkstra', 'euler', 'feynman', 'gauss', 'hopper', 'knuth', 'lovelace', 'noether', 'pascal', 'ritchie', 'shannon', 'thompson', 'turing', 'wozniak'];
-    const a = adjectives[parseInt(id.slice(0, 2), 16) % adjectives.length]!;
-    const s = scientists[parseInt(id.slice(2, 4), 16) % scientists.length]!;
-    const base = `${a}_${s}`;
-    return this.index.find(base) ? `${base}_${id.slice(4, 8)}` : base;
-  }
-
   /** Context the JSON encoders need. */
   context(c: Container): InspectContext {
     return { nowMs: this.events.clock.date().getTime(), ports: this.networks.ports(c), mounts: this.volumes.mountPoints(c.id), networks: this.networks.settings(c.id), imageName: c.def.config.Image ?? c.def.imageId, datastorePath: c.def.logPath };
@@ -238,7 +172,7 @@ export class ContainerService {
 
   /** docker ps. */
   list(opts: { readonly all: boolean; readonly limit?: number; readonly filters: Filters }): ContainerSummary[] {
-    let rows = this.index.all().filter((c) => (opts.all || c.running || c.status === 'restarting') && matches(c, opts.filters));
+    let rows = this.index.all().filter((c) => (opts.all || c.running || c.status === 'restarting') && matchesFilters(c, opts.filters));
     rows = rows.reverse();
     if (opts.limit !== undefined && opts.limit > 0) rows = rows.slice(0, opts.limit);
     return rows.map((c) => summarizeContainer(c, this.context(c)));
@@ -333,62 +267,4 @@ export class ContainerService {
     const c = this.index.get(ref);
     return { tty: c.def.tty, records: c.log.read(opts, c.running || c.status === 'restarting') };
   }
-}
-
-/**
- * HostConfig as inspect echoes it: as sent, with the defaults dockerd fills in where the client left
- * them out (clients such as the Python SDK read LogConfig.Type).
- */
-function hostConfigWithDefaults(sent: HostConfig | undefined): HostConfig {
-  const host: HostConfig = { ...(sent ?? {}) };
-  const log = host['LogConfig'] as { Type?: string; Config?: Record<string, string> } | undefined;
-  host['LogConfig'] = { Type: log?.Type || 'json-file', Config: log?.Config ?? {} };
-  host.NetworkMode = host.NetworkMode || 'default';
-  host.RestartPolicy = host.RestartPolicy ?? { Name: 'no', MaximumRetryCount: 0 };
-  return host;
-}
-
-/** Copies the request without the parts that are not Config. */
-function stripHostParts(req: ContainerCreateRequest): ContainerConfig {
-  const { HostConfig: _h, NetworkingConfig: _n, ...config } = req;
-  return config;
-}
-
-/** Refuses `vicsim.workload.*` labels the guest could not run with (a 400 naming the label). */
-function checkWorkloadLabels(labels: Record<string, string>): void {
-  try {
-    serviceProfileFromLabels(labels);
-  } catch (e) {
-    throw new BadParameterError(e instanceof Error ? e.message : String(e));
-  }
-}
-
-/** The `vicsim.workload.*` labels, passed to the VM's extraConfig for the memory model. */
-function workloadConfig(labels: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of ['workingSet', 'dirtyRate', 'locality', 'zeroShare']) {
-    const v = labels[`vicsim.workload.${k}`];
-    if (v !== undefined) out[`vicsim.workload.${k}`] = v;
-  }
-  return out;
-}
-
-/** docker ps filters: id, name, status, label, exited, ancestor. */
-function matches(c: Container, filters: Filters): boolean {
-  const any = (key: string, test: (v: string) => boolean): boolean => {
-    const values = filters[key];
-    return values === undefined || values.length === 0 || values.some(test);
-  };
-  const labels = c.def.config.Labels ?? {};
-  return (
-    any('id', (v) => c.id.startsWith(v)) &&
-    any('name', (v) => c.name.includes(v.replace(/^\//, ''))) &&
-    any('status', (v) => c.status === v) &&
-    any('exited', (v) => c.status === 'exited' && String(c.exitCode) === v) &&
-    any('ancestor', (v) => c.def.config.Image === v || c.def.imageId.startsWith(v) || c.def.imageId === `sha256:${v}`) &&
-    any('label', (v) => {
-      const [k, val] = v.split('=', 2) as [string, string | undefined];
-      return val === undefined ? k in labels : labels[k] === val;
-    })
-  );
 }
