@@ -47,6 +47,7 @@ paths:
               Ratio: { type: number, minimum: 0 }
               Strict: { type: object, properties: { A: { type: boolean } }, additionalProperties: false }
               Free: { type: object }
+              Exposed: { type: object, additionalProperties: { type: object, enum: [{}] } }
         204:
           description: no content
 `);
@@ -114,6 +115,11 @@ describe('the schema walker', () => {
     expect(errorsOf(check(port))).toEqual([]);
     expect(validateValue(doc, thing, port, { enumMismatch: 'error' })[0]?.severity).toBe('error');
     expect(validateValue(doc, thing, port, { enumMismatch: 'ignore' })).toEqual([]);
+  });
+
+  it('compares enum members by value, so an empty object matches docker’s `enum: [{}]`', () => {
+    expect(check({ Exposed: { '80/tcp': {} } })).toEqual([]);
+    expect(check({ Exposed: { '80/tcp': { x: 1 } } })[0]).toMatchObject({ path: '$.Exposed["80/tcp"]', rule: 'enum' });
   });
 
   it('unites the properties of allOf branches and checks each branch', () => {

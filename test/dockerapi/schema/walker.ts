@@ -21,6 +21,7 @@
  *   where `additionalProperties: false`; accepted on a free-form `type: object`.
  * - After a type mismatch the walker does not descend into that value (one finding, not a cascade).
  */
+import { isDeepStrictEqual } from 'node:util';
 import { resolveRef, type SchemaObject, type SwaggerDocument } from './swagger.js';
 
 /** How much a finding weighs; `ignore` (in options only) drops it. */
@@ -164,7 +165,7 @@ class Walker {
   }
 
   private checkScalar(part: SchemaObject, value: unknown, path: string): void {
-    if (part.enum !== undefined && !part.enum.includes(value)) {
+    if (part.enum !== undefined && !part.enum.some((member) => isDeepStrictEqual(member, value))) {
       this.report(path, 'enum', this.options.enumMismatch ?? 'warning', `one of ${part.enum.map((e) => JSON.stringify(e)).join(', ')}`, describeValue(value));
     }
     if (typeof value === 'number') {
