@@ -35,7 +35,7 @@ const KNOWN_MISMATCHES: readonly { readonly templates: readonly string[]; readon
   },
   {
     templates: ['/containers/json', '/containers/{id}/json', '/system/df'], path: /\.NetworkSettings\.Networks(\.[A-Za-z_$][\w$]*|\[".*"\])\.(Links|Aliases)$/, rule: 'null',
-    note: 'EndpointSettings.Links and .Aliases are null, the definition says array (as dockerd); fix: `Links: []` and `Aliases: [...view.aliases]` in src/vch/network/network.ts',
+    note: 'EndpointSettings.Links and .Aliases are null, the definition says array (as dockerd); fix: `Links: []` and `Aliases: [...view.aliases]` in src/vch/network/network.ts endpointSettings',
   },
   {
     templates: ['/containers/{id}/json'], path: /^\$\.Config\.Entrypoint$/, rule: 'null',
@@ -43,11 +43,11 @@ const KNOWN_MISMATCHES: readonly { readonly templates: readonly string[]; readon
   },
   {
     templates: ['/networks', '/networks/{id}'], path: /^\$(\[\d+\])?\.IPAM\.Options$/, rule: 'null',
-    note: 'IPAM.Options is null on networks created without IPAM options, the definition says object (as dockerd); fix: {} where src/vch/network renders IPAM',
+    note: 'IPAM.Options is null on the predefined networks (bridge, host, none), the definition says object (as dockerd); fix: `Options: { ...n.ipamOptions }` for `n.predefined ? null : …` in src/vch/network/network.ts networkResource',
   },
   {
     templates: ['/containers/{id}/wait'], path: /^\$\.Error$/, rule: 'null',
-    note: 'ContainerWaitResponse.Error is null after a clean exit, the definition says ContainerWaitExitError object; dockerd 25+ omits the key (WaitResponse `json:"Error,omitempty"`); fix: leave Error out when null (src/vch/containers/service.ts wait)',
+    note: 'ContainerWaitResponse.Error is null after a clean exit, the definition says ContainerWaitExitError object and dockerd 25+ omits the key (WaitResponse `json:"Error,omitempty"`); docker-wire.md says Error: null; fix: leave Error out when null (src/vch/containers/container.ts waiters and service.ts wait)',
   },
 ];
 
