@@ -170,6 +170,7 @@ class Scenario {
       expect(info.allocatedBytes).toBe(this.oracle.allocatedBytes(path));
       expect(info.depth).toBe(this.oracle.depth(path));
       expect(info.writable).toBe(this.leaf(path));
+      expect(info.children).toEqual(this.oracle.children(path).sort());
       const descriptor = parseDescriptor(this.store.descriptorText(path));
       expect(descriptor.cid).toBe(info.cid);
       if (model.parent !== undefined) expect(descriptor.parentCid).toBe(this.store.info(model.parent).cid);

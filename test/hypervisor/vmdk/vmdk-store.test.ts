@@ -149,4 +149,18 @@ describe('VmdkStore', () => {
     expect(s.readGrain('[ds] l44.vmdk', 45)).toBe(0);
     expect(s.chain('[ds] l90.vmdk')).toHaveLength(91);
   });
+
+  it('lists a disk’s children in path order as deltas are added and removed after its info was read', () => {
+    const s = store();
+    s.createBase(SCRATCH, { capacityBytes: 1 * GiB });
+    const delta = (n: string): string => `[datastore1] VIC/4a1b/containers/${n}/${n}.vmdk`;
+    s.createDelta(delta('m'), SCRATCH);
+    const before = s.info(SCRATCH).children;
+    for (const n of ['z', 'a', 'q']) s.createDelta(delta(n), SCRATCH);
+    expect(s.info(SCRATCH).children).toEqual(['a', 'm', 'q', 'z'].map(delta));
+    s.remove(delta('m'));
+    s.remove(delta('z'));
+    expect(s.info(SCRATCH).children).toEqual(['a', 'q'].map(delta));
+    expect(before).toEqual([delta('m')]);
+  });
 });
