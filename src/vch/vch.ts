@@ -13,10 +13,12 @@ import type { ContainerService } from './containers/service.js';
 import type { ContainerNetworking } from './container-networking.js';
 import type * as T from './engine/docker-types.js';
 import type * as E from './engine/engine.js';
-import { ConflictError, NotImplementedError } from './engine/errors.js';
+import { ConflictError } from './engine/errors.js';
 import type { EventLog } from './events.js';
 import { changes, exportTar, extractTar, pathStat, tarPath, type UnionFs } from './fs/index.js';
 import type { ImageStore } from './images/index.js';
+import { credentialsFromAuth } from './images/pull.js';
+import { loginToRegistry } from './registry/login.js';
 import { containerStats } from './stats.js';
 import { vchInfo, vchVersion } from './system-info.js';
 import type { VchInfra } from './vch-setup.js';
@@ -180,8 +182,10 @@ export class Vch implements E.ContainerEngine {
   async pruneImages(filters: E.Filters): Promise<{ ImagesDeleted: ({ Untagged: string } | { Deleted: string })[]; SpaceReclaimed: number }> {
     return this.parts.images.pruneImages(filters);
   }
+  /** docker login: checks the credentials against the registry under this VCH's registry settings (registry/login.ts); keeps nothing. */
   async login(auth: E.RegistryAuth): Promise<{ Status: string; IdentityToken?: string }> {
-    throw new NotImplementedError(`docker login is not supported by this VCH yet: pass credentials per pull (X-Registry-Auth) instead${auth.serveraddress ? ` (asked for ${auth.serveraddress})` : ''}`);
+    const credentials = credentialsFromAuth(auth);
+    return loginToRegistry({ serverAddress: auth.serveraddress, ...(credentials ? { credentials } : {}) }, { insecureRegistries: this.spec.insecureRegistries, whitelist: this.spec.whitelistRegistries });
   }
 
   async createNetwork(body: T.NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
