@@ -146,12 +146,14 @@ describe('docker run -it busybox sh on a pty', () => {
     expect(await s.exited).toBe(0);
   });
 
-  // Bug (src/vch/containers/service.ts, attach → endInput): after ctrl-p ctrl-q the CLI's escape proxy
-  // closes the attach connection; the server takes the end of input as stdin EOF and, since StdinOnce is
-  // set, ends the container's stdin, so sh exits 0 and the container stops (inspect: "exited 0").
-  // dockerd (container/stream/attach.go CopyStreams) closes the container's stdin only when
-  // StdinOnce && !Tty; with a TTY it just ends the attach and the container keeps running.
-  it.todo('leaves the container running when detached with ctrl-p ctrl-q (expected State.Running true, got exited 0: StdinOnce closes a TTY container\'s stdin when the attach connection ends)');
+  it('leaves the container running when detached with ctrl-p ctrl-q', async () => {
+    const s = open(['run', '-it', '--name', 'det', 'busybox', 'sh']);
+    await s.expect(PROMPT);
+    s.type('\x10\x11');
+    expect(await s.exited).toBe(0);
+    expect((await cli(['inspect', '--format', '{{.State.Status}}', 'det'])).stdout).toBe('running\n');
+    expect((await cli(['rm', '-f', 'det'])).code).toBe(0);
+  });
 });
 
 describe('docker exec -it on a running container', () => {

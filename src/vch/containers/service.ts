@@ -254,7 +254,8 @@ export class ContainerService {
         if (opts.stdin && c.def.openStdin) stdin.write(data);
       },
       endInput: () => {
-        if (opts.stdin && c.def.stdinOnce) stdin.end();
+        // As dockerd: a client going away closes stdin only without a TTY (a TTY detach leaves the shell running).
+        if (opts.stdin && c.def.stdinOnce && !c.def.tty) stdin.end();
       },
       detach: () => {
         if (live) fan.unsubscribe(live);
