@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServe, type Served } from '../../src/cli/serve.js';
 import { runVch } from '../../src/cli/vch-command.js';
+import { testServeOptions } from '../dockerapi/helpers.js';
 
 /** A running serve and a scratch directory (socket, DOCKER_CONFIG). */
 export interface ServeHarness {
@@ -16,20 +17,7 @@ export interface ServeHarness {
 /** Starts serve with 2 hosts, every port chosen by the OS. */
 export async function startTestServe(seed = 11): Promise<ServeHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'vicsim-cli-'));
-  const served = await startServe({
-    hosts: 2,
-    dockerPort: 0,
-    adminPort: 0,
-    firstDockerPort: 0,
-    socket: join(dir, 'docker.sock'),
-    stateDir: undefined,
-    provision: 'instant',
-    timeScale: 0,
-    backend: 'model',
-    tls: undefined,
-    insecureRegistries: [],
-    seed,
-  });
+  const served = await startServe(testServeOptions(join(dir, 'docker.sock'), { adminPort: 0, firstDockerPort: 0, seed }));
   return {
     served,
     dir,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type Served } from '../../src/cli/serve.js';
+import { testServeOptions } from './helpers.js';
 
 let served: Served;
 let dir: string;
@@ -17,10 +18,7 @@ let client: Docker;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'clients-dockerode-'));
-  served = await startServe({
-    hosts: 2, dockerPort: 0, socket: join(dir, 'docker.sock'), stateDir: undefined, provision: 'instant',
-    timeScale: 0, backend: 'model', tls: undefined, insecureRegistries: [], seed: 11,
-  });
+  served = await startServe(testServeOptions(join(dir, 'docker.sock'), { seed: 11 }));
   client = new Docker({ socketPath: served.socket });
   // dockerode's createContainer does not pull on 404 (the CLI does): the service image comes first.
   await pull('redis:latest');

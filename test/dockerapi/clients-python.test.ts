@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type Served } from '../../src/cli/serve.js';
+import { testServeOptions } from './helpers.js';
 
 const run = promisify(execFile);
 const SCRIPT = join(import.meta.dirname, 'python', 'sdk_flows.py');
@@ -37,10 +38,7 @@ function flow(via: 'unix' | 'tcp', name: string): Record<string, unknown> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'clients-python-'));
-  served = await startServe({
-    hosts: 2, dockerPort: 0, socket: join(dir, 'docker.sock'), stateDir: undefined, provision: 'instant',
-    timeScale: 0, backend: 'model', tls: undefined, insecureRegistries: [], seed: 13,
-  });
+  served = await startServe(testServeOptions(join(dir, 'docker.sock'), { seed: 13 }));
   reports.unix = await flows(`unix://${served.socket}`);
   reports.tcp = await flows(`tcp://127.0.0.1:${served.dockerPort}`);
 }, 240_000);

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type Served } from '../../src/cli/serve.js';
 import { busyboxRegistry, type BusyboxRegistry } from '../vch/registry/busybox-registry.js';
 import { freePort } from '../vch/registry/registry-server.js';
-import { docker } from './helpers.js';
+import { docker, testServeOptions } from './helpers.js';
 
 // The first start may install the registry peers with apt-get (scripts/registry/ensure.sh).
 const HOOK_TIMEOUT = 300_000;
@@ -28,10 +28,7 @@ beforeAll(async () => {
   fixture = await busyboxRegistry('none');
   image = `${fixture.registry.host}/library/busybox`;
   dir = mkdtempSync(join(tmpdir(), 'clients-registry-'));
-  served = await startServe({
-    hosts: 2, dockerPort: 0, socket: join(dir, 'docker.sock'), stateDir: undefined, provision: 'instant',
-    timeScale: 0, backend: 'model', tls: undefined, insecureRegistries: [fixture.registry.host], seed: 17,
-  });
+  served = await startServe(testServeOptions(join(dir, 'docker.sock'), { insecureRegistries: [fixture.registry.host], seed: 17 }));
 }, HOOK_TIMEOUT);
 
 afterAll(async () => {

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDockerApiServer, type DockerApiServer, type DockerApiServerOptions } from '../../src/dockerapi/index.js';
+import type { ServeOptions } from '../../src/cli/serve.js';
 import { TransportTestEngine } from './double/engine.js';
 
 /** A server listening on a free TCP port and a unix socket, with its engine. */
@@ -42,6 +43,14 @@ export interface CliResult {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
+}
+
+/**
+ * `vicsim serve` options for a test: 2 hosts, the Docker API on any free port and on `socket`,
+ * instant provisioning at time scale 0, no state directory; `overrides` change any of them.
+ */
+export function testServeOptions(socket: string, overrides: Partial<ServeOptions> = {}): ServeOptions {
+  return { hosts: 2, dockerPort: 0, socket, stateDir: undefined, provision: 'instant', timeScale: 0, backend: 'model', tls: undefined, insecureRegistries: [], seed: 1, ...overrides };
 }
 
 /** The docker CLI: 28.x at /usr/local/bin/docker on these machines, else the one on PATH (scripts/docker/ensure.sh). */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type Served } from '../../src/cli/serve.js';
-import { docker, DOCKER_CLI } from './helpers.js';
+import { docker, DOCKER_CLI, testServeOptions } from './helpers.js';
 
 /** How long a session may take to show what a step waits for before the test gives up. */
 const STEP_LIMIT_MS = 15_000;
@@ -79,18 +79,7 @@ class PtySession {
 const PROMPT = '/ # ';
 
 async function serve(dir: string, name: string, timeScale: number): Promise<Served> {
-  return startServe({
-    hosts: 1,
-    dockerPort: 0,
-    socket: join(dir, `${name}.sock`),
-    stateDir: undefined,
-    provision: 'instant',
-    timeScale,
-    backend: 'model',
-    tls: undefined,
-    insecureRegistries: [],
-    seed: 11,
-  });
+  return startServe(testServeOptions(join(dir, `${name}.sock`), { hosts: 1, timeScale, seed: 11 }));
 }
 
 let dir: string;

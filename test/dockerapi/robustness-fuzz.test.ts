@@ -15,16 +15,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelBackend } from '../../src/backend/model/index.js';
 import { startServe, type Served } from '../../src/cli/serve.js';
 import { modelViolations } from '../../src/testing/index.js';
+import { testServeOptions } from './helpers.js';
 
 let served: Served;
 let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'robustness-fuzz-'));
-  served = await startServe({
-    hosts: 2, dockerPort: 0, socket: join(dir, 'docker.sock'), stateDir: undefined, provision: 'instant',
-    timeScale: 0, backend: 'model', tls: undefined, insecureRegistries: [], seed: 19,
-  });
+  served = await startServe(testServeOptions(join(dir, 'docker.sock'), { seed: 19 }));
   for (const image of ['busybox', 'redis']) expect(await send('POST', `/images/create?fromImage=${image}&tag=latest`, undefined, 5000)).toMatchObject({ status: 200 });
 }, 60_000);
 

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelBackend } from '../../src/backend/model/index.js';
 import { startServe, type Served } from '../../src/cli/serve.js';
 import { modelViolations } from '../../src/testing/index.js';
+import { testServeOptions } from './helpers.js';
 
 const CONTAINERS = 100;
 
@@ -21,10 +22,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'robustness-leaks-'));
-  served = await startServe({
-    hosts: 4, dockerPort: 0, socket: join(dir, 'docker.sock'), stateDir: undefined, provision: 'instant',
-    timeScale: 1, backend: 'model', tls: undefined, insecureRegistries: [], seed: 23,
-  });
+  served = await startServe(testServeOptions(join(dir, 'docker.sock'), { hosts: 4, timeScale: 1, seed: 23 }));
   const pull = await fetch(`http://127.0.0.1:${served.dockerPort}/images/create?fromImage=busybox&tag=latest`, { method: 'POST' });
   expect(await pull.text()).toContain('Status: Downloaded newer image for busybox:latest');
 }, 120_000);

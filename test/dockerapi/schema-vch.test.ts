@@ -11,6 +11,7 @@ import { startServe, type Served } from '../../src/cli/serve.js';
 import { conformance, DOCKER_API_DEFINITION, requestJson, type EndpointCall } from './schema/served.js';
 import { loadSwagger, type SwaggerDocument } from './schema/swagger.js';
 import { formatViolations, type Violation, type ViolationRule } from './schema/walker.js';
+import { testServeOptions } from './helpers.js';
 
 const definitionPresent = existsSync(DOCKER_API_DEFINITION);
 const title = definitionPresent
@@ -103,10 +104,7 @@ describe.skipIf(!definitionPresent)(title, () => {
   beforeAll(async () => {
     doc = loadSwagger(DOCKER_API_DEFINITION);
     dir = mkdtempSync(join(tmpdir(), 'schema-vch-'));
-    served = await startServe({
-      hosts: 2, dockerPort: 0, socket: join(dir, 'docker.sock'), stateDir: undefined, provision: 'instant',
-      timeScale: 0, backend: 'model', tls: undefined, insecureRegistries: [], seed: 11,
-    });
+    served = await startServe(testServeOptions(join(dir, 'docker.sock'), { seed: 11 }));
     await createObjects();
   }, 60_000);
 

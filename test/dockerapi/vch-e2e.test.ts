@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type Served } from '../../src/cli/serve.js';
-import { docker } from './helpers.js';
+import { docker, testServeOptions } from './helpers.js';
 
 let served: Served;
 let dir: string;
@@ -16,18 +16,7 @@ const cli = (args: string[], opts: { input?: string; via?: 'tcp' | 'unix' } = {}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vch-e2e-'));
-  served = await startServe({
-    hosts: 2,
-    dockerPort: 0,
-    socket: join(dir, 'docker.sock'),
-    stateDir: undefined,
-    provision: 'instant',
-    timeScale: 0,
-    backend: 'model',
-    tls: undefined,
-    insecureRegistries: [],
-    seed: 7,
-  });
+  served = await startServe(testServeOptions(join(dir, 'docker.sock'), { seed: 7 }));
 }, 60_000);
 
 afterAll(async () => {
@@ -119,7 +108,7 @@ describe('the docker CLI against a served VCH', () => {
 
   it('fails pulls no registry answers for when the offline catalog is off', async () => {
     const socket = join(dir, 'nocat.sock');
-    const strict = await startServe({ hosts: 1, dockerPort: 0, socket, stateDir: undefined, provision: 'instant', timeScale: 0, backend: 'model', tls: undefined, insecureRegistries: [], offlineCatalog: false, seed: 7 });
+    const strict = await startServe(testServeOptions(socket, { hosts: 1, offlineCatalog: false, seed: 7 }));
     try {
       const r = await docker({ port: strict.dockerPort, socketPath: socket, dir }, ['pull', 'busybox']);
       expect(r.code).toBe(1);

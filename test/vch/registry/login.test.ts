@@ -14,7 +14,7 @@ import { startServe, type Served } from '../../../src/cli/serve.js';
 import { InvalidArgumentError } from '../../../src/sim/errors.js';
 import { RegistryNotWhitelistedError, RegistryUnauthorizedError, RegistryUnavailableError } from '../../../src/vch/registry/errors.js';
 import { LOGIN_SUCCEEDED, loginRegistryHost, loginToRegistry } from '../../../src/vch/registry/login.js';
-import { docker } from '../../dockerapi/helpers.js';
+import { docker, testServeOptions } from '../../dockerapi/helpers.js';
 import { busyboxRegistry, type BusyboxRegistry } from './busybox-registry.js';
 import { startRegistry, TEST_USER, type LocalRegistry } from './registry-server.js';
 
@@ -155,18 +155,7 @@ describe('docker login with the real docker CLI against a served VCH', () => {
   beforeAll(async () => {
     fixture = await busyboxRegistry('htpasswd');
     dir = mkdtempSync(join(tmpdir(), 'vch-login-'));
-    served = await startServe({
-      hosts: 1,
-      dockerPort: 0,
-      socket: join(dir, 'docker.sock'),
-      stateDir: undefined,
-      provision: 'instant',
-      timeScale: 0,
-      backend: 'model',
-      tls: undefined,
-      insecureRegistries: [fixture.registry.host],
-      seed: 5,
-    });
+    served = await startServe(testServeOptions(join(dir, 'docker.sock'), { hosts: 1, insecureRegistries: [fixture.registry.host], seed: 5 }));
     const target = { port: served.dockerPort, socketPath: served.socket, dir };
     cli = (args, input) => docker(target, args, input === undefined ? {} : { input });
   }, HOOK_TIMEOUT);
