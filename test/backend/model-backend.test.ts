@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ModelBackend } from '../../src/backend/model/index.js';
-import { clusterPreset } from '../../src/hypervisor/index.js';
+import { addCluster, addHost, clusterPreset } from '../../src/hypervisor/index.js';
 import { InvalidPowerStateError, NotFoundError } from '../../src/sim/errors.js';
 import { modelViolations, runModelBased } from '../../src/testing/index.js';
 
@@ -17,6 +17,19 @@ describe('ModelBackend', () => {
     expect((await backend.hosts()).map((h) => h.name)).toEqual(['DC0_C0_H0', 'DC0_C0_H1']);
     expect((await backend.datastores())[0]).toMatchObject({ name: 'DC0_DS0' });
     expect((await backend.resourcePools())[0]).toMatchObject({ name: 'Resources', parent: undefined });
+  });
+
+  it('lists a cluster’s hosts, in the order they were added, as the unfiltered list does', async () => {
+    const { backend, preset } = setup();
+    const other = addCluster(preset.model, preset.datacenter.id, 'DC0_C1');
+    const spec = { cpuCores: 4, cpuMhzPerCore: 2000, memoryMB: 4096 };
+    addHost(preset.model, other.id, { ...spec, name: 'DC0_C1_H0' });
+    addHost(preset.model, preset.cluster.id, { ...spec, name: 'DC0_C0_H2' });
+    addHost(preset.model, other.id, { ...spec, name: 'DC0_C1_H1' });
+    await (await backend.createVM({ name: 'web', pool: preset.rootPool.id, memoryMB: 1024 })).wait();
+    const all = await backend.hosts();
+    for (const cluster of [preset.cluster.id, other.id]) expect(await backend.hosts({ cluster })).toEqual(all.filter((h) => h.cluster === cluster));
+    expect((await backend.hosts({ cluster: other.id })).map((h) => h.name)).toEqual(['DC0_C1_H0', 'DC0_C1_H1']);
   });
 
   it('runs a VM lifecycle as tasks whose wait resolves with the result', async () => {

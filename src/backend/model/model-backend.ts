@@ -86,8 +86,14 @@ export class ModelBackend implements Backend {
     return [...this.model.registry.all('Cluster')].map((c) => ({ id: c.id, name: c.name, datacenter: c.datacenter, rootPool: c.rootPool }));
   }
 
+  /**
+   * O(hosts of the cluster) with a cluster filter (the model's per-cluster index, in the order hosts
+   * were added, as the registry lists them; a host never changes cluster); O(inventory objects)
+   * without one. The provisioner asks with a filter on every container create.
+   */
   async hosts(filter: { readonly cluster?: ClusterId } = {}): Promise<HostInfo[]> {
-    return [...this.model.registry.all('Host')].filter((h) => !filter.cluster || h.cluster === filter.cluster).map((h) => hostInfo(this.model, h));
+    const hosts = filter.cluster ? this.model.hostsOf(filter.cluster) : [...this.model.registry.all('Host')];
+    return hosts.map((h) => hostInfo(this.model, h));
   }
 
   async resourcePools(filter: { readonly cluster?: ClusterId } = {}): Promise<ResourcePoolInfo[]> {
