@@ -36,7 +36,18 @@ export function readOptionsBody(socket: Duplex, head: Buffer, length: number, li
   });
 }
 
-/** A hijacked socket. Stdin before `onInput` is called is queued; unclaimed stdin is discarded at the end. */
+/**
+ * Wall ms between a hijacked stream's `101` head and its first frame. dockerd's exec and attach
+ * start a process (runc: tens of ms) after writing the head, so the head arrives alone; clients rely
+ * on it: the Docker SDK for Python parses the head through a buffered reader and then reads frames
+ * from the raw socket, losing any frame that arrived with the head (docker-py #2042, #3332).
+ */
+export const HIJACK_FIRST_FRAME_GAP_MS = 25;
+
+/**
+ * A hijacked socket. Stdin before `onInput` is called is queued; unclaimed stdin is discarded at the end.
+ * Output written within {@link HIJACK_FIRST_FRAME_GAP_MS} of the head is held back until the gap has passed.
+ */
 export class UpgradedConnection implements StreamConnection {
   readonly upgraded = true;
   started = false;
@@ -44,6 +55,8 @@ export class UpgradedConnection implements StreamConnection {
   private inputEnded = false;
   private dataSink: ((chunk: Buffer) => void) | undefined;
   private endSink: (() => void) | undefined;
+  /** Output held back until the gap after the head has passed; undefined once released. */
+  private held: (Uint8Array | 'end')[] | undefined;
 
   /** Precondition: `options` were read from the socket, `rest` is what followed them. */
   constructor(
@@ -66,14 +79,27 @@ export class UpgradedConnection implements StreamConnection {
     const headers = { 'Content-Type': contentType, Connection: 'Upgrade', Upgrade: 'tcp', ...this.extraHeaders };
     const lines = ['HTTP/1.1 101 UPGRADED', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
     writeSafely(this.socket, lines.join('\r\n') + '\r\n\r\n');
+    const held: (Uint8Array | 'end')[] = [];
+    this.held = held;
+    setTimeout(() => {
+      this.held = undefined;
+      for (const item of held) this.#send(item);
+    }, HIJACK_FIRST_FRAME_GAP_MS).unref();
   }
 
   write(chunk: Uint8Array): void {
-    writeSafely(this.socket, chunk);
+    if (this.held) this.held.push(chunk);
+    else this.#send(chunk);
   }
 
   end(): void {
-    endSafely(this.socket);
+    if (this.held) this.held.push('end');
+    else this.#send('end');
+  }
+
+  #send(item: Uint8Array | 'end'): void {
+    if (item === 'end') endSafely(this.socket);
+    else writeSafely(this.socket, item);
   }
 
   onInput(onData: (chunk: Buffer) => void, onEnd: () => void): void {

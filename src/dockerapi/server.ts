@@ -119,7 +119,7 @@ export class Dispatcher {
     };
     run().catch((err: unknown) => {
       const e = this.map(err);
-      if (conn?.started) socket.end();
+      if (conn?.started) conn.end();
       else socket.end(rawHttpResponse(e.status, STATUS_CODES[e.status] ?? 'Error', { ...this.headers, 'Content-Type': 'application/json' }, JSON.stringify({ message: e.message }) + '\n'));
     });
   }

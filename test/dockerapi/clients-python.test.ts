@@ -79,12 +79,9 @@ describe.each(['unix', 'tcp'] as const)('the Python SDK over %s', (via) => {
     expect(r['gone_after_remove']).toBe(true);
   });
 
-  // BUG (reported, an interoperability race): the VCH writes an exec's output in the same instant as
-  // its `101 UPGRADED` head (no exec start latency is modelled), and the SDK reads frames from the raw
-  // socket after http.client has already buffered them (docker-py #2042, #3332), so exec_run returns
-  // b'' most of the time (measured: 34/60 lost over the unix socket, 50/60 over TCP). Expected: the
-  // output, as against dockerd, where process start latency keeps the first frame after the head.
-  it.todo('returns exec_run output, demultiplexed when asked, with the exec’s environment', () => {
+  // The SDK reads frames from the raw socket after http.client buffered the head (docker-py #2042,
+  // #3332): this passes because the VCH holds a hijacked stream's first frame back after the head.
+  it('returns exec_run output, demultiplexed when asked, with the exec’s environment', () => {
     expect(flow(via, 'detached_service')).toMatchObject({ exec: [3, 'from-exec\n'], demux: ['o\n', 'e\n'], env: 'hello\n' });
   });
 
