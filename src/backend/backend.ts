@@ -106,7 +106,7 @@ export interface HostInfo {
   readonly id: HostId;
   readonly name: string;
   readonly cluster: ClusterId;
-  readonly state: 'connected' | 'maintenance' | 'disconnected' | 'failed';
+  readonly state: 'connected' | 'maintenance' | 'disconnected' | 'failed' | 'standby';
   readonly cpuCores: number;
   readonly cpuMhzPerCore: number;
   readonly memoryMB: number;
@@ -261,6 +261,10 @@ export interface ReconfigureVmSpec {
   readonly addDisks?: readonly DiskSpec[];
   /** Datastore paths of disks to detach; attached `existing` disks are kept on the datastore, others deleted. */
   readonly removeDisks?: readonly string[];
+  /** vNICs to add (vim: device add of a VirtualVmxnet3 backed by the network); any power state (hot-add). MACs are generated. */
+  readonly addNics?: readonly { readonly network: NetworkId }[];
+  /** Keys (NicInfo.key) of vNICs to remove; any power state (hot-remove). */
+  readonly removeNics?: readonly number[];
 }
 
 /** Where RelocateVM moves a VM; omitted parts stay. */
@@ -335,7 +339,7 @@ export interface Backend {
   suspendVM(id: VmId): Promise<Task<VmId>>;
   /** Resets. Allowed when poweredOn. */
   resetVM(id: VmId): Promise<Task<VmId>>;
-  /** Reconfigures. vCPUs and memory only while poweredOff; allocations any time (with admission). */
+  /** Reconfigures. vCPUs and memory only while poweredOff; allocations, disks and NICs any time (allocations with admission). */
   reconfigureVM(id: VmId, spec: ReconfigureVmSpec): Promise<Task<VmId>>;
   /** Moves a VM to another host, pool or datastore (vMotion when powered on). */
   relocateVM(id: VmId, spec: RelocateVmSpec): Promise<Task<VmId>>;

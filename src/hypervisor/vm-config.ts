@@ -3,13 +3,13 @@
  * re-validates against the state when it runs; a refused change leaves the VM as it was.
  */
 import { DuplicateNameError, InvalidArgumentError, InvalidPowerStateError, InvalidStateError, NotSupportedError } from '../sim/errors.js';
-import type { DatastoreId, HostId, ResourcePoolId, VmId } from '../sim/ids.js';
+import type { DatastoreId, HostId, NetworkId, ResourcePoolId, VmId } from '../sim/ids.js';
 import { applyAllocation, type AllocationSpec } from './allocation.js';
 import { checkDiskSpec, createDisk, discardDisk, makeVmDisk, releaseChain, retainChain, splitDsPath } from './disks.js';
 import type { VSphereModel } from './model.js';
 import type { TaskRecord } from './tasks.js';
 import type { VirtualDevice, VirtualMachine, VmConfig } from './types.js';
-import { hostName } from './vm-create.js';
+import { hostName, nextMac } from './vm-create.js';
 import { transferBlocker, transferHold } from './vm-power.js';
 import { ensureGuestTicker, parseWorkload } from './guest-memory.js';
 import { checkSize, checkVmName, type VmDiskSpec } from './vm-spec.js';
@@ -33,6 +33,10 @@ export interface VmReconfigSpec {
    * the VM made goes with it unless something else still needs it; an attached one stays.
    */
   readonly removeDisks?: readonly string[];
+  /** vNICs (vmxnet3) to add on these networks, in any power state (hot-add); each gets a new key and a generated MAC. */
+  readonly addNics?: readonly { readonly network: NetworkId }[];
+  /** Device keys of vNICs to remove, in any power state (hot-remove). */
+  readonly removeNics?: readonly number[];
 }
 
 /** Queues ReconfigVM_Task. */
@@ -62,11 +66,13 @@ function applyReconfigure(model: VSphereModel, id: VmId, spec: VmReconfigSpec): 
   const blocker = transferBlocker(model, vm, next);
   if (blocker) throw blocker;
   const removed = new Set(spec.removeDisks ?? []);
-  const kept = config.devices.filter((d) => !(d.type === 'disk' && removed.has(d.fileName)));
+  const removedNics = new Set(spec.removeNics ?? []);
+  const kept = config.devices.filter((d) => !(d.type === 'disk' && removed.has(d.fileName)) && !(d.type === 'nic' && removedNics.has(d.key)));
   const disks = addDisks(model, { ...next, config: { ...config, devices: kept } }, spec.addDisks ?? []);
+  const nics = newNics(model, kept, spec.addNics ?? []);
   for (const p of removed) releaseChain(model, p);
   transferHold(model, vm, next);
-  const updated = model.registry.update({ ...next, config: { ...config, devices: [...kept, ...disks] } });
+  const updated = model.registry.update({ ...next, config: { ...config, devices: [...kept, ...disks, ...nics] } });
   resizeVmx(model, updated);
   if (updated.powerState === 'poweredOn' && parseWorkload(updated.name, updated.config.extraConfig, updated.config.memoryMB)) ensureGuestTicker(model);
   model.events.log({ type: 'VmReconfiguredEvent', vm: id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `Reconfigured ${updated.name} on ${hostName(model, vm.host)}` });
@@ -82,6 +88,10 @@ function newConfig(model: VSphereModel, vm: VirtualMachine, spec: VmReconfigSpec
   for (const d of spec.addDisks ?? []) checkDiskSpec(model, vm.name, 'addDisks', d);
   for (const p of spec.removeDisks ?? []) {
     if (!c.devices.some((d) => d.type === 'disk' && d.fileName === p)) throw new InvalidArgumentError('removeDisks', `VM '${vm.name}' has no disk ${p}`);
+  }
+  for (const n of spec.addNics ?? []) model.registry.get('Network', n.network);
+  for (const k of spec.removeNics ?? []) {
+    if (!c.devices.some((d) => d.type === 'nic' && d.key === k)) throw new InvalidArgumentError('removeNics', `VM '${vm.name}' has no network adapter with key ${k}`);
   }
   const extraConfig = { ...c.extraConfig };
   for (const [k, v] of Object.entries(spec.extraConfig ?? {})) {
@@ -120,6 +130,12 @@ function addDisks(model: VSphereModel, vm: VirtualMachine, specs: readonly VmDis
   }
   for (const m of made) retainChain(model, m.device.fileName);
   return made.map((m) => m.device);
+}
+
+/** New vNICs on `specs`' networks, keyed after the highest NIC key in use (NICs start at 4000), each with a fresh MAC. O(devices + specs). */
+function newNics(model: VSphereModel, devices: readonly VirtualDevice[], specs: readonly { readonly network: NetworkId }[]): VirtualDevice[] {
+  let key = Math.max(3999, ...devices.filter((d) => d.type === 'nic').map((d) => d.key)) + 1;
+  return specs.map((s) => ({ type: 'nic' as const, key: key++, network: s.network, macAddress: nextMac(model) }));
 }
 
 /** Where RelocateVM moves a VM; omitted parts stay. */
