@@ -118,6 +118,28 @@ function serialLogPort(fileName: string): SoapData {
   };
 }
 
+/** Resolved networks by id (the NIC backing names the port group). */
+export type NicNetworks = CreateContext['networks'];
+
+/** Device adds of vmxnet3 NICs with generated MACs on `nics`' networks. @throws SystemError for a network not in `networks`. */
+function addedNics(nics: readonly { readonly network: NetworkId }[], networks: NicNetworks): SoapData[] {
+  return nics.map((nic, i) => {
+    const network = networks.get(nic.network);
+    if (network === undefined) throw new SystemError(`network ${nic.network} was not resolved`);
+    const device = ethernetCard({ key: -200 - i, model: 'VirtualVmxnet3', backing: { network: network.ref, deviceName: network.name }, addressType: 'generated', connectable: CONNECTED });
+    return deviceChange({ operation: 'add', device });
+  });
+}
+
+/** Device removes of the NICs with these keys. @throws InvalidArgumentError for a key that is no NIC of the VM. */
+function removedNics(keys: readonly number[], devices: readonly VimValue[]): SoapData[] {
+  return keys.map((k) => {
+    const device = devices.find((d) => num(obj(d)?.['key'], NaN) === k && obj(d)?.['macAddress'] !== undefined);
+    if (device === undefined) throw new InvalidArgumentError('removeNics', `the VM has no network adapter with key ${k}`);
+    return deviceChange({ operation: 'remove', device: device as SoapData });
+  });
+}
+
 function createDevices(spec: CreateVmSpec, context: CreateContext): SoapData[] {
   const changes: SoapData[] = [];
   const disks = placeDisks(spec.disks ?? [], context.datastoreName, spec.name, new Set(), context.diskCapacities);
@@ -125,12 +147,7 @@ function createDevices(spec: CreateVmSpec, context: CreateContext): SoapData[] {
     changes.push(deviceChange({ operation: 'add', device: paraVirtualScsiController({ key: NEW_CONTROLLER_KEY, busNumber: 0 }) }));
     changes.push(...newDisks(disks, NEW_CONTROLLER_KEY, scsiUnits(new Set(), disks.length), -101));
   }
-  (spec.nics ?? []).forEach((nic, i) => {
-    const network = context.networks.get(nic.network);
-    if (network === undefined) throw new SystemError(`network ${nic.network} was not resolved`);
-    const device = ethernetCard({ key: -200 - i, model: 'VirtualVmxnet3', backing: { network: network.ref, deviceName: network.name }, addressType: 'generated', connectable: CONNECTED });
-    changes.push(deviceChange({ operation: 'add', device }));
-  });
+  changes.push(...addedNics(spec.nics ?? [], context.networks));
   if (spec.serialLog) changes.push(deviceChange({ operation: 'add', device: serialLogPort(`[${context.datastoreName}] ${spec.name}/serial.log`) }));
   if (spec.cdromIso !== undefined) {
     changes.push(deviceChange({ operation: 'add', device: isoCdrom({ key: -400, controllerKey: IDE_CONTROLLER_KEY, unitNumber: 0, isoPath: spec.cdromIso, connectable: CONNECTED }) }));
@@ -216,10 +233,10 @@ export function removedDisks(paths: readonly string[], devices: readonly VimValu
 
 /**
  * The config spec of ReconfigVM_Task for `spec` over the VM's current state (`current`, and its raw
- * `config.hardware.device` list to place new disks): allocations are sent whole, level shares follow
- * a changed size. O(devices).
+ * `config.hardware.device` list to place new disks and find NICs by key): allocations are sent whole,
+ * level shares follow a changed size. Precondition: every `addNics` network is in `networks`. O(devices).
  */
-export function reconfigureConfigSpec(spec: ReconfigureVmSpec, current: VmInfo, devices: readonly VimValue[], diskCapacities?: ReadonlyMap<string, number>): ConfigSpecInput {
+export function reconfigureConfigSpec(spec: ReconfigureVmSpec, current: VmInfo, devices: readonly VimValue[], diskCapacities?: ReadonlyMap<string, number>, networks: NicNetworks = new Map()): ConfigSpecInput {
   const numCpu = spec.numCpu ?? current.numCpu;
   const memoryMB = spec.memoryMB ?? current.memoryMB;
   const cpuChanged = spec.cpuAllocation !== undefined || numCpu !== current.numCpu;
@@ -227,7 +244,12 @@ export function reconfigureConfigSpec(spec: ReconfigureVmSpec, current: VmInfo, 
   const taken = new Set(devices.map(diskFileOf));
   const placed = placeDisks(spec.addDisks ?? [], datastoreNameOf(current.vmxPath), vmFolderOf(current.vmxPath), taken, diskCapacities);
   const remaining = devices.filter((d) => !(spec.removeDisks ?? []).includes(diskFileOf(d)));
-  const disks = [...removedDisks(spec.removeDisks ?? [], devices, current.vmxPath), ...addedDisks(placed, remaining)];
+  const disks = [
+    ...removedDisks(spec.removeDisks ?? [], devices, current.vmxPath),
+    ...addedDisks(placed, remaining),
+    ...removedNics(spec.removeNics ?? [], devices),
+    ...addedNics(spec.addNics ?? [], networks),
+  ];
   return {
     ...(spec.name === undefined ? {} : { name: spec.name }),
     ...(spec.annotation === undefined ? {} : { annotation: spec.annotation }),
