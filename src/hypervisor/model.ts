@@ -72,6 +72,13 @@ export class VSphereModel {
    * move them off. Undefined: entering maintenance needs the host already free of running VMs.
    */
   maintenanceEvacuator: ((host: HostId) => void) | undefined;
+  /**
+   * When set (DRS installs it), the host a powered-off VM should power on on, or the error refusing
+   * it (e.g. a rule no host keeps); undefined keeps its host. Must not change the model.
+   */
+  powerOnPlacement: ((vm: VirtualMachine) => HostId | Error | undefined) | undefined;
+  /** Further power-on admission checks (HA installs its failover reserve); each must not change the model. */
+  readonly powerOnChecks = new Set<(vm: VirtualMachine) => Error | undefined>();
 
   constructor(opts: ModelOptions = {}) {
     this.clock = opts.clock ?? new Clock();

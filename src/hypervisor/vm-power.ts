@@ -76,12 +76,23 @@ export function powerOnBlocker(model: VSphereModel, vm: VirtualMachine): Error |
   if (!memory.canAllocate) {
     return new InsufficientResourcesError(`host '${host.name}' (${host.id}), in the low memory state`, 'memory', vm.config.memoryMB, Math.max(0, Math.floor(memory.stats().freeMB)), 'MB');
   }
-  return model.accounting.checkPool(vm.pool, need) ?? model.accounting.checkHost(host.id, host.name, model.hostCapacity(host), need);
+  const blocker = model.accounting.checkPool(vm.pool, need) ?? model.accounting.checkHost(host.id, host.name, model.hostCapacity(host), need);
+  if (blocker) return blocker;
+  for (const check of model.powerOnChecks) {
+    const refusal = check(vm);
+    if (refusal) return refusal;
+  }
+  return undefined;
 }
 
-/** Powers a VM on: admission first, then reservations, memory, state and event together. */
-function startVm(model: VSphereModel, vm: VirtualMachine, forkOf?: VmId): VirtualMachine {
-  const blocker = powerOnBlocker(model, vm);
+/**
+ * Powers a VM on: the placement hook may choose another host (not for a fork), then admission,
+ * then host, reservations, memory, state and event together.
+ */
+function startVm(model: VSphereModel, registered: VirtualMachine, forkOf?: VmId): VirtualMachine {
+  const placed = forkOf === undefined ? model.powerOnPlacement?.(registered) : undefined;
+  const vm = typeof placed === 'string' ? { ...registered, host: placed } : registered;
+  const blocker = placed instanceof Error ? placed : powerOnBlocker(model, vm);
   if (blocker) {
     model.events.log({ type: 'VmFailedToPowerOnEvent', vm: vm.id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `Failed to power on ${vm.name}: ${blocker.message}` });
     throw blocker;
