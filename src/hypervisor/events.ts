@@ -31,6 +31,8 @@ export type EventType =
   | 'HostAddedEvent'
   | 'EnteredMaintenanceModeEvent'
   | 'ExitMaintenanceModeEvent'
+  | 'EnteredStandbyModeEvent'
+  | 'ExitedStandbyModeEvent'
   | 'HostConnectedEvent'
   | 'HostDisconnectedEvent'
   | 'HostConnectionLostEvent'

@@ -17,13 +17,18 @@ export const vmPowerMachine = createMachine({
   },
 });
 
-/** ESXi host: connected, in maintenance, disconnected by an admin, or failed. */
+/**
+ * ESXi host: connected, in maintenance, disconnected by an admin, failed, or in standby (DPM). A
+ * host enters standby from maintenance (evacuated first) or straight from connected (when it runs
+ * nothing); it leaves standby connected, or failed when it does not come back.
+ */
 export const hostMachine = createMachine({
   id: 'host',
   initial: 'connected',
   states: {
-    connected: { on: { ENTER_MAINTENANCE: 'maintenance', DISCONNECT: 'disconnected', FAIL: 'failed' } },
-    maintenance: { on: { EXIT_MAINTENANCE: 'connected', DISCONNECT: 'disconnected', FAIL: 'failed' } },
+    connected: { on: { ENTER_MAINTENANCE: 'maintenance', DISCONNECT: 'disconnected', FAIL: 'failed', ENTER_STANDBY: 'standby' } },
+    maintenance: { on: { EXIT_MAINTENANCE: 'connected', DISCONNECT: 'disconnected', FAIL: 'failed', ENTER_STANDBY: 'standby' } },
+    standby: { on: { EXIT_STANDBY: 'connected', FAIL: 'failed' } },
     disconnected: { on: { RECONNECT: 'connected', FAIL: 'failed' } },
     failed: { on: { RECOVER: 'connected' } },
   },

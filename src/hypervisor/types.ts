@@ -34,8 +34,11 @@ export interface Allocation {
   readonly expandableReservation: boolean;
 }
 
-/** ESXi host connection state as vicsim models it. */
-export type HostState = 'connected' | 'maintenance' | 'disconnected' | 'failed';
+/**
+ * ESXi host state as vicsim models it. `standby` (DPM) is powered down: it runs no VMs, receives
+ * none and gives no capacity, but it is not failed and can be woken (exitStandby).
+ */
+export type HostState = 'connected' | 'maintenance' | 'disconnected' | 'failed' | 'standby';
 
 /** VM power state (vim: VirtualMachinePowerState). */
 export type PowerState = 'poweredOff' | 'poweredOn' | 'suspended';

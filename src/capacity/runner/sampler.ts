@@ -12,7 +12,7 @@ import { cpuDemandAt } from '../scenario/evaluate.js';
 import { hostOf, type Container, type RunState } from './state.js';
 import { haRestartsBetween, migrationsBetween } from './cluster-services.js';
 
-const STATE: Record<HostState, HostSampleState> = { connected: 'connected', maintenance: 'maintenance', failed: 'failed', disconnected: 'failed' };
+const STATE: Record<HostState, HostSampleState> = { connected: 'connected', maintenance: 'maintenance', failed: 'failed', disconnected: 'failed', standby: 'standby' };
 
 /**
  * Samples the run at scenario time `tMs` (the model's clock) and resets the interval counters.

@@ -22,7 +22,7 @@ export const DEFAULT_VMOTION_GBPS = 10;
 
 const PAGE_MB = 4096 / 2 ** 20;
 const PRIORITIES: readonly RestartPriority[] = ['highest', 'high', 'medium', 'low', 'lowest', 'disabled'];
-const HOST_STATES: Readonly<Record<HostState, DrsHostState>> = { connected: 'connected', maintenance: 'maintenance', failed: 'failed', disconnected: 'failed' };
+const HOST_STATES: Readonly<Record<HostState, DrsHostState>> = { connected: 'connected', maintenance: 'maintenance', failed: 'failed', disconnected: 'failed', standby: 'standby' };
 
 /**
  * The cluster as DRS sees it now: its hosts (added order), pools (registration order), powered-on
