@@ -1,12 +1,14 @@
 /**
  * Datastore files and stand-alone disks over vim25: FileManager.MakeDirectory and
  * DeleteDatastoreFile_Task, HostDatastoreBrowser.SearchDatastore_Task (the datastore's `browser`),
- * VirtualDiskManager.CreateVirtualDisk_Task (thin) and CreateChildDisk_Task, and the /folder HTTP
+ * VirtualDiskManager.CreateVirtualDisk_Task (thin) and CreateChildDisk_Task (or, where the server lacks
+ * it, a helper VM's reconfigure: child-disk.ts), and the /folder HTTP
  * interface (datastore-http.ts) for whole-file reads and writes and for reading disk descriptors.
  * File faults (FileNotFound, FileAlreadyExists, InvalidDatastore) become the project's typed errors.
  */
 import { DuplicateNameError, InvalidArgumentError, InvalidStateError, NotFoundError, NotSupportedError } from '../../sim/errors.js';
 import type { DatastoreFileInfo, Task, VirtualDiskInfo, VirtualDiskSpec } from '../backend.js';
+import { ChildDiskHelper } from './child-disk.js';
 import { downloadFile, uploadFile, type FolderPath } from './datastore-http.js';
 import type { VSphereInventory } from './inventory.js';
 import { asRef, list, num, obj, ref, str } from './refs.js';
@@ -57,12 +59,17 @@ export function parseDescriptor(text: string, dsPath: string): { capacityBytes: 
 /** The datastore calls of the live backend. Precondition: the client is logged in. */
 export class VSphereDatastores {
   readonly #located = new Map<string, Omit<Located, 'path'>>();
+  readonly #childDisks: ChildDiskHelper;
+  /** Set once the server refused CreateChildDisk_Task, so later deltas go straight to the helper VM. */
+  #childDiskMissing = false;
 
   constructor(
     private readonly client: VimClient,
     private readonly inventory: VSphereInventory,
     private readonly transport: TransportOptions,
-  ) {}
+  ) {
+    this.#childDisks = new ChildDiskHelper(client, inventory);
+  }
 
   /** Resolves a datastore path's datastore and datacenter (cached per datastore name). @throws NotFoundError */
   async locate(dsPath: string): Promise<Located> {
@@ -185,19 +192,44 @@ export class VSphereDatastores {
 
   async #createChild(dsPath: string, at: Located, parent: string): Promise<Task<VirtualDiskInfo>> {
     const parentAt = await this.locate(parent);
-    const args = [['childName', dsPath], ['childDatacenter', at.datacenter], ['parentName', parent], ['parentDatacenter', parentAt.datacenter], ['isLinkedClone', true]] as const;
-    let task;
-    try {
-      task = await this.client.invoke('CreateChildDisk_Task', this.#diskManager, args, { returns: 'ManagedObjectReference' });
-    } catch (error) {
-      const missing = error instanceof NotSupportedError || (error instanceof VimFaultError && error.faultType === 'InvalidRequest');
-      if (!missing) throw error;
-      throw new NotSupportedError(
-        `a stand-alone delta disk needs VirtualDiskManager.CreateChildDisk_Task, an internal vim method this server does not know ` +
-          `(govmomi vcsim 0.24 has no vmomi type for it and answers InvalidRequest): ${error.message}`,
-      );
+    if (!this.#childDiskMissing) {
+      const args = [['childName', dsPath], ['childDatacenter', at.datacenter], ['parentName', parent], ['parentDatacenter', parentAt.datacenter], ['isLinkedClone', true]] as const;
+      try {
+        const task = await this.client.invoke('CreateChildDisk_Task', this.#diskManager, args, { returns: 'ManagedObjectReference' });
+        return fileTask(taskHandle(this.client, asRef(task, 'CreateChildDisk_Task'), 'VirtualDiskManager.createChildDisk', () => this.disk(dsPath)), dsPath, 'file');
+      } catch (error) {
+        // govmomi vcsim 0.24 has no vmomi type for the method and answers InvalidRequest; others MethodNotFound.
+        const missing = error instanceof NotSupportedError || (error instanceof VimFaultError && error.faultType === 'InvalidRequest');
+        if (!missing) throw error;
+        this.#childDiskMissing = true;
+      }
     }
-    return fileTask(taskHandle(this.client, asRef(task, 'CreateChildDisk_Task'), 'VirtualDiskManager.createChildDisk', () => this.disk(dsPath)), dsPath, 'file');
+    return this.#createChildThroughHelper(dsPath, parent);
+  }
+
+  /**
+   * The fallback of child-disk.ts. The result's facts come from the new descriptor; where the server
+   * writes no descriptor text (vcsim) the capacity is the parent's, or 0 when that cannot be read either.
+   */
+  async #createChildThroughHelper(dsPath: string, parent: string): Promise<Task<VirtualDiskInfo>> {
+    const parentCapacity = await this.disk(parent).then((d) => d.capacityBytes, (error: unknown) => (error instanceof NotSupportedError ? undefined : Promise.reject(error)));
+    const task = await this.#childDisks.start({ path: dsPath, parent, capacityBytes: parentCapacity });
+    const outcome = async (): Promise<VirtualDiskInfo> => {
+      await task.wait();
+      try {
+        return await this.disk(dsPath);
+      } catch (error) {
+        if (!(error instanceof NotSupportedError)) throw error;
+        return { path: dsPath, capacityBytes: parentCapacity ?? 0, allocatedBytes: await this.#allocated(dsPath), parent };
+      }
+    };
+    let settled: Promise<VirtualDiskInfo> | undefined;
+    return fileTask({ ...task, wait: () => (settled ??= outcome()) }, dsPath, 'file');
+  }
+
+  /** Destroys the helper VM the child-disk fallback made, if any. */
+  dispose(): Promise<void> {
+    return this.#childDisks.dispose();
   }
 
   /** Bytes the disk takes on the datastore, as SearchDatastore_Task sizes it. */

@@ -4,4 +4,6 @@
  */
 export { VSphereBackend, type VSphereBackendOptions } from './vsphere-backend.js';
 export { INSTANT_CLONE_FALLBACK } from './clone.js';
+export { CHILD_DISK_FALLBACK, DISK_HELPER_VM_PREFIX } from './child-disk.js';
 export type { VSphereScope, VSphereScopeNames } from './inventory.js';
+export { vchComputeScope } from './vch-scope.js';

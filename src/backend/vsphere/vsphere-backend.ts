@@ -361,12 +361,13 @@ export class VSphereBackend implements Backend {
     return { close: () => stream.close() };
   }
 
-  /** Ends every subscription, logs out and releases the sockets. Idempotent. */
+  /** Ends every subscription, destroys the child-disk helper VM (if made), logs out and releases the sockets. Idempotent. */
   async close(): Promise<void> {
     const client = this.#client;
     if (client === undefined) return;
     for (const stream of this.#streams) stream.close();
     await Promise.all([...this.#streams].map((s) => s.done));
+    await this.#datastores?.dispose().catch(() => undefined);
     this.#client = undefined;
     this.#inventory = undefined;
     this.#clone = undefined;
