@@ -6,6 +6,7 @@
 import { describe } from 'vitest';
 import { datastoreContract } from './datastore.contract.js';
 import { contractContext, type ContractFixture, type ContractOptions } from './fixture.js';
+import { nicsContract } from './nics.contract.js';
 import { poolsEventsTasksContract } from './pools-events-tasks.contract.js';
 import { snapshotsClonesContract } from './snapshots-clones.contract.js';
 import { vmLifecycleContract } from './vm-lifecycle.contract.js';
@@ -24,5 +25,6 @@ export function describeBackendContract(name: string, setup: () => Promise<Contr
     snapshotsClonesContract(context);
     poolsEventsTasksContract(context);
     datastoreContract(context);
+    nicsContract(context);
   });
 }
