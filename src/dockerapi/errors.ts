@@ -25,6 +25,7 @@ export const STATUS_BY_CODE: Readonly<Record<(typeof ERROR_CODES)[number], numbe
   ResourceInUse: 409,
   SnapshotFault: 500,
   InsufficientResourcesFault: 500,
+  RuleViolation: 409,
   NotSupported: 501,
   RestoreError: 500,
   SystemError: 500,

@@ -121,6 +121,7 @@ export const ERROR_CODES = [
   'ResourceInUse',
   'SnapshotFault',
   'InsufficientResourcesFault',
+  'RuleViolation',
   'NotSupported',
   'RestoreError',
   'SystemError',

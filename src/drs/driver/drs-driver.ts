@@ -1,8 +1,10 @@
 /**
- * DRS on a live model: initial placement as the model's placement policy (placement-cache.ts), a load-balancing pass
+ * DRS on a live model: initial placement as the model's placement policy (placement-cache.ts) and
+ * again at power-on for VMs named in rules (rule-placement.ts), a load-balancing pass
  * per cluster on a background clock event every interval (its moves run as vMotion tasks through
  * {@link MigrationQueue}), and maintenance-mode evacuation. Passes, recommendations and migrations
- * are kept and readable through {@link drsState}.
+ * are kept and readable through {@link drsState}. A cluster's own settings (cluster-config.ts)
+ * switch DRS off there, set its threshold, or keep its moves as recommendations (not fully automated).
  */
 import { InvalidArgumentError, InvalidStateError } from '../../sim/errors.js';
 import type { Timer } from '../../sim/clock.js';
@@ -13,7 +15,9 @@ import { DEFAULT_MIGRATION_THRESHOLD, DRS_PERIOD_SEC } from '../constants.js';
 import type { Recommendation, RejectedMove } from '../recommendations.js';
 import { MigrationQueue, type MigrationRecord } from './migrations.js';
 import { snapshotCluster } from './model-snapshot.js';
+import { clusterSettings } from './cluster-config.js';
 import { PlacementCache } from './placement-cache.js';
+import { ruleAwarePowerOnHost } from './rule-placement.js';
 
 /** DRS settings. */
 export interface DrsSettings {
@@ -40,6 +44,8 @@ export interface DrsPassRecord {
   readonly stopReason: StopReason;
   readonly recommendations: readonly Recommendation[];
   readonly rejected: readonly RejectedMove[];
+  /** Whether the recommendations were queued as migrations (fully automated) or only recommended. */
+  readonly applied: boolean;
   /** Set when the pass could not run (e.g. a malformed workload key); nothing moved. */
   readonly error?: string;
 }
@@ -81,7 +87,11 @@ export function enableDrs(model: VSphereModel, settings: DrsSettings = {}): DrsH
   const previousPolicy = model.placementPolicy;
   const placement = new PlacementCache(model, s.balance);
   const unlisten = model.registry.listen((c) => placement.onChange(c));
-  if (s.placement) model.placementPolicy = (_model, cluster, config) => placement.place(cluster, config);
+  const enabledOn = (cluster: ClusterId): boolean => clusterSettings(model, cluster).drs?.enabled ?? true;
+  if (s.placement) {
+    model.placementPolicy = (m, cluster, config) => (enabledOn(cluster) ? placement.place(cluster, config) : previousPolicy(m, cluster, config));
+    model.powerOnPlacement = (vm) => (enabledOn(vm.cluster) ? ruleAwarePowerOnHost(model, vm, s.balance) : undefined);
+  }
   model.maintenanceEvacuator = (host) => {
     runPasses(model, runtime, model.registry.get('Host', host).cluster);
   };
@@ -97,7 +107,10 @@ export function enableDrs(model: VSphereModel, settings: DrsSettings = {}): DrsH
       if (timer) model.clock.cancel(timer);
       unlisten();
       queue.close();
-      if (s.placement) model.placementPolicy = previousPolicy;
+      if (s.placement) {
+        model.placementPolicy = previousPolicy;
+        model.powerOnPlacement = undefined;
+      }
       model.maintenanceEvacuator = undefined;
       RUNTIMES.delete(model);
     },
@@ -113,7 +126,7 @@ export function drsState(model: VSphereModel): DrsState | undefined {
 function runPasses(model: VSphereModel, runtime: DrsRuntime, only?: ClusterId): DrsPassRecord[] {
   const records: DrsPassRecord[] = [];
   for (const c of model.registry.all('Cluster')) {
-    if (only !== undefined && c.id !== only) continue;
+    if ((only !== undefined && c.id !== only) || clusterSettings(model, c.id).drs?.enabled === false) continue;
     const record = runPass(model, runtime, c.id);
     records.push(record);
     runtime.state.passes.push(record);
@@ -125,17 +138,19 @@ function runPasses(model: VSphereModel, runtime: DrsRuntime, only?: ClusterId): 
 
 function runPass(model: VSphereModel, runtime: DrsRuntime, cluster: ClusterId): DrsPassRecord {
   const { settings } = runtime.state;
+  const own = clusterSettings(model, cluster).drs;
   const at = model.clock.now();
   const hosts = new Set(model.hostsOf(cluster).map((h) => h.id));
   runtime.queue.supersede(hosts, `superseded by the pass at ${at} ms`);
   let result;
   try {
-    result = balanceCluster(snapshotCluster(model, cluster), { ...settings.balance, threshold: settings.migrationThreshold });
+    result = balanceCluster(snapshotCluster(model, cluster), { ...settings.balance, threshold: own?.migrationThreshold ?? settings.migrationThreshold });
   } catch (e) {
-    return { at, cluster, imbalanceBefore: NaN, imbalanceAfter: NaN, targetImbalance: NaN, stopReason: 'no-candidate', recommendations: [], rejected: [], error: (e as Error).message };
+    return { at, cluster, imbalanceBefore: NaN, imbalanceAfter: NaN, targetImbalance: NaN, stopReason: 'no-candidate', recommendations: [], rejected: [], applied: false, error: (e as Error).message };
   }
   const recommendations = result.recommendations.filter((r) => !runtime.queue.busy(r.vm));
-  runtime.queue.enqueue(recommendations);
+  const applied = (own?.behavior ?? 'fullyAutomated') === 'fullyAutomated';
+  if (applied) runtime.queue.enqueue(recommendations);
   return {
     at,
     cluster,
@@ -145,6 +160,7 @@ function runPass(model: VSphereModel, runtime: DrsRuntime, cluster: ClusterId): 
     stopReason: result.stopReason,
     recommendations,
     rejected: result.rejected,
+    applied,
   };
 }
 

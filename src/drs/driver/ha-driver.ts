@@ -5,18 +5,22 @@
  * survivor and powered on there, as tasks on the clock, in restart-priority order. A successful
  * restart logs VmRestartedOnAlternateHostEvent; a VM that cannot restart (no host admits its
  * reservations, restart disabled, or its power-on failed) is recorded with the reason.
- * Admission control (slot or percentage policy) is reported per cluster, not enforced at power-on.
+ * Admission control (slot or percentage policy) is reported per cluster; it is enforced at
+ * power-on on clusters whose own settings enable it (cluster-config.ts, ha-power-on.ts), and a
+ * cluster whose settings disable HA gets no restarts.
  */
 import { InvalidStateError } from '../../sim/errors.js';
 import type { ClusterId, HostId, TaskId, VmId } from '../../sim/ids.js';
 import type { VSphereModel } from '../../hypervisor/model.js';
-import type { Host } from '../../hypervisor/types.js';
+import type { Host, VirtualMachine } from '../../hypervisor/types.js';
 import type { TaskRecord } from '../../hypervisor/tasks.js';
 import { relocateVM } from '../../hypervisor/vm-config.js';
 import { powerVM } from '../../hypervisor/vm-power.js';
 import { percentagePolicy, slotPolicy, type PercentagePolicy, type PercentageReport, type SlotPolicyOptions, type SlotReport } from '../ha-admission.js';
 import { planHaRestarts, type HaRestart, type HaUnrestarted } from '../ha-restart.js';
 import type { VmSnapshot } from '../snapshot.js';
+import { clusterSettings } from './cluster-config.js';
+import { haPowerOnRefusal } from './ha-power-on.js';
 import { snapshotCluster } from './model-snapshot.js';
 
 /** HA admission control: the slot policy (tolerating `hostFailures` hosts) or the percentage policy. */
@@ -71,6 +75,8 @@ interface HaRuntime {
   readonly byTask: Map<TaskId, HaRestartRecord>;
   /** Per cluster, the VMs of hosts failed at this instant, waiting for their restart plan. */
   readonly down: Map<ClusterId, VmSnapshot[]>;
+  /** VMs whose restart power-on is under way (they ignore the admission reserve). */
+  readonly restarting: Set<VmId>;
 }
 
 const RUNTIMES = new WeakMap<VSphereModel, HaRuntime>();
@@ -81,21 +87,29 @@ const RUNTIMES = new WeakMap<VSphereModel, HaRuntime>();
  */
 export function enableHa(model: VSphereModel, settings: HaSettings = {}): HaHandle {
   if (RUNTIMES.has(model)) throw new InvalidStateError('InvalidState', 'ha', 'enabled', 'HA is already enabled on this model');
-  const runtime: HaRuntime = { state: { settings: { admission: settings.admission ?? { policy: 'slot', hostFailures: 1 } }, restarts: [], unrestarted: [] }, byTask: new Map(), down: new Map() };
+  const runtime: HaRuntime = { state: { settings: { admission: settings.admission ?? { policy: 'slot', hostFailures: 1 } }, restarts: [], unrestarted: [] }, byTask: new Map(), down: new Map(), restarting: new Set() };
   RUNTIMES.set(model, runtime);
   const unlistenRegistry = model.registry.listen((c) => {
     if (c.op !== 'update' || c.object.kind !== 'Host' || c.object.state !== 'failed' || (c.previous as Host).state === 'failed') return;
     onHostFailure(model, runtime, c.object);
   });
   const unlistenTasks = model.tasks.listen((info) => onPowerOnDone(model, runtime, info));
+  const admissionCheck = (vm: VirtualMachine) => haPowerOnRefusal(model, vm, runtime.restarting);
+  model.powerOnChecks.add(admissionCheck);
   return {
-    admission: (cluster) => admissionReport(model, runtime.state.settings.admission, cluster),
+    admission: (cluster) => admissionReport(model, clusterSettings(model, cluster).ha?.admission ?? runtime.state.settings.admission, cluster),
     disable: () => {
+      model.powerOnChecks.delete(admissionCheck);
       unlistenRegistry();
       unlistenTasks();
       RUNTIMES.delete(model);
     },
   };
+}
+
+/** Whether HA is restarting `vm` now (its power-on task is under way). O(1). */
+export function isHaRestarting(model: VSphereModel, vm: VmId): boolean {
+  return RUNTIMES.get(model)?.restarting.has(vm) ?? false;
 }
 
 /** What HA did on `model`, or undefined when it is not enabled. O(1). */
@@ -109,6 +123,7 @@ export function haState(model: VSphereModel): HaState | undefined {
  * instant are planned together, so no VM is sent to a host that failed alongside its own.
  */
 function onHostFailure(model: VSphereModel, runtime: HaRuntime, host: Host): void {
+  if (clusterSettings(model, host.cluster).ha?.enabled === false) return;
   const failedAt = model.clock.now();
   let vms: VmSnapshot[];
   try {
@@ -151,6 +166,7 @@ function startRestart(model: VSphereModel, runtime: HaRuntime, record: HaRestart
   runtime.state.restarts.push(record);
   try {
     relocateVM(model, record.vm, { host: record.to }, { durationMs: 0 });
+    runtime.restarting.add(record.vm);
     const task = powerVM(model, record.vm, 'powerOn');
     record.task = task.id;
     runtime.byTask.set(task.id, record);
@@ -163,6 +179,7 @@ function onPowerOnDone(model: VSphereModel, runtime: HaRuntime, info: TaskRecord
   const record = runtime.byTask.get(info.id);
   if (!record) return;
   runtime.byTask.delete(info.id);
+  runtime.restarting.delete(record.vm);
   if (info.state !== 'success') {
     failRestart(model, runtime, record, info.error?.message ?? 'the power-on task failed');
     return;
@@ -183,6 +200,7 @@ function onPowerOnDone(model: VSphereModel, runtime: HaRuntime, info: TaskRecord
 }
 
 function failRestart(model: VSphereModel, runtime: HaRuntime, record: HaRestartRecord, error: string): void {
+  runtime.restarting.delete(record.vm);
   Object.assign(record, { state: 'failed', error, completedAt: model.clock.now() });
   runtime.state.unrestarted.push({ vm: record.vm, from: record.from, failedAt: record.failedAt, reason: 'power-on-failed', detail: error });
 }

@@ -7,3 +7,6 @@ export * from './migrations.js';
 export * from './placement-cache.js';
 export * from './drs-driver.js';
 export * from './ha-driver.js';
+export * from './cluster-config.js';
+export * from './ha-power-on.js';
+export * from './rule-placement.js';

@@ -4,13 +4,14 @@
  * allocations and measured demand — memory from its host's {@link HostMemory} (active, consumed =
  * private + shared, overhead), CPU from the `vicsim.workload.cpuMhz` extraConfig key (0 without
  * it), dirty rate from its workload profile, HA restart priority from `vicsim.ha.restartPriority`.
- * The model has no DRS rules yet, so snapshots carry none.
+ * Rules are the cluster's enabled rules (cluster-config.ts).
  */
 import { InvalidArgumentError } from '../../sim/errors.js';
 import type { ClusterId } from '../../sim/ids.js';
 import type { VSphereModel } from '../../hypervisor/model.js';
 import { workloadOf } from '../../hypervisor/guest-memory.js';
 import type { Allocation, Host, HostState, ResourcePool, VirtualMachine, VmConfig } from '../../hypervisor/types.js';
+import { clusterSettings } from './cluster-config.js';
 import type { ClusterSnapshot, DrsHostState, HostSnapshot, PoolSnapshot, RestartPriority, SharesSetting, VmDemand, VmSnapshot } from '../snapshot.js';
 
 /** extraConfig key: the CPU the guest's workload runs, MHz (a number ≥ 0). */
@@ -44,7 +45,7 @@ export function snapshotCluster(model: VSphereModel, clusterId: ClusterId): Clus
       if (vm.powerState === 'poweredOn') vms.push(vmSnapshot(model, vm, measuredDemand(model, vm)));
     }
   }
-  return { hosts, pools, rootPool: cluster.rootPool, vms, rules: [] };
+  return { hosts, pools, rootPool: cluster.rootPool, vms, rules: clusterSettings(model, clusterId).rules };
 }
 
 /** A host as DRS sees it: all cores' MHz, memory, state, fastest NIC as the vMotion link. O(NICs). */

@@ -4,7 +4,8 @@
  * into it, so each further placement costs O(H). The ledger is rebuilt when the cluster changed
  * in a way it does not already reflect (a host, a pool, a VM removed, moved, stopped or started
  * without DRS placing it, a VM registered elsewhere) or when it is older than `maxAgeMs` of
- * simulated time (measured demand drifts; DRS itself works from periodic statistics).
+ * simulated time (measured demand drifts; DRS itself works from periodic statistics), or when
+ * the cluster's rules changed (cluster-config.ts).
  * VMs placed but not yet powered on count on their host with their expected demand.
  */
 import type { ClusterId, HostId, VmId } from '../../sim/ids.js';
@@ -18,6 +19,7 @@ import { HostLedger } from '../ledger.js';
 import { commitPlacement, drsPlacement } from '../placement.js';
 import { RuleIndex } from '../rules.js';
 import type { VmSnapshot } from '../snapshot.js';
+import { clusterSettings } from './cluster-config.js';
 import { expectedDemand, snapshotCluster, vmSnapshot } from './model-snapshot.js';
 
 /** Age after which a cached placement ledger is rebuilt, simulated ms (estimate: one 20 s statistics sample). */
@@ -27,6 +29,8 @@ interface CachedLedger {
   readonly ledger: HostLedger;
   readonly rules: RuleIndex;
   readonly builtAt: number;
+  /** The cluster settings' version the rules come from. */
+  readonly version: number;
   readonly cores: ReadonlyMap<HostId, number>;
 }
 
@@ -89,7 +93,8 @@ export class PlacementCache {
   #ledgerOf(cluster: ClusterId): CachedLedger {
     const now = this.model.clock.now();
     const cached = this.#ledgers.get(cluster);
-    if (cached && now - cached.builtAt <= this.maxAgeMs) return cached;
+    const version = clusterSettings(this.model, cluster).version;
+    if (cached && now - cached.builtAt <= this.maxAgeMs && cached.version === version) return cached;
     const snapshot = snapshotCluster(this.model, cluster);
     const pendingVms: VmSnapshot[] = [];
     for (const id of this.#pending) {
@@ -98,7 +103,7 @@ export class PlacementCache {
     }
     const all = { ...snapshot, vms: [...snapshot.vms, ...pendingVms] };
     const ledger = HostLedger.fromSnapshot(all, computeEntitlements(all, this.options.entitlement), this.options.ledger);
-    const fresh = { ledger, rules: new RuleIndex(snapshot.rules), builtAt: now, cores: new Map(this.model.hostsOf(cluster).map((h) => [h.id, h.cpuCores])) };
+    const fresh = { ledger, rules: new RuleIndex(snapshot.rules), builtAt: now, version, cores: new Map(this.model.hostsOf(cluster).map((h) => [h.id, h.cpuCores])) };
     this.#ledgers.set(cluster, fresh);
     return fresh;
   }
