@@ -6,7 +6,7 @@
  * deleted when the store opens, and at once when a write fails.
  */
 import type { Backend } from '../../backend/backend.js';
-import { InvalidArgumentError, type VicsimError } from '../../sim/errors.js';
+import { InvalidArgumentError, NotSupportedError, type VicsimError } from '../../sim/errors.js';
 import type { Digest } from '../archive/image.js';
 import { isDigest } from '../archive/image.js';
 import { ImageStoreLayout, SCRATCH_LAYER_ID, layerIdOf } from './layout.js';
@@ -83,12 +83,25 @@ export class LayerStore {
     try {
       await this.backend.makeDirectory(this.layout.dirOf(id));
       await (await this.backend.createVirtualDisk(this.layout.diskOf(id), { parent: parentDisk })).wait();
-      if (record.size > 0) await this.backend.fillVirtualDisk(this.layout.diskOf(id), record.size);
+      if (record.size > 0) await this.#fill(this.layout.diskOf(id), record.size);
       await this.backend.writeDatastoreFile(this.layout.tarOf(id), tar);
       await this.backend.writeDatastoreFile(this.layout.manifestOf(id), Buffer.from(JSON.stringify(record)));
     } catch (error) {
       await this.#deleteFolder(id).catch(() => undefined);
       throw error;
+    }
+  }
+
+  /**
+   * Grows a layer disk's allocation to the layer's unpacked size. A live vCenter has no call that
+   * writes disk content (NotSupported): there the delta stays as the server made it, and the layer's
+   * files are the tar beside it on the same datastore.
+   */
+  async #fill(disk: string, bytes: number): Promise<void> {
+    try {
+      await this.backend.fillVirtualDisk(disk, bytes);
+    } catch (error) {
+      if (!(error instanceof NotSupportedError)) throw error;
     }
   }
 
