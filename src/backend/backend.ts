@@ -20,6 +20,8 @@ import type {
 import type { DatastoreFileInfo, DiskSpec, VirtualDiskInfo, VirtualDiskSpec } from './storage.js';
 
 export type { DatastoreFileInfo, DiskSpec, VirtualDiskInfo, VirtualDiskSpec } from './storage.js';
+import type { ClusterServices } from './cluster.js';
+export type * from './cluster.js';
 
 /** Shares of one resource. */
 export interface SharesInfo {
@@ -304,7 +306,7 @@ export interface Subscription {
  * once; state errors (power state, admission) fail the task. The doc of each method says in which
  * states it is allowed.
  */
-export interface Backend {
+export interface Backend extends ClusterServices {
   /** `model` or `vsphere`. */
   readonly kind: 'model' | 'vsphere';
   /** Product identity. */

@@ -48,6 +48,8 @@ import type {
   VmInfo,
 } from '../backend.js';
 import { datastoreInfo, eventInfo, hostInfo, poolInfo, taskInfo, vmInfo } from './convert.js';
+import type { ClusterConfigInfo, ClusterConfigSpec, DrsMigrationInfo, DrsRecommendationsInfo } from '../cluster.js';
+import * as cluster from './cluster.js';
 import * as datastore from './datastore.js';
 import { DEFAULT_DATASTORE_LATENCY, type DatastoreLatency } from './datastore.js';
 
@@ -214,6 +216,22 @@ export class ModelBackend implements Backend {
 
   async fillVirtualDisk(dsPath: string, bytes: number): Promise<VirtualDiskInfo> {
     return datastore.fillVirtualDisk(this.model, dsPath, bytes);
+  }
+
+  async clusterConfig(id: ClusterId): Promise<ClusterConfigInfo> {
+    return cluster.clusterConfig(this.model, id);
+  }
+
+  async reconfigureCluster(id: ClusterId, spec: ClusterConfigSpec): Promise<Task<ClusterId>> {
+    return this.#handle(cluster.reconfigureCluster(this.model, id, spec));
+  }
+
+  async drsRecommendations(id: ClusterId): Promise<DrsRecommendationsInfo> {
+    return cluster.drsRecommendations(this.model, id);
+  }
+
+  async drsMigrationHistory(id: ClusterId): Promise<DrsMigrationInfo[]> {
+    return cluster.drsMigrationHistory(this.model, id);
   }
 
   /** Model-only: a host state change as a task (maintenance, disconnect, reconnect). */

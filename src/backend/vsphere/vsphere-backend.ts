@@ -31,6 +31,8 @@ import type {
   VirtualDiskSpec,
   VmInfo,
 } from '../backend.js';
+import type { ClusterConfigInfo, ClusterConfigSpec, DrsMigrationInfo, DrsRecommendationsInfo } from '../cluster.js';
+import * as cluster from './cluster.js';
 import { allocationInput, defaultAllocation, mergeAllocation } from './allocations.js';
 import { startClone, type CloneContext } from './clone.js';
 import { VM_PATHS, vmInfo } from './convert.js';
@@ -303,6 +305,22 @@ export class VSphereBackend implements Backend {
     const name = spec.name === undefined || spec.name === current.name ? undefined : spec.name;
     await updateResourcePoolConfig(this.#c, ref('pool', id), { ...(name === undefined ? {} : { name }), ...(config === undefined ? {} : { config }) });
     return this.#inv.resourcePool(id);
+  }
+
+  async clusterConfig(id: ClusterId): Promise<ClusterConfigInfo> {
+    return cluster.readClusterConfig(this.#c, id);
+  }
+
+  async reconfigureCluster(id: ClusterId, spec: ClusterConfigSpec): Promise<Task<ClusterId>> {
+    return taskHandle(this.#c, await cluster.startReconfigure(this.#c, id, spec), 'ClusterComputeResource.reconfigureEx', () => id);
+  }
+
+  async drsRecommendations(id: ClusterId): Promise<DrsRecommendationsInfo> {
+    return { recommendations: await cluster.readRecommendations(this.#c, id), rejected: [] };
+  }
+
+  async drsMigrationHistory(id: ClusterId): Promise<DrsMigrationInfo[]> {
+    return cluster.readMigrationHistory(this.#c, id);
   }
 
   async destroyResourcePool(id: ResourcePoolId): Promise<Task<ResourcePoolId>> {
