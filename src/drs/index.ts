@@ -20,4 +20,6 @@ export * from './balance.js';
 export * from './vmotion.js';
 export * from './ha-admission.js';
 export * from './ha-restart.js';
+export * from './dpm-window.js';
+export * from './dpm.js';
 export * from './driver/index.js';
