@@ -9,6 +9,7 @@ import { runDemo } from './demo.js';
 import { intFlag } from './flags.js';
 import { runPlan } from './plan.js';
 import { runServe, SERVE_OPTIONS, SERVE_USAGE } from './serve-command.js';
+import { runSweepCommand, SWEEP_USAGE } from './sweep.js';
 import { runVch, VCH_USAGE } from './vch-command.js';
 
 const USAGE = `Usage: vicsim <command> [options]
@@ -23,12 +24,14 @@ ${VCH_USAGE}
   plan SCENARIO --out DIR
              Run a capacity scenario (YAML or JSON) and write report.json, report.md and
              report.html into DIR (default: ./report); Ctrl-C writes a partial report
+${SWEEP_USAGE}
   help       Show this help
 
 With no command, vicsim runs the demo.`;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'vch') return runVch(argv.slice(1));
+  if (argv[0] === 'sweep') return runSweepCommand(argv.slice(1));
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
