@@ -36,6 +36,7 @@ export { VSphereBackend, INSTANT_CLONE_FALLBACK, type VSphereBackendOptions } fr
 export type { HostMemoryInfo, VmMemoryInfo } from './backend/backend.js';
 export { enableDrs, enableHa, drsState, haState, type DrsHandle, type DrsState, type HaHandle } from './drs/driver/index.js';
 export type { DrsSettings as DrsDriverSettings, HaSettings as HaDriverSettings } from './drs/driver/index.js';
+export { enableDpm, dpmState, planPowerManagement, type DpmHandle, type DpmState, type DpmSettings as DpmDriverSettings } from './drs/index.js';
 export { loadScenarioFile, parseScenario, runScenario, writeReports, type CapacityRunResult, type Scenario } from './capacity/index.js';
 export { createVch, type VchDeps } from './vch/vch-setup.js';
 export { Vch } from './vch/vch.js';

@@ -97,7 +97,7 @@ describe('DPM band decisions', () => {
     const result = planPowerManagement({ snapshot }, AGGRESSIVE);
     const [r] = result.recommendations;
     expect(r).toMatchObject({ kind: 'standby', host: 'host-2', evacuationMB: 500 });
-    expect(r!.kind === 'standby' && r.evacuation).toEqual([{ vm: 'vm-3', to: 'host-1' }]);
+    expect(r?.kind === 'standby' && r.evacuation).toEqual([{ vm: 'vm-3', to: 'host-1' }]);
     expect(r!.explanation).toMatch(/put host-2 in standby because it is at 5\.0%/);
   });
 

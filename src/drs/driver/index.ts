@@ -7,6 +7,7 @@ export * from './migrations.js';
 export * from './placement-cache.js';
 export * from './drs-driver.js';
 export * from './ha-driver.js';
+export * from './dpm-driver.js';
 export * from './cluster-config.js';
 export * from './ha-power-on.js';
 export * from './rule-placement.js';
