@@ -22,7 +22,7 @@ import type {
   DrsRecommendationInfo,
   HaAdmissionPolicy,
 } from '../cluster.js';
-import { bool, idOf, isoTime, list, num, obj, optionalRef, ref, str } from './refs.js';
+import { bool, idOf, isoTime, list, num, obj, ref, str } from './refs.js';
 import { ManagedObjectReference, readObject, type SoapData, type SoapValue, type VimClient, type VimObject, type VimValue } from './vim25/index.js';
 
 /** A data object with xsi:type `type` and the defined fields of `fields` in the order given (callers give WSDL order). */
@@ -57,8 +57,17 @@ function policyOf(p: VimObject | undefined, failoverLevel: number): HaAdmissionP
   return { type: 'failoverLevel', failoverLevel: num(p?.failoverLevel, failoverLevel) };
 }
 
+/** A reference's id; nested references of types the schema does not know decode as their bare text. */
+function refId<T extends string>(v: VimValue | undefined): T | undefined {
+  if (v instanceof ManagedObjectReference) return idOf<T>(v);
+  return typeof v === 'string' && v !== '' ? (v as T) : undefined;
+}
+
 function refs<T extends string>(value: VimValue | undefined): T[] {
-  return list(value).flatMap((v) => (v instanceof ManagedObjectReference ? [idOf<T>(v)] : []));
+  return list(value).flatMap((v) => {
+    const id = refId<T>(v);
+    return id === undefined ? [] : [id];
+  });
 }
 
 function ruleOf(r: VimObject): ClusterRuleInfo {
@@ -132,12 +141,12 @@ export async function readRecommendations(client: VimClient, cluster: ClusterId)
     if (!r) return [];
     return list(r.action).flatMap((a) => {
       const m = obj(obj(a)?.drsMigration);
-      const vm = optionalRef(m?.vm);
-      const source = optionalRef(m?.source);
-      const destination = optionalRef(m?.destination);
+      const vm = refId<VmId>(m?.vm);
+      const source = refId<HostId>(m?.source);
+      const destination = refId<HostId>(m?.destination);
       if (!vm || !source || !destination) return [];
       const reason = str(r.reason);
-      return [{ key: str(r.key), time: isoTime(r.time) ?? '', priority: 6 - num(r.rating, 1), reason: REASONS[reason] ?? 'balance', reasonText: str(r.reasonText) || reason, vm: idOf<VmId>(vm), source: idOf<HostId>(source), destination: idOf<HostId>(destination) }];
+      return [{ key: str(r.key), time: isoTime(r.time) ?? '', priority: 6 - num(r.rating, 1), reason: REASONS[reason] ?? 'balance', reasonText: str(r.reasonText) || reason, vm, source, destination }];
     });
   });
 }
@@ -147,11 +156,11 @@ export async function readMigrationHistory(client: VimClient, cluster: ClusterId
   const props = await readObject(client, ref('cluster', cluster), ['migrationHistory']);
   return list(props.get('migrationHistory')).flatMap((value) => {
     const m = obj(value);
-    const vm = optionalRef(m?.vm);
-    const source = optionalRef(m?.source);
-    const destination = optionalRef(m?.destination);
+    const vm = refId<VmId>(m?.vm);
+    const source = refId<HostId>(m?.source);
+    const destination = refId<HostId>(m?.destination);
     if (!m || !vm || !source || !destination) return [];
-    return [{ key: str(m.key), time: isoTime(m.time) ?? '', vm: idOf<VmId>(vm), source: idOf<HostId>(source), destination: idOf<HostId>(destination) }];
+    return [{ key: str(m.key), time: isoTime(m.time) ?? '', vm, source, destination }];
   });
 }
 

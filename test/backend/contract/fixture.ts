@@ -37,7 +37,9 @@ export type VcsimDeviation =
   /** VirtualDiskManager has no CreateChildDisk_Task (MethodNotFound): no stand-alone delta disks. */
   | 'childDiskMissing'
   /** CreateVirtualDisk_Task and new VM disks are empty files (no descriptor text): a disk's capacity and parent cannot be read back from the datastore. */
-  | 'diskFilesEmpty';
+  | 'diskFilesEmpty'
+  /** ReconfigureComputeResource_Task applies only rules, groups and VM overrides: drsConfig and dasConfig keep their values. */
+  | 'clusterConfigIgnored';
 
 /** A fresh backend and the ids the suite needs. */
 export interface ContractFixture {

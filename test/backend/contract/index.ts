@@ -4,6 +4,7 @@
  * deviation (fixture.ts lists them); every other backend gets vCenter's behaviour.
  */
 import { describe } from 'vitest';
+import { clusterContract } from './cluster.contract.js';
 import { datastoreContract } from './datastore.contract.js';
 import { contractContext, type ContractFixture, type ContractOptions } from './fixture.js';
 import { nicsContract } from './nics.contract.js';
@@ -25,6 +26,7 @@ export function describeBackendContract(name: string, setup: () => Promise<Contr
     snapshotsClonesContract(context);
     poolsEventsTasksContract(context);
     datastoreContract(context);
+    clusterContract(context);
     nicsContract(context);
   });
 }

@@ -24,6 +24,7 @@ const VCSIM_DEVIATIONS: ReadonlySet<VcsimDeviation> = new Set<VcsimDeviation>([
   'removingCurrentRootSnapshotCrashes',
   'childDiskMissing',
   'diskFilesEmpty',
+  'clusterConfigIgnored',
 ]);
 
 describeBackendContract(
