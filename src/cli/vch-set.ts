@@ -13,7 +13,7 @@ import type { Rng } from '../sim/rng.js';
 import type { ContainerEngine } from '../vch/engine/engine.js';
 import type { Vch } from '../vch/vch.js';
 import { deleteVch, reconfigureVch, type VchChanges } from '../vch/vch-lifecycle.js';
-import { createVch } from '../vch/vch-setup.js';
+import { createVch, mapContainerNetworks, planContainerNetworks } from '../vch/vch-setup.js';
 import { restoreVch, saveVch } from '../vch/vch-state.js';
 import { persistingEngine, type SavedServedVch, type StateSaver } from './state-dir.js';
 import { checkVchSpec, type VchSpec } from '../vch/vch-spec.js';
@@ -185,7 +185,10 @@ export class VchSet {
   /** vic-machine configure: only the given fields change. @throws NoSuchVchError, VchNeedsRecreateError, InvalidArgumentError, InsufficientResourcesError. */
   async configure(name: string, changes: VchChanges): Promise<VchDescription> {
     const entry = this.#entry(name);
+    const { registry } = entry.vch.parts.networking;
+    const added = changes.containerNetworks === undefined ? [] : await planContainerNetworks(this.deps.backend, registry, changes.containerNetworks);
     entry.vch = await reconfigureVch(entry.vch, changes);
+    mapContainerNetworks(registry, added);
     await this.deps.saver?.save();
     return this.describe(name);
   }

@@ -2,6 +2,13 @@
  * Containers on the VCH's networks: endpoints planned at create, addresses and published ports at
  * start (a real listener per published tcp port, handing connections to the container's simulated
  * service), released at stop. The guest's view — DNS answers and interfaces — comes from here too.
+ *
+ * On a container network (VIC's `--container-network`) the container VM gets a vNIC of its own and
+ * an address on the port group (network/vnics.ts). Its ports need no mapping: a port the firewall
+ * lets in (`-p` ports under `published`, `peers` and `open`) is shown as `<its address>:P->P`; the
+ * VCH opens no listener for it. In this simulator that address is a model address: it is what
+ * other containers on the port group (and `ping`, `ip`, `ifconfig` in the guest) see, not a route
+ * from the machine running vicsim — only bridge ports, through the VCH endpoint, are real sockets.
  */
 import type { Socket } from 'node:net';
 import type { Container } from './containers/container.js';
@@ -14,6 +21,8 @@ import { httpServiceHandler } from './network/services.js';
 import type { PortMapper } from './network/port-mapper.js';
 import { parsePortSpecs, type PortSpec } from './network/port-spec.js';
 import type { NetworkRegistry } from './network/registry.js';
+import type { ContainerVnics } from './network/vnics.js';
+import { BadParameterError } from './engine/errors.js';
 
 /** Who serves a request that reached a container: for the page the simulated service answers with. */
 export type ServiceDescriber = (c: Container) => Promise<Record<string, string>>;
@@ -26,11 +35,17 @@ export class ContainerNetworking implements ContainerNetworks {
     readonly registry: NetworkRegistry,
     readonly mapper: PortMapper,
     readonly describe: ServiceDescriber,
+    readonly vnics: ContainerVnics,
   ) {}
 
   plan(id: string, name: string, req: ContainerCreateRequest): void {
     const specs = portSpecsOf(req);
     this.registry.planContainer({ id, name, hostname: req.Hostname || undefined }, req.HostConfig?.NetworkMode, req.NetworkingConfig?.EndpointsConfig);
+    const closed = this.registry.externalAttachments(id).find((a) => a.firewall === 'closed' || a.firewall === 'outbound');
+    if (closed && specs.length > 0) {
+      this.registry.forgetContainer(id);
+      throw new BadParameterError(`ports cannot be published via container network ${closed.networkName} (firewall configured as either "closed" or "outbound")`);
+    }
     this.#specs.set(id, specs);
   }
 
@@ -51,9 +66,10 @@ export class ContainerNetworking implements ContainerNetworks {
   async up(c: Container): Promise<void> {
     this.registry.startContainer(c.id);
     try {
-      // Bindings restored with a saved VCH are reopened as they were; others are published anew.
+      await this.vnics.attach(c.id, c.def.vm);
+      // Bindings restored with a saved VCH are reopened as they were; others are published anew (bridge networks only).
       if (this.mapper.has(c.id)) await this.mapper.reopen(c.id, (port) => this.#handler(c, port));
-      else await this.mapper.publish(c.id, this.#specs.get(c.id) ?? [], (port) => this.#handler(c, port));
+      else if (this.#onBridge(c.id)) await this.mapper.publish(c.id, this.#specs.get(c.id) ?? [], (port) => this.#handler(c, port));
     } catch (e) {
       this.registry.stopContainer(c.id);
       throw e;
@@ -65,8 +81,16 @@ export class ContainerNetworking implements ContainerNetworks {
     this.registry.stopContainer(c.id);
   }
 
+  /** Ports published through the VCH endpoint, then those reachable on the container's own address on a container network. */
   ports(c: Container): PublishedPort[] {
-    return this.mapper.ports(c.id);
+    const direct = this.registry.externalAttachments(c.id).filter((a) => a.ip !== '' && a.firewall !== 'closed' && a.firewall !== 'outbound');
+    const specs = this.#specs.get(c.id) ?? [];
+    return [...this.mapper.ports(c.id), ...direct.flatMap((a) => specs.map((s) => ({ containerPort: s.containerPort, protocol: s.protocol, hostIp: a.ip, hostPort: s.containerPort })))];
+  }
+
+  /** Whether the container is on a bridge network (where ports are mapped through the VCH endpoint). */
+  #onBridge(containerId: string): boolean {
+    return this.registry.endpoints(containerId).some((e) => this.registry.require(e.networkId).driver === 'bridge');
   }
 
   /**

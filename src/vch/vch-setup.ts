@@ -1,13 +1,14 @@
 /**
  * Building a VCH over a Backend, as vic-machine create does: the resource pool (limits,
  * reservations, shares), the VCH's folder `[ds] VIC/<uuid>/` with its bootstrap ISO, the image
- * store, the bridge network, the port mapper on the endpoint address, and the container machinery;
+ * store, the bridge network and the container networks (port groups mapped to docker networks), the
+ * port mapper on the endpoint address, and the container machinery;
  * then the provisioning templates are warmed so the first `docker run` does not pay their boot.
  */
 import type { Backend, ClusterInfo, DatastoreInfo, ResourcePoolInfo } from '../backend/backend.js';
 import { DEFAULT_CALIBRATION } from '../sim/calibration.js';
 import type { Clock } from '../sim/clock.js';
-import { NotFoundError } from '../sim/errors.js';
+import { InvalidArgumentError, NotFoundError } from '../sim/errors.js';
 import type { Rng } from '../sim/rng.js';
 import { ContainerNetworking } from './container-networking.js';
 import { ExecService } from './containers/exec.js';
@@ -20,7 +21,9 @@ import { LayerStack, rootFsSize, UnionFs } from './fs/index.js';
 import { GuestLauncher } from './guest-launcher.js';
 import { ImageStore } from './images/index.js';
 import { PortMapper, type PortMapperState } from './network/port-mapper.js';
+import { aliasOf, type ContainerNetworkSpec, type ExternalChange } from './network/external.js';
 import { NetworkRegistry, type NetworkRegistryState } from './network/registry.js';
+import { ContainerVnics } from './network/vnics.js';
 import { Vch } from './vch.js';
 import { VolumeService } from './volumes/index.js';
 import { checkVchSpec, type VchSpec } from './vch-spec.js';
@@ -64,10 +67,43 @@ export interface VchInfra {
   readonly bootIso: string;
 }
 
+/** A container network to map, with the Backend id of its port group. */
+export interface PlannedContainerNetwork {
+  readonly spec: ContainerNetworkSpec;
+  readonly portGroupId: string;
+}
+
+/**
+ * The container networks of `specs` not yet mapped in `registry`, each with its port group found on
+ * the backend (by name or id). Changes nothing. O(networks × specs).
+ * @throws InvalidArgumentError (flag `container-network`) for a missing port group or a name a docker network already has.
+ */
+export async function planContainerNetworks(backend: Backend, registry: NetworkRegistry | undefined, specs: readonly ContainerNetworkSpec[]): Promise<PlannedContainerNetwork[]> {
+  const networks = await backend.networks();
+  const existing = registry?.list() ?? [];
+  const planned: PlannedContainerNetwork[] = [];
+  for (const spec of specs) {
+    const alias = aliasOf(spec);
+    const known = existing.find((n) => n.Name === alias);
+    if (known?.Driver === 'external') continue;
+    if (known) throw new InvalidArgumentError('container-network', `Error adding container network "${alias}": the VCH already has a ${known.Driver} network with that name`);
+    const pg = networks.find((n) => n.name === spec.portGroup || n.id === spec.portGroup);
+    if (!pg) throw new InvalidArgumentError('container-network', `Error adding container network "${alias}": network '${spec.portGroup}' not found; networks: ${networks.map((n) => n.name).join(', ')}`);
+    planned.push({ spec, portGroupId: pg.id });
+  }
+  return planned;
+}
+
+/** Maps planned container networks into the VCH's registry (from {@link planContainerNetworks}). */
+export function mapContainerNetworks(registry: NetworkRegistry, planned: readonly PlannedContainerNetwork[]): void {
+  for (const p of planned) registry.addContainerNetwork(p.spec, p.portGroupId);
+}
+
 /** Creates a VCH (vic-machine create) and returns it ready to serve. */
 export async function createVch(deps: VchDeps, input: VchSpec): Promise<Vch> {
   const spec = checkVchSpec(input);
   const { backend, rng } = deps;
+  await planContainerNetworks(backend, undefined, spec.containerNetworks ?? []);
   const cluster: ClusterInfo = await pick(await backend.clusters(), spec.computeResource, 'ComputeResource');
   const ds: DatastoreInfo = await pick(await backend.datastores(), spec.imageStore, 'Datastore');
   const pool = await backend.createResourcePool(cluster.rootPool, spec.name, { cpu: spec.cpu, memory: spec.memory });
@@ -104,8 +140,13 @@ export async function assembleVch(deps: VchDeps, infra: VchInfra, saved: SavedVc
     offlineCatalog: spec.offlineCatalog,
   });
   images.onEvent((e) => events.emit({ Type: e.Type, Action: e.Action, id: e.Actor.ID, attributes: e.Actor.Attributes }));
-  const registryOptions = { newId: () => hexId(rng), now: () => clock.date().getTime(), bridgeRange: spec.bridgeRange };
+  const registryOptions = { newId: () => hexId(rng), now: () => clock.date().getTime(), bridgeRange: spec.bridgeRange, onExternalChange: (change: ExternalChange) => vnics.onChange(change) };
   const registry = saved ? NetworkRegistry.fromJSON(saved.networks, registryOptions) : new NetworkRegistry(registryOptions);
+  mapContainerNetworks(registry, await planContainerNetworks(backend, registry, spec.containerNetworks ?? []));
+  const vnics: ContainerVnics = new ContainerVnics(backend, registry, (id) => {
+    const c = containers.index.find(id);
+    return c ? { vm: c.def.vm, running: c.running } : undefined;
+  });
   const mapperOptions = { rng: rng.fork('ports'), listenAddress: deps.endpointAddress };
   const mapper = saved ? PortMapper.fromJSON(saved.ports, mapperOptions) : new PortMapper(mapperOptions);
   const provisioner = new Provisioner(
@@ -120,7 +161,7 @@ export async function assembleVch(deps: VchDeps, infra: VchInfra, saved: SavedVc
     const host = (await backend.hosts({ cluster: cluster.id })).find((h) => h.id === vm.host);
     const ip = Object.values(registry.endpointSettings(c.id))[0]?.IPAddress ?? '';
     return { container: c.name, id: c.id.slice(0, 12), vm: `${c.def.vmName} (${vm.id})`, host: host?.name ?? vm.host, ip, vch: spec.name };
-  });
+  }, vnics);
   const launcher: GuestLauncher = new GuestLauncher(clock, {
     resolveHost: (guest, name) => networking.resolveHost(guest, name),
     interfaces: (guest) => networking.interfaces(guest),

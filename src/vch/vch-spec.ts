@@ -1,12 +1,16 @@
 /**
  * What defines a VCH, as vic-machine's flags do: name, compute resource, pool limits, reservations
  * and shares, container count limit, image datastore, volume stores, bridge range, provisioning
- * mode and registry settings. `checkVchSpec` validates with vic-machine-like messages and fills
+ * mode, container networks and registry settings. `checkVchSpec` validates with vic-machine-like messages and fills
  * defaults; `applyVchChanges` is `configure`: only what is given changes.
  */
 import type { AllocationSpec } from '../backend/backend.js';
 import { InvalidArgumentError } from '../sim/errors.js';
 import type { ProvisionMode } from './containers/provisioner.js';
+import { DEFAULT_BRIDGE_RANGE } from './network/ipam.js';
+import { aliasOf, checkContainerNetworks, type ContainerNetworkSpec } from './network/external.js';
+
+export type { ContainerNetworkSpec, FirewallLevel } from './network/external.js';
 
 /** A VCH's definition (vic-machine create flags). */
 export interface VchSpec {
@@ -25,6 +29,8 @@ export interface VchSpec {
   readonly volumeStores?: Readonly<Record<string, string>>;
   /** Bridge range (default 172.16.0.0/12). */
   readonly bridgeRange?: string;
+  /** vSphere port groups containers join directly (`--container-network pg[:alias]` and its options), as docker networks of driver `external`. */
+  readonly containerNetworks?: readonly ContainerNetworkSpec[];
   readonly provisioning?: ProvisionMode;
   /** Registries reached over plain HTTP / without certificate checks. */
   readonly insecureRegistries?: readonly string[];
@@ -55,12 +61,44 @@ export function checkVchSpec(spec: VchSpec): VchSpec {
   if (spec.bridgeRange !== undefined && !/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(spec.bridgeRange)) {
     throw new InvalidArgumentError('bridge-network-range', `bridge range must be a CIDR such as 172.16.0.0/12, got '${spec.bridgeRange}'`);
   }
+  if (spec.containerNetworks !== undefined) {
+    if (!Array.isArray(spec.containerNetworks)) throw new InvalidArgumentError('container-network', 'container networks must be a list');
+    checkContainerNetworks(spec.containerNetworks, spec.bridgeRange ?? DEFAULT_BRIDGE_RANGE);
+  }
   return spec;
 }
 
-/** `configure`: the given fields replace the old ones; the name never changes. */
+/**
+ * `configure`: the given fields replace the old ones; the name never changes. Container networks
+ * can be added but not changed or dropped (containers may be on them): a new list must repeat every
+ * existing one as it was (InvalidArgumentError otherwise).
+ */
 export function applyVchChanges(current: VchSpec, changes: Partial<VchSpec>): VchSpec {
+  if (changes.containerNetworks !== undefined) keepsContainerNetworks(current.containerNetworks ?? [], changes.containerNetworks);
   const next: Record<string, unknown> = { ...current };
   for (const [k, v] of Object.entries(changes)) if (v !== undefined && k !== 'name') next[k] = v;
   return checkVchSpec(next as unknown as VchSpec);
+}
+
+function keepsContainerNetworks(current: readonly ContainerNetworkSpec[], next: readonly ContainerNetworkSpec[]): void {
+  for (const old of current) {
+    const same = next.find((n) => aliasOf(n) === aliasOf(old));
+    if (!same || JSON.stringify(normalized(same)) !== JSON.stringify(normalized(old))) {
+      throw new InvalidArgumentError('container-network', `existing container network ${old.portGroup}:${aliasOf(old)} cannot be changed or removed by configure: give it again as it is (${describeContainerNetwork(old)})`);
+    }
+  }
+}
+
+function normalized(s: ContainerNetworkSpec): unknown {
+  return [s.portGroup, aliasOf(s), s.gateway ?? '', s.ipRanges ?? [], s.dns ?? [], s.firewall ?? ''];
+}
+
+/** One container network as vic-machine's flags give it, e.g. `vm-net:web gateway 10.1.0.1/24 ip-range 10.1.0.10-10.1.0.20`. */
+export function describeContainerNetwork(s: ContainerNetworkSpec): string {
+  const parts = [`${s.portGroup}:${aliasOf(s)}`];
+  if (s.gateway) parts.push(`gateway ${s.gateway}`);
+  for (const r of s.ipRanges ?? []) parts.push(`ip-range ${r}`);
+  for (const d of s.dns ?? []) parts.push(`dns ${d}`);
+  if (s.firewall) parts.push(`firewall ${s.firewall}`);
+  return parts.join(' ');
 }

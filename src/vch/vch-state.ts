@@ -35,7 +35,8 @@ export async function saveVch(vch: Vch): Promise<SavedVch> {
   return {
     format: VCH_STATE_FORMAT,
     version: VCH_STATE_VERSION,
-    spec: infra.spec,
+    // The current spec: `configure` changes it (container networks, limits), infra keeps the one of create.
+    spec: vch.spec,
     uuid: infra.uuid,
     cluster: infra.cluster.id,
     datastore: infra.ds.id,

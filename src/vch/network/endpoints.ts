@@ -4,6 +4,7 @@
  */
 import type { EndpointSettings } from '../engine/docker-types.js';
 import { BadParameterError } from '../engine/errors.js';
+import { HostNetworkNotSupportedError } from './errors.js';
 import { cidrContains, parseCidr, requireIpv4 } from './ipv4.js';
 import type { EndpointRecord, NetworkRecord } from './network.js';
 
@@ -130,4 +131,17 @@ export function answersTo(e: EndpointRecord, name: string): boolean {
   if (e.hostname?.toLowerCase() === name) return true;
   if (e.aliases.some((a) => a.toLowerCase() === name)) return true;
   return name.length >= 12 && e.containerId.startsWith(name);
+}
+
+/** The network a `NetworkMode` names ("default" and "" mean bridge); refuses host and container:X. */
+export function networkModeName(mode: string | undefined): string {
+  if (mode === undefined || mode === '' || mode === 'default') return 'bridge';
+  if (mode === 'host') throw new HostNetworkNotSupportedError();
+  if (mode.startsWith('container:')) throw new BadParameterError(`--net=${mode} is not supported`);
+  return mode;
+}
+
+/** Docker's refusal of `none` beside other networks. */
+export function noneConflict(): BadParameterError {
+  return new BadParameterError('container cannot be connected to multiple networks with one of the networks in private (none) mode');
 }

@@ -3,6 +3,7 @@
  * (`network inspect`, the `Networks` of `container inspect`). Pure.
  */
 import type { EndpointSettings, NetworkResource } from '../engine/docker-types.js';
+import { DHCP_GATEWAY, DHCP_SUBNET, type ExternalNetwork } from './external.js';
 import type { PoolConfig } from './ipam.js';
 import { macForIpv4, parseIpv4 } from './ipv4.js';
 
@@ -14,15 +15,17 @@ export interface NetworkRecord {
   /** 64 hex digits. */
   readonly id: string;
   readonly name: string;
-  /** `bridge` for bridge networks, `null` for `none`. */
-  readonly driver: 'bridge' | 'null';
+  /** `bridge` for bridge networks, `null` for `none`, `external` for a container network (a port group). */
+  readonly driver: 'bridge' | 'null' | 'external';
   readonly createdMs: number;
   readonly internal: boolean;
   readonly attachable: boolean;
-  /** `bridge` and `none`: listed as type builtin, never removed. */
+  /** `bridge`, `none` and container networks: listed as type builtin, never removed. */
   readonly predefined: boolean;
-  /** Its address pool; undefined for `none`. */
+  /** Its address pool; undefined for `none` and DHCP container networks. */
   readonly pool: PoolConfig | undefined;
+  /** A container network's port group and settings. */
+  readonly external?: ExternalNetwork;
   readonly ipamOptions: Readonly<Record<string, string>>;
   readonly options: Readonly<Record<string, string>>;
   readonly labels: Readonly<Record<string, string>>;
@@ -42,6 +45,8 @@ export interface EndpointRecord {
   endpointId: string;
   /** The address while the container runs, else "". */
   ip: string;
+  /** On a container network: the MAC of the container VM's vNIC on the port group, once it has one. */
+  mac?: string;
 }
 
 /** A container's endpoint as the container code shows it (inspect's `Networks` entry). */
@@ -78,17 +83,23 @@ export function macOf(ip: string): string {
 /** The endpoint as the container code shows it. O(aliases). */
 export function endpointView(network: NetworkRecord, e: EndpointRecord): EndpointView {
   const live = e.ip !== '';
+  const pool = leasePool(network);
   return {
     networkName: network.name,
     networkId: network.id,
     endpointId: e.endpointId,
     ip: e.ip,
-    prefixLen: live && network.pool ? Number(network.pool.Subnet.split('/')[1]) : 0,
-    gateway: live && network.pool ? network.pool.Gateway : '',
-    mac: macOf(e.ip),
+    prefixLen: live && pool ? Number(pool.Subnet.split('/')[1]) : 0,
+    gateway: live && pool ? pool.Gateway : '',
+    mac: live && e.mac ? e.mac : macOf(e.ip),
     aliases: [...e.aliases],
-    dnsNames: network.driver === 'null' ? [] : dnsNamesOf(e),
+    dnsNames: network.driver === 'bridge' ? dnsNamesOf(e) : [],
   };
+}
+
+/** Where a live endpoint's address comes from: the network's pool, or the model's DHCP for a container network without one. */
+function leasePool(network: NetworkRecord): PoolConfig | undefined {
+  return network.pool ?? (network.external ? { Subnet: DHCP_SUBNET, Gateway: DHCP_GATEWAY } : undefined);
 }
 
 /** The names an endpoint answers to: container name, aliases, hostname, short id (deduplicated). */
@@ -122,8 +133,8 @@ export function networkResource(n: NetworkRecord, endpoints: readonly EndpointRe
   const containers: NetworkResource['Containers'] = {};
   for (const e of endpoints) {
     if (e.ip === '') continue;
-    const prefix = n.pool ? n.pool.Subnet.split('/')[1] : '32';
-    containers[e.containerId] = { Name: e.containerName, EndpointID: e.endpointId, MacAddress: macOf(e.ip), IPv4Address: `${e.ip}/${prefix}`, IPv6Address: '' };
+    const prefix = leasePool(n)?.Subnet.split('/')[1] ?? '32';
+    containers[e.containerId] = { Name: e.containerName, EndpointID: e.endpointId, MacAddress: e.mac ?? macOf(e.ip), IPv4Address: `${e.ip}/${prefix}`, IPv6Address: '' };
   }
   return {
     Name: n.name,

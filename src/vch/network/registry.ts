@@ -10,8 +10,9 @@ import type { Filters, PruneReport } from '../engine/engine.js';
 import { BadParameterError, ConflictError, ForbiddenError } from '../engine/errors.js';
 import { RestoreError } from '../../sim/errors.js';
 import type { ContainerIdentity } from './endpoints.js';
-import { EndpointTable, answersTo, bareName, newEndpoint } from './endpoints.js';
+import { EndpointTable, answersTo, bareName, networkModeName, newEndpoint, noneConflict } from './endpoints.js';
 import { ContainerNetworkNotFoundError, HostNetworkNotSupportedError, NetworkNotFoundError } from './errors.js';
+import { checkExternalAttach, ExternalAddresses, externalRecord, type ContainerNetworkSpec, type ExternalAttachment, type ExternalChange } from './external.js';
 import { listFilter, pruneFilter } from './filters.js';
 import { Ipam } from './ipam.js';
 import type { IpamState } from './ipam.js';
@@ -30,7 +31,10 @@ export interface NetworkRegistryOptions {
   readonly networkPrefixLen?: number;
   /** Resolves names outside the VCH (for containers with a route out); none by default. */
   readonly lookupExternal?: (name: string) => string | undefined;
+  /** Told when `network connect`/`disconnect` changes a container's container networks (its vNICs follow). */
+  readonly onExternalChange?: (change: ExternalChange) => void;
 }
+
 
 /** Saved form of a registry (format version 1). */
 export interface NetworkRegistryState {
@@ -52,6 +56,7 @@ export class NetworkRegistry {
   readonly #ipam: Ipam;
   readonly #networks = new Map<string, NetworkRecord>();
   readonly #endpoints = new EndpointTable();
+  readonly #external = new ExternalAddresses();
 
   /**
    * A registry holding the predefined `bridge` (first block of the range, gateway .1) and `none`;
@@ -72,6 +77,7 @@ export class NetworkRegistry {
     for (const e of saved.endpoints) {
       if (!this.#networks.has(e.networkId)) throw new RestoreError(`endpoint of container ${e.containerId} names a missing network ${e.networkId}`);
       this.#endpoints.add({ ...e, aliases: [...e.aliases] });
+      if (e.ip !== '' && this.#networks.get(e.networkId)?.external) this.#external.hold(e.networkId, e.ip);
     }
     for (const id of saved.running) this.#endpoints.setRunning(id, true);
   }
@@ -87,6 +93,7 @@ export class NetworkRegistry {
     if (PREDEFINED_NETWORK_NAMES.has(name)) throw new ForbiddenError(`operation is not permitted on predefined ${name} network`);
     if (this.#byName(name)) throw new ConflictError(`network with name ${name} already exists`);
     const driver = req.Driver || 'bridge';
+    if (driver === 'external') throw new BadParameterError(`no network info for external scope ${name}`);
     if (driver !== 'bridge') throw new BadParameterError(`network driver "${driver}" is not supported by this VCH: only bridge networks can be created`);
     if (req.EnableIPv6 === true) throw new BadParameterError('IPv6 is not supported by this VCH');
     const ipamDriver = req.IPAM?.Driver || 'default';
@@ -109,6 +116,18 @@ export class NetworkRegistry {
       labels: { ...(req.Labels ?? {}) },
     });
     return { Id: id, Warning: '' };
+  }
+
+  /**
+   * Maps a container network (vic-machine `--container-network`) to port group `portGroupId`: a
+   * builtin network of driver `external`. Precondition: `spec` passed checkContainerNetworks.
+   * @throws ConflictError when a network has its name.
+   */
+  addContainerNetwork(spec: ContainerNetworkSpec, portGroupId: string): NetworkResource {
+    const record = externalRecord(spec, portGroupId, this.options.newId(), this.options.now());
+    if (this.#byName(record.name)) throw new ConflictError(`network with name ${record.name} already exists`);
+    this.#networks.set(record.id, record);
+    return this.#render(record);
   }
 
   /** `docker network ls`: every network passing the filters, in creation order. O(networks). */
@@ -142,6 +161,7 @@ export class NetworkRegistry {
    */
   remove(ref: string): void {
     const n = this.require(ref);
+    if (n.external) throw new ForbiddenError('cannot remove builtin scope');
     if (n.predefined) throw new ForbiddenError(`${n.name} is a pre-defined network and cannot be removed`);
     if (this.#endpoints.countOnNetwork(n.id) > 0) {
       throw new ForbiddenError(`error while removing network: network ${n.name} id ${n.id} has active endpoints`);
@@ -176,6 +196,7 @@ export class NetworkRegistry {
     }
     const nets = [...wanted.values()].map((w) => w.network);
     if (nets.length > 1 && nets.some((n) => n.driver === 'null')) throw noneConflict();
+    for (const w of wanted.values()) checkExternalAttach(w.network, nets, w.settings);
     const records = [...wanted.values()].map((w) => newEndpoint(w.network, container, w.settings));
     for (const r of records) this.#endpoints.add(r);
     return this.endpoints(container.id);
@@ -192,10 +213,13 @@ export class NetworkRegistry {
     if (current.some((e) => e.networkId === network.id)) {
       throw new ForbiddenError(`endpoint with name ${bareName(container.name)} already exists in network ${network.name}`);
     }
-    if (current.length > 0 && (network.driver === 'null' || current.some((e) => this.#networks.get(e.networkId)?.driver === 'null'))) throw noneConflict();
+    const joined = current.map((e) => this.#networks.get(e.networkId)!);
+    if (current.length > 0 && (network.driver === 'null' || joined.some((n) => n.driver === 'null'))) throw noneConflict();
+    checkExternalAttach(network, joined, settings);
     const record = newEndpoint(network, container, settings);
     if (this.#endpoints.isRunning(container.id)) this.#giveAddress(network, record);
     this.#endpoints.add(record);
+    if (network.external) this.options.onExternalChange?.({ containerId: container.id, networkId: network.id, change: 'connect', mac: undefined });
     return endpointView(network, record);
   }
 
@@ -206,6 +230,29 @@ export class NetworkRegistry {
     if (!record) throw new ForbiddenError(`container ${containerId} is not connected to network ${network.name}`);
     this.#takeAddress(network, record);
     this.#endpoints.remove(containerId, network.id);
+    if (network.external) this.options.onExternalChange?.({ containerId, networkId: network.id, change: 'disconnect', mac: record.mac });
+  }
+
+  /** The container's endpoints on container networks, in attach order. O(its networks). */
+  externalAttachments(containerId: string): ExternalAttachment[] {
+    return this.#endpoints.ofContainer(containerId).flatMap((r) => {
+      const ext = this.#networks.get(r.networkId)?.external;
+      return ext ? [{ networkId: r.networkId, networkName: this.#networks.get(r.networkId)!.name, portGroupId: ext.portGroupId, firewall: ext.firewall, mac: r.mac, ip: r.ip }] : [];
+    });
+  }
+
+  /**
+   * A running container's vNIC `mac` is on container network `networkId`: it gets its address there
+   * (the requested one, the lowest free of the ranges, or the DHCP lease of `mac`). A no-op when it
+   * already has one or is not on that network. All-or-nothing: throws the allocation's error.
+   */
+  bindNic(containerId: string, networkId: string, mac: string): void {
+    const r = this.#endpoints.get(containerId, networkId);
+    const network = this.#networks.get(networkId);
+    if (!r || !network?.external || r.ip !== '') return;
+    r.ip = this.#external.allocate(networkId, network.pool, network.external.ranges, mac, r.requestedIp);
+    r.mac = mac;
+    r.endpointId = this.options.newId();
   }
 
   /**
@@ -285,7 +332,10 @@ export class NetworkRegistry {
 
   /** Whether the running container has a route out of the VCH: a live endpoint on a non-internal bridge network. */
   hasRouteOut(containerId: string): boolean {
-    return this.#endpoints.ofContainer(containerId).some((e) => e.ip !== '' && this.#networks.get(e.networkId)?.internal === false);
+    return this.#endpoints.ofContainer(containerId).some((e) => {
+      const n = this.#networks.get(e.networkId);
+      return e.ip !== '' && n?.internal === false && n.external?.firewall !== 'closed';
+    });
   }
 
   /** A name outside the VCH: refused ("no-route") for containers only on internal networks; else `lookupExternal`. */
@@ -331,13 +381,15 @@ export class NetworkRegistry {
   }
 
   #giveAddress(network: NetworkRecord, r: EndpointRecord): void {
-    if (!network.pool) return;
+    // A container network's address comes with the container VM's vNIC there (bindNic).
+    if (!network.pool || network.external) return;
     r.ip = this.#ipam.allocate(network.id, r.requestedIp);
     r.endpointId = this.options.newId();
   }
 
   #takeAddress(network: NetworkRecord, r: EndpointRecord): void {
-    if (r.ip !== '') this.#ipam.release(network.id, r.ip);
+    if (r.ip !== '' && network.external) this.#external.release(network.id, r.ip);
+    else if (r.ip !== '') this.#ipam.release(network.id, r.ip);
     r.ip = '';
     r.endpointId = '';
   }
@@ -345,16 +397,4 @@ export class NetworkRegistry {
   #render(n: NetworkRecord): NetworkResource {
     return networkResource(n, this.#endpoints.ofNetwork(n.id));
   }
-}
-
-/** The network a `NetworkMode` names ("default" and "" mean bridge); refuses host and container:X. */
-function networkModeName(mode: string | undefined): string {
-  if (mode === undefined || mode === '' || mode === 'default') return 'bridge';
-  if (mode === 'host') throw new HostNetworkNotSupportedError();
-  if (mode.startsWith('container:')) throw new BadParameterError(`--net=${mode} is not supported`);
-  return mode;
-}
-
-function noneConflict(): BadParameterError {
-  return new BadParameterError('container cannot be connected to multiple networks with one of the networks in private (none) mode');
 }
