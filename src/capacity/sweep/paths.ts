@@ -118,8 +118,9 @@ function listIndices(list: readonly unknown[], index: number | undefined, at: re
 }
 
 function stepText(step: PathStep): string {
+  const index = indexOf(step);
+  if (index !== undefined) return `element ${index}`;
   if ('key' in step) return `key '${step.key}'`;
-  if ('index' in step) return `element ${step.index}`;
   return 'elements';
 }
 
