@@ -1,6 +1,8 @@
 /** `vicsim serve`'s flags, banner and signal handling (the server itself is serve.ts). */
+import { readFileSync } from 'node:fs';
+import { VicsimError } from '../sim/errors.js';
 import { choiceFlag, intFlag, numberFlag } from './flags.js';
-import { serveBanner, startServe, type ServeOptions } from './serve.js';
+import { serveBanner, startServe, type LiveVCenterOptions, type ServeOptions } from './serve.js';
 
 /** serve's lines of the `vicsim help` text. */
 export const SERVE_USAGE = `  serve      Run a simulated VCH: the Docker API on tcp://127.0.0.1:2375 and a unix socket
@@ -15,8 +17,16 @@ export const SERVE_USAGE = `  serve      Run a simulated VCH: the Docker API on 
              --tls-no-verify      with --tls: server authentication only
              --insecure-registry H[,H]  registries reached over plain HTTP
              --no-offline-catalog pulls fail when no registry answers (default: the built-in synthetic images)
-             --backend model      (vsphere is not wired to the VCH yet)
-             --seed N             random seed (default 1)`;
+             --backend B          model (default: the simulated cluster) or vsphere (a real vCenter, below)
+             --seed N             random seed (default 1)
+           With --backend vsphere (container VMs, layers and volumes are real objects in the vCenter;
+           the container's processes run in vicsim's in-process guest and the VM's power follows them):
+             --vc-url URL         https://USER:PASSWORD@VCENTER/sdk (plain http only to a loopback vcsim)
+             --datacenter NAME    --cluster NAME   --datastore NAME   (default: the first of each)
+             --pool NAME          the VCH's pool is made under this pool (default: the cluster's root pool)
+             --vc-thumbprint HEX  pin the vCenter's certificate (SHA-1 or SHA-256)
+             --vc-ca FILE         PEM CA certificates to trust instead of the system store
+             --hosts and --state-dir are refused; --time-scale times the in-process guests only`;
 
 /** serve's flags for node:util parseArgs. */
 export const SERVE_OPTIONS = {
@@ -31,12 +41,42 @@ export const SERVE_OPTIONS = {
   'tls-no-verify': { type: 'boolean' },
   'insecure-registry': { type: 'string' },
   'no-offline-catalog': { type: 'boolean' },
+  'vc-url': { type: 'string' },
+  datacenter: { type: 'string' },
+  cluster: { type: 'string' },
+  datastore: { type: 'string' },
+  pool: { type: 'string' },
+  'vc-thumbprint': { type: 'string' },
+  'vc-ca': { type: 'string' },
 } as const;
+
+const VCENTER_FLAGS = ['vc-url', 'datacenter', 'cluster', 'datastore', 'pool', 'vc-thumbprint', 'vc-ca'] as const;
+
+/**
+ * The vCenter flags as options (the CA file read here), or undefined with the model backend.
+ * @throws a usage error for a vCenter flag without --backend vsphere, or --hosts with it; NotFoundError-like fs errors for an unreadable --vc-ca.
+ */
+function vcenterOptions(backend: 'model' | 'vsphere', str: (k: string) => string | undefined): LiveVCenterOptions | undefined {
+  if (backend === 'model') {
+    const stray = VCENTER_FLAGS.find((f) => str(f) !== undefined);
+    if (stray !== undefined) throw new VicsimError('InvalidArgument', `--${stray} needs --backend vsphere`);
+    return undefined;
+  }
+  if (str('hosts') !== undefined) throw new VicsimError('InvalidArgument', '--hosts sizes the simulated cluster; with --backend vsphere the vCenter has its own hosts');
+  const url = str('vc-url');
+  if (url === undefined) throw new VicsimError('InvalidArgument', '--backend vsphere needs --vc-url https://USER:PASSWORD@VCENTER/sdk');
+  const caFile = str('vc-ca');
+  const names = { datacenter: str('datacenter'), cluster: str('cluster'), datastore: str('datastore'), pool: str('pool'), thumbprint: str('vc-thumbprint') };
+  const given = Object.fromEntries(Object.entries(names).filter(([, v]) => v !== undefined));
+  return { url, ...given, ...(caFile === undefined ? {} : { ca: readFileSync(caFile, 'utf8') }) };
+}
 
 /** Parses serve's flags. @throws a usage error naming the flag. */
 export function serveOptions(values: Record<string, string | boolean | undefined>): ServeOptions {
   const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   const tlsDir = str('tls');
+  const backend = choiceFlag('backend', str('backend'), ['model', 'vsphere'] as const, 'model');
+  const vsphere = vcenterOptions(backend, str);
   return {
     hosts: intFlag('hosts', str('hosts'), 4, 1, 64),
     dockerPort: intFlag('docker-port', str('docker-port'), 2375, 0, 65535),
@@ -45,7 +85,8 @@ export function serveOptions(values: Record<string, string | boolean | undefined
     stateDir: str('state-dir'),
     provision: choiceFlag('provision', str('provision'), ['instant', 'linked', 'full', 'boot'] as const, 'instant'),
     timeScale: numberFlag('time-scale', str('time-scale'), 1),
-    backend: choiceFlag('backend', str('backend'), ['model', 'vsphere'] as const, 'model'),
+    backend,
+    ...(vsphere === undefined ? {} : { vsphere }),
     tls: tlsDir === undefined ? undefined : { mode: values['tls-no-verify'] === true ? 'no-verify' : 'verify', dir: tlsDir },
     insecureRegistries: (str('insecure-registry') ?? '').split(',').filter((h) => h !== ''),
     offlineCatalog: values['no-offline-catalog'] !== true,

@@ -7,17 +7,20 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Backend } from '../backend/backend.js';
 import { ModelBackend } from '../backend/model/index.js';
+import { vchComputeScope, VSphereBackend } from '../backend/vsphere/index.js';
 import { generateTlsMaterial } from '../dockerapi/tls.js';
 import { restoreModel, saveModel } from '../hypervisor/persist.js';
 import { clusterPreset } from '../hypervisor/presets.js';
 import type { VSphereModel } from '../hypervisor/model.js';
 import { Clock } from '../sim/clock.js';
 import { RealtimeDriver, type WallClock } from '../sim/drivers.js';
-import { InvalidArgumentError } from '../sim/errors.js';
+import { InvalidArgumentError, NotSupportedError } from '../sim/errors.js';
 import { Rng } from '../sim/rng.js';
 import type { ProvisionMode } from '../vch/containers/provisioner.js';
 import type { Vch } from '../vch/vch.js';
+import type { VchSpec } from '../vch/vch-spec.js';
 import { startAdminServer, type AdminServer } from './admin/server.js';
 import { readState, SERVE_STATE_FORMAT, SERVE_STATE_VERSION, StateSaver, type ServeState } from './state-dir.js';
 import { VchSet } from './vch-set.js';
@@ -31,6 +34,8 @@ export interface ServeOptions {
   readonly provision: ProvisionMode;
   readonly timeScale: number;
   readonly backend: 'model' | 'vsphere';
+  /** With `backend: 'vsphere'`: where the vCenter is and what part of it the VCH uses. */
+  readonly vsphere?: LiveVCenterOptions;
   readonly tls: { readonly mode: 'verify' | 'no-verify'; readonly dir: string } | undefined;
   readonly insecureRegistries: readonly string[];
   /** Serve unanswered pulls from the offline catalog (default true). */
@@ -40,6 +45,23 @@ export interface ServeOptions {
   readonly adminPort?: number;
   /** Where further VCHs' Docker API ports start (default 2376; 0 = any free port). */
   readonly firstDockerPort?: number;
+}
+
+/** The vCenter `--backend vsphere` connects to (`--vc-url`, scope names, certificate checks). */
+export interface LiveVCenterOptions {
+  /** SDK URL with credentials: `https://user:pass@vc/sdk`, or plain http to a loopback vcsim. */
+  readonly url: string;
+  readonly datacenter?: string;
+  /** The cluster the VCH's pool and container VMs go in (default: the first one). */
+  readonly cluster?: string;
+  /** The datastore of images, container VMs and the default volume store (default: the first one). */
+  readonly datastore?: string;
+  /** A resource pool the VCH's own pool is made under (default: the cluster's root pool). */
+  readonly pool?: string;
+  /** SHA-1 or SHA-256 fingerprint pinning the vCenter's certificate. */
+  readonly thumbprint?: string;
+  /** PEM CA certificates trusted in place of the system store. */
+  readonly ca?: string;
 }
 
 /** VIC's Docker API port with TLS; further VCHs take the next free port from here. */
@@ -63,39 +85,88 @@ export interface Served {
   readonly socket: string;
   /** The admin API's port; undefined when `adminPort` was not given. */
   readonly adminPort: number | undefined;
-  /** Closes the admin API and every VCH's listeners, then the backend. */
+  /**
+   * Closes the admin API and every VCH's listeners, then the backend. On a live vCenter the VCHs are
+   * deleted from it first (volumes kept); rejects with an AggregateError naming those that could not be.
+   */
   close(): Promise<void>;
 }
 
-/** Starts everything; resolves once the default VCH's Docker API and the admin API listen. */
-export async function startServe(opts: ServeOptions): Promise<Served> {
-  if (opts.backend !== 'model') throw new InvalidArgumentError('backend', `--backend ${opts.backend} is not wired to the VCH yet; use --backend model`);
+/** What the VCHs of a serve run on: the backend, the clock of guest time and its driver, and (model only) the model to save. */
+interface ServeBase {
+  readonly backend: Backend;
+  readonly clock: Clock;
+  readonly driver: RealtimeDriver;
+  readonly model: VSphereModel | undefined;
+  readonly state: ServeState | undefined;
+  /** Fields of the default VCH's spec the backend decides (the live backend's cluster and datastore). */
+  readonly defaultSpec: Pick<VchSpec, 'computeResource' | 'imageStore'>;
+}
+
+/** The model (restored from --state-dir when it holds one) behind a ModelBackend, its clock driven at the time scale. */
+function modelBase(opts: ServeOptions): ServeBase {
   const state = opts.stateDir === undefined ? undefined : readState(opts.stateDir);
   const model = state ? restoredModel(state) : clusterPreset({ hosts: opts.hosts, seed: opts.seed, clock: new Clock(Date.now()) }).model;
   const driver = new RealtimeDriver(model.clock, { scale: opts.timeScale, wall: SYSTEM_WALL_CLOCK });
   driver.start();
-  const backend = new ModelBackend(model, driver);
+  return { backend: new ModelBackend(model, driver), clock: model.clock, driver, model, state, defaultSpec: {} };
+}
+
+/**
+ * The live backend, logged in to the vCenter of `opts.vsphere` and seen through {@link vchComputeScope};
+ * the clock only times the in-process guests (the vCenter times its own tasks).
+ * @throws NotSupportedError with --state-dir (the VCH's images, containers, networks and volumes
+ * records live in serve's memory); InvalidArgumentError without a URL; the backend's errors for a
+ * bad login, certificate or scope name.
+ */
+async function liveBase(opts: ServeOptions): Promise<ServeBase> {
+  if (opts.stateDir !== undefined) {
+    throw new NotSupportedError(
+      '--state-dir is not supported with --backend vsphere: it saves the simulated model, and the VCH\'s own records of images, containers, networks and volumes on a live vCenter are not saved; drop --state-dir',
+    );
+  }
+  const vc = opts.vsphere;
+  if (vc === undefined || vc.url === '') throw new InvalidArgumentError('vc-url', '--backend vsphere needs --vc-url https://USER:PASSWORD@VCENTER/sdk');
+  const tls = vc.thumbprint === undefined && vc.ca === undefined ? {} : { tls: { ...(vc.thumbprint === undefined ? {} : { thumbprint: vc.thumbprint }), ...(vc.ca === undefined ? {} : { ca: vc.ca }) } };
+  const backend = await new VSphereBackend({ url: vc.url, datacenter: vc.datacenter, cluster: vc.cluster, datastore: vc.datastore, pool: vc.pool, ...tls }).connect();
+  try {
+    const scoped = await vchComputeScope(backend);
+    const clock = new Clock(Date.now());
+    const driver = new RealtimeDriver(clock, { scale: opts.timeScale, wall: SYSTEM_WALL_CLOCK });
+    driver.start();
+    return { backend: scoped, clock, driver, model: undefined, state: undefined, defaultSpec: { computeResource: vc.cluster, imageStore: vc.datastore } };
+  } catch (e) {
+    await backend.close();
+    throw e;
+  }
+}
+
+/** Starts everything; resolves once the default VCH's Docker API and the admin API listen. */
+export async function startServe(opts: ServeOptions): Promise<Served> {
+  const { backend, clock, driver, model, state, defaultSpec } = opts.backend === 'vsphere' ? await liveBase(opts) : modelBase(opts);
   if (opts.tls) generateTlsMaterial(opts.tls.dir);
   const seed = state?.seed ?? opts.seed;
   const restarts = state ? state.restarts + 1 : 0;
   const rng = restarts === 0 ? Rng.seeded(seed) : Rng.seeded(seed).fork(`restart-${restarts}`);
   let vchs: VchSet;
-  const saver = opts.stateDir === undefined ? undefined : new StateSaver(opts.stateDir, async () => {
+  const saver = opts.stateDir === undefined || model === undefined ? undefined : new StateSaver(opts.stateDir, async () => {
     const saved = await vchs.snapshot();
     return { format: SERVE_STATE_FORMAT, version: SERVE_STATE_VERSION, seed, restarts, model: saveModel(model), vchs: saved };
   });
-  vchs = new VchSet({ backend, clock: model.clock, rng, tls: opts.tls, firstDockerPort: opts.firstDockerPort ?? DEFAULT_FIRST_DOCKER_PORT, saver });
+  vchs = new VchSet({ backend, clock, rng, tls: opts.tls, firstDockerPort: opts.firstDockerPort ?? DEFAULT_FIRST_DOCKER_PORT, saver });
   const socket = opts.socket ?? join(tmpdir(), 'vicsim', 'docker.sock');
   mkdirSync(join(socket, '..'), { recursive: true });
   const shutdown = async (admin?: AdminServer): Promise<void> => {
     await admin?.close();
+    const failures = model === undefined ? await deleteLiveVchs(vchs) : [];
     await vchs.close();
     driver.stop();
     await backend.close();
+    if (failures.length > 0) throw new AggregateError(failures, `vicsim: ${failures.length} VCH(s) could not be deleted from the vCenter: ${failures.map((f) => (f instanceof Error ? f.message : String(f))).join('; ')}`);
   };
   try {
     if (state) for (const saved of state.vchs) await vchs.restore(saved, rng.fork(`vch-${saved.vch.spec.name}`));
-    else await vchs.create({ name: 'default', provisioning: opts.provision, insecureRegistries: opts.insecureRegistries, offlineCatalog: opts.offlineCatalog }, { dockerPort: opts.dockerPort, socket });
+    else await vchs.create({ name: 'default', ...defaultSpec, provisioning: opts.provision, insecureRegistries: opts.insecureRegistries, offlineCatalog: opts.offlineCatalog }, { dockerPort: opts.dockerPort, socket });
     await saver?.save();
     const admin = opts.adminPort === undefined ? undefined : await startAdminServer(vchs, opts.adminPort);
     return {
@@ -115,6 +186,17 @@ export async function startServe(opts: ServeOptions): Promise<Served> {
 }
 
 /**
+ * On a live vCenter nothing keeps a VCH's records past this serve (no --state-dir), so closing
+ * deletes each VCH as `vicsim vch delete` does — containers, templates, its VIC folder and pool —
+ * keeping volumes (a later serve finds them again in their volume stores). Returns what failed.
+ */
+async function deleteLiveVchs(vchs: VchSet): Promise<unknown[]> {
+  const failures: unknown[] = [];
+  for (const name of vchs.names()) await vchs.delete(name, false).catch((e: unknown) => failures.push(e));
+  return failures;
+}
+
+/**
  * The model saved in a state directory, its clock moved on to the wall clock's now (nothing ran
  * while serve was down), so dates shown to docker stay true.
  */
@@ -127,7 +209,9 @@ function restoredModel(state: ServeState): VSphereModel {
 /** What `vicsim serve` prints once it listens. */
 export function serveBanner(s: Served, opts: ServeOptions): string {
   const lines = [
-    `vicsim: VCH "default" on ${opts.hosts} simulated hosts, provisioning ${opts.provision}, time scale ${opts.timeScale}`,
+    opts.backend === 'vsphere'
+      ? `vicsim: VCH "default" on the vCenter at ${withoutCredentials(opts.vsphere?.url ?? '')}, provisioning ${opts.provision}, guest time scale ${opts.timeScale}`
+      : `vicsim: VCH "default" on ${opts.hosts} simulated hosts, provisioning ${opts.provision}, time scale ${opts.timeScale}`,
     `Docker API on tcp://127.0.0.1:${s.dockerPort} and unix://${s.socket}`,
     ...(s.adminPort !== undefined ? [`Admin API on http://127.0.0.1:${s.adminPort} (vicsim vch create|ls|inspect|configure|delete)`] : []),
     '',
@@ -135,4 +219,16 @@ export function serveBanner(s: Served, opts: ServeOptions): string {
   ];
   if (opts.tls) lines.push(`export DOCKER_TLS_VERIFY=${opts.tls.mode === 'verify' ? 1 : ''}`, `export DOCKER_CERT_PATH=${opts.tls.dir}`);
   return lines.join('\n');
+}
+
+/** A URL as printable: user name and password left out. */
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.href;
+  } catch {
+    return '(an unparsable URL)';
+  }
 }
