@@ -3,7 +3,7 @@
  * deviations named here are vcsim's, not the backend's: see test/backend/contract/fixture.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { INSTANT_CLONE_FALLBACK, VSphereBackend } from '../../../src/backend/vsphere/index.js';
+import { CHILD_DISK_FALLBACK, INSTANT_CLONE_FALLBACK, VSphereBackend } from '../../../src/backend/vsphere/index.js';
 import { NotFoundError, NotSupportedError, SystemError } from '../../../src/sim/errors.js';
 import { describeBackendContract, type VcsimDeviation } from '../contract/index.js';
 import { useVcsim } from './vcsim.js';
@@ -70,16 +70,17 @@ describe('VSphereBackend scope on vcsim', () => {
 });
 
 describe('VSphereBackend datastore calls vcsim lacks', () => {
-  it('refuses a stand-alone delta with NotSupported naming CreateChildDisk_Task, and a disk with no descriptor text likewise', async () => {
+  it('makes a stand-alone delta through its helper VM when CreateChildDisk_Task is missing, and refuses to read a disk with no descriptor text', async () => {
     const backend = await new VSphereBackend({ url: vcsim().url }).connect();
     try {
       const [datastore] = await backend.datastores();
       const dir = `[${datastore!.name}] vcsim-gaps-${process.pid}`;
       await backend.makeDirectory(dir, true);
       await (await backend.createVirtualDisk(`${dir}/base.vmdk`, { capacityBytes: 1 << 30 })).wait();
-      const child = backend.createVirtualDisk(`${dir}/child.vmdk`, { parent: `${dir}/base.vmdk` }).then((t) => t.wait());
-      await expect(child).rejects.toBeInstanceOf(NotSupportedError);
-      await expect(child).rejects.toThrow(/CreateChildDisk_Task/);
+      const task = await backend.createVirtualDisk(`${dir}/child.vmdk`, { parent: `${dir}/base.vmdk` });
+      expect(task.descriptionId).toBe(CHILD_DISK_FALLBACK);
+      expect(await task.wait()).toMatchObject({ path: `${dir}/child.vmdk`, parent: `${dir}/base.vmdk` });
+      expect((await backend.listDatastore(dir)).map((e) => [e.name, e.kind])).toEqual([['base.vmdk', 'disk'], ['child.vmdk', 'disk']]);
       await expect(backend.virtualDisk(`${dir}/base.vmdk`)).rejects.toBeInstanceOf(NotSupportedError);
       await (await backend.deleteDatastoreFile(dir)).wait();
     } finally {
