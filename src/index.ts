@@ -34,6 +34,7 @@ export type {
 export { ModelBackend } from './backend/model/index.js';
 export { VSphereBackend, INSTANT_CLONE_FALLBACK, type VSphereBackendOptions } from './backend/vsphere/index.js';
 export type { HostMemoryInfo, VmMemoryInfo } from './backend/backend.js';
+export type * from './backend/cluster.js';
 export { enableDrs, enableHa, drsState, haState, type DrsHandle, type DrsState, type HaHandle } from './drs/driver/index.js';
 export type { DrsSettings as DrsDriverSettings, HaSettings as HaDriverSettings } from './drs/driver/index.js';
 export { enableDpm, dpmState, planPowerManagement, type DpmHandle, type DpmState, type DpmSettings as DpmDriverSettings } from './drs/index.js';
