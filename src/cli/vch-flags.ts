@@ -6,7 +6,7 @@ import type { AllocationSpec } from '../backend/backend.js';
 import { VicsimError } from '../sim/errors.js';
 import type { ProvisionMode } from '../vch/containers/provisioner.js';
 import type { VchChanges } from '../vch/vch-lifecycle.js';
-import type { VchSpec } from '../vch/vch-spec.js';
+import type { ContainerNetworkSpec, FirewallLevel, VchSpec } from '../vch/vch-spec.js';
 import { choiceFlag, intFlag } from './flags.js';
 
 /** The flags of create and configure, for node:util parseArgs. */
@@ -23,6 +23,11 @@ export const VCH_SPEC_OPTIONS = {
   'image-store': { type: 'string' },
   'volume-store': { type: 'string', multiple: true },
   'bridge-network-range': { type: 'string' },
+  'container-network': { type: 'string', multiple: true },
+  'container-network-gateway': { type: 'string', multiple: true },
+  'container-network-ip-range': { type: 'string', multiple: true },
+  'container-network-dns': { type: 'string', multiple: true },
+  'container-network-firewall': { type: 'string', multiple: true },
   provision: { type: 'string' },
   'insecure-registry': { type: 'string', multiple: true },
   'whitelist-registry': { type: 'string', multiple: true },
@@ -80,6 +85,55 @@ export function parseVolumeStore(value: string): readonly [string, string] {
   return ['default', value.trim()];
 }
 
+/** `port-group:value` split at its last colon (vic-machine's CONTAINER-NETWORK:VALUE). */
+function splitVnet(flag: string, value: string): readonly [string, string] {
+  const colon = value.lastIndexOf(':');
+  if (colon <= 0 || colon === value.length - 1) throw usageError(`--${flag} '${value}' must be CONTAINER-NETWORK:VALUE`);
+  return [value.slice(0, colon), value.slice(colon + 1)];
+}
+
+/** Values of a `--container-network-*` flag by port group. */
+function byVnet(values: VchFlagValues, flag: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const v of list(values, flag) ?? []) {
+    const [vnet, value] = splitVnet(flag, v);
+    out.set(vnet, [...(out.get(vnet) ?? []), value]);
+  }
+  return out;
+}
+
+/**
+ * vic-machine's `--container-network port-group[:alias]` with its `-gateway`, `-ip-range`, `-dns`
+ * and `-firewall` options (each `port-group:value`). Options naming a port group no
+ * `--container-network` maps are refused ("Inconsistent container network configuration.").
+ */
+function containerNetworkFlags(values: VchFlagValues): ContainerNetworkSpec[] | undefined {
+  const networks = list(values, 'container-network');
+  const options = ['gateway', 'ip-range', 'dns', 'firewall'].map((o) => [o, byVnet(values, `container-network-${o}`)] as const);
+  if (networks === undefined) {
+    if (options.some(([, m]) => m.size > 0)) throw usageError('Inconsistent container network configuration: --container-network-* options need --container-network');
+    return undefined;
+  }
+  const specs = networks.map((n) => {
+    const colon = n.indexOf(':');
+    const portGroup = colon < 0 ? n : n.slice(0, colon);
+    const alias = colon < 0 ? undefined : n.slice(colon + 1);
+    const opt = (o: string): string[] | undefined => options.find(([k]) => k === o)?.[1].get(portGroup);
+    return {
+      portGroup,
+      ...(alias ? { alias } : {}),
+      ...(opt('gateway') ? { gateway: opt('gateway')![0]! } : {}),
+      ...(opt('ip-range') ? { ipRanges: opt('ip-range')! } : {}),
+      ...(opt('dns') ? { dns: opt('dns')! } : {}),
+      ...(opt('firewall') ? { firewall: opt('firewall')![0]!.toLowerCase() as FirewallLevel } : {}),
+    };
+  });
+  for (const [o, m] of options) {
+    for (const vnet of m.keys()) if (!specs.some((s) => s.portGroup === vnet)) throw usageError(`Inconsistent container network configuration: --container-network-${o} names '${vnet}', which no --container-network maps`);
+  }
+  return specs;
+}
+
 /** The settings given on the command line (no name), for create or configure. @throws a usage error naming the flag. */
 export function changesFromFlags(values: VchFlagValues): VchChanges {
   const stores = list(values, 'volume-store')?.map(parseVolumeStore);
@@ -93,6 +147,7 @@ export function changesFromFlags(values: VchFlagValues): VchChanges {
     imageStore: str(values, 'image-store'),
     volumeStores: stores === undefined ? undefined : Object.fromEntries(stores),
     bridgeRange: str(values, 'bridge-network-range'),
+    containerNetworks: containerNetworkFlags(values),
     provisioning: provision === undefined ? undefined : choiceFlag<ProvisionMode>('provision', provision, ['instant', 'linked', 'full', 'boot'], 'instant'),
     insecureRegistries: list(values, 'insecure-registry'),
     whitelistRegistries: list(values, 'whitelist-registry'),
@@ -120,6 +175,17 @@ function allocationWords(resource: 'cpu' | 'memory', a: AllocationSpec | undefin
   ];
 }
 
+function containerNetworkWords(n: ContainerNetworkSpec): string[] {
+  const on = (flag: string, v: string): string[] => [`--container-network-${flag}`, `${n.portGroup}:${v}`];
+  return [
+    '--container-network', n.alias ? `${n.portGroup}:${n.alias}` : n.portGroup,
+    ...(n.gateway ? on('gateway', n.gateway) : []),
+    ...(n.ipRanges ?? []).flatMap((r) => on('ip-range', r)),
+    ...(n.dns ?? []).flatMap((d) => on('dns', d)),
+    ...(n.firewall ? on('firewall', n.firewall) : []),
+  ];
+}
+
 /** The `vicsim vch create …` command that makes a VCH like `spec`, served on `dockerPort`. */
 export function createCommandOf(spec: VchSpec, dockerPort: number): string {
   const words = [
@@ -131,6 +197,7 @@ export function createCommandOf(spec: VchSpec, dockerPort: number): string {
     ...(spec.containersLimit !== undefined ? ['--containers', String(spec.containersLimit)] : []),
     ...Object.entries(spec.volumeStores ?? {}).flatMap(([label, path]) => ['--volume-store', `${path}:${label}`]),
     ...(spec.bridgeRange !== undefined ? ['--bridge-network-range', spec.bridgeRange] : []),
+    ...(spec.containerNetworks ?? []).flatMap(containerNetworkWords),
     '--provision', spec.provisioning ?? 'instant',
     ...(spec.insecureRegistries ?? []).flatMap((r) => ['--insecure-registry', r]),
     ...(spec.whitelistRegistries ?? []).flatMap((r) => ['--whitelist-registry', r]),

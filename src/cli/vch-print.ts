@@ -2,6 +2,7 @@
 import type { AllocationInfo } from '../backend/backend.js';
 import type { VchDeleteResponse, VchDescription } from './admin/types.js';
 import { table } from './table.js';
+import { describeContainerNetwork } from '../vch/vch-spec.js';
 import { createCommandOf } from './vch-flags.js';
 
 function limitText(a: AllocationInfo, unit: string): string {
@@ -34,6 +35,7 @@ export function inspectText(d: VchDescription): string {
     `  containers        ${d.containers.total} (${d.containers.running} running)${d.containers.limit !== undefined ? `, limit ${d.containers.limit}` : ''}`,
     `  image store       ${d.folder}`,
     `  provisioning      ${d.provisioning}`,
+    ...(d.spec.containerNetworks ?? []).map((n) => `  container network ${describeContainerNetwork(n)}`),
     ...(d.socket !== undefined ? [`  unix socket       unix://${d.socket}`] : []),
     '',
     `export DOCKER_HOST=${d.dockerHost}`,

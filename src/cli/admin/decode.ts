@@ -6,7 +6,7 @@ import type { AllocationSpec } from '../../backend/backend.js';
 import { InvalidArgumentError } from '../../sim/errors.js';
 import type { ProvisionMode } from '../../vch/containers/provisioner.js';
 import type { VchChanges } from '../../vch/vch-lifecycle.js';
-import type { VchSpec } from '../../vch/vch-spec.js';
+import type { ContainerNetworkSpec, FirewallLevel, VchSpec } from '../../vch/vch-spec.js';
 import type { VchConfigureRequest, VchCreateRequest } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -59,9 +59,30 @@ function stringRecord(v: unknown, field: string): Record<string, string> {
   return Object.fromEntries(Object.entries(o).map(([k, s]) => [k, string(s, `${field}.${k}`)]));
 }
 
+/** One container network: `portGroup` and the optional alias, gateway, ipRanges, dns and firewall. */
+function containerNetwork(v: unknown, field: string): ContainerNetworkSpec {
+  const o = object(v, field);
+  const known = new Set(['portGroup', 'alias', 'gateway', 'ipRanges', 'dns', 'firewall']);
+  for (const key of Object.keys(o)) if (!known.has(key)) throw new InvalidArgumentError(field, `${field}.${key} is not a container network setting`);
+  const out = {
+    portGroup: string(o['portGroup'], `${field}.portGroup`),
+    alias: optional(o, 'alias', field, string),
+    gateway: optional(o, 'gateway', field, string),
+    ipRanges: optional(o, 'ipRanges', field, strings),
+    dns: optional(o, 'dns', field, strings),
+    firewall: optional(o, 'firewall', field, string) as FirewallLevel | undefined,
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, x]) => x !== undefined)) as unknown as ContainerNetworkSpec;
+}
+
+function containerNetworks(v: unknown, field: string): ContainerNetworkSpec[] {
+  if (!Array.isArray(v)) throw new InvalidArgumentError(field, `${field} must be a list of container networks`);
+  return v.map((n, i) => containerNetwork(n, `${field}[${i}]`));
+}
+
 /** The fields of a spec other than its name; unknown fields are refused. */
 function changes(o: Json, field: string): VchChanges {
-  const known = new Set(['name', 'computeResource', 'cpu', 'memory', 'containersLimit', 'imageStore', 'volumeStores', 'bridgeRange', 'provisioning', 'insecureRegistries', 'whitelistRegistries']);
+  const known = new Set(['name', 'computeResource', 'cpu', 'memory', 'containersLimit', 'imageStore', 'volumeStores', 'bridgeRange', 'containerNetworks', 'provisioning', 'insecureRegistries', 'whitelistRegistries']);
   for (const key of Object.keys(o)) if (!known.has(key)) throw new InvalidArgumentError(field, `${field}.${key} is not a VCH setting`);
   const out: Record<string, unknown> = {
     computeResource: optional(o, 'computeResource', field, string),
@@ -71,6 +92,7 @@ function changes(o: Json, field: string): VchChanges {
     imageStore: optional(o, 'imageStore', field, string),
     volumeStores: optional(o, 'volumeStores', field, stringRecord),
     bridgeRange: optional(o, 'bridgeRange', field, string),
+    containerNetworks: optional(o, 'containerNetworks', field, containerNetworks),
     provisioning: optional(o, 'provisioning', field, string) as ProvisionMode | undefined,
     insecureRegistries: optional(o, 'insecureRegistries', field, strings),
     whitelistRegistries: optional(o, 'whitelistRegistries', field, strings),
