@@ -127,6 +127,7 @@ export function checkContainerNetworks(specs: readonly ContainerNetworkSpec[], b
     if (typeof s?.portGroup !== 'string' || s.portGroup === '') throw bad('Container network not specified in parameter');
     const alias = aliasOf(s);
     if (['bridge', 'none', 'host', 'default'].includes(alias)) throw bad(`Cannot use reserved name "${alias}" for container network`);
+    if (!s.alias && /\s/.test(s.portGroup)) throw bad(`A network alias must be supplied when network name "${s.portGroup}" contains spaces.`);
     if (/\s/.test(alias)) throw bad(`The network alias supplied in "${s.portGroup}:${alias}" cannot contain spaces.`);
     if (aliases.has(alias)) throw bad(`container network "${alias}" is given twice`);
     aliases.add(alias);
