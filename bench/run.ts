@@ -7,10 +7,11 @@ import { apiBench } from './api.bench.js';
 import { chainBench } from './chain.bench.js';
 import { cloneBench } from './clone.bench.js';
 import { densityBench } from './density.bench.js';
+import { drsBench } from './drs.bench.js';
 import { modelBench } from './model.bench.js';
 import { writeReport, type BenchResult } from './report.js';
 
-const SUITES: Record<string, () => Promise<BenchResult[]> | BenchResult[]> = { model: modelBench, clone: cloneBench, density: densityBench, chain: chainBench, api: apiBench };
+const SUITES: Record<string, () => Promise<BenchResult[]> | BenchResult[]> = { model: modelBench, clone: cloneBench, density: densityBench, chain: chainBench, api: apiBench, drs: drsBench };
 const wanted = process.argv.slice(2);
 for (const w of wanted) if (!SUITES[w]) throw new Error(`unknown suite '${w}'; suites: ${Object.keys(SUITES).join(', ')}`);
 const results: BenchResult[] = [];
