@@ -3,7 +3,8 @@
  * Every long operation is the server's own Task (wait() follows it with WaitForUpdatesEx); ids are
  * moref values; faults arrive as the project's typed errors (vim25/faults.ts). Optional datacenter,
  * cluster, datastore and pool names scope what it lists and where VMs go. See clone.ts for how instant
- * clones run on servers without InstantClone_Task, and events.ts for event subscriptions.
+ * clones run on servers without InstantClone_Task, child-disk.ts for stand-alone deltas on servers
+ * without CreateChildDisk_Task, and events.ts for event subscriptions.
  */
 import { InvalidArgumentError, InvalidStateError, NotSupportedError, SystemError } from '../../sim/errors.js';
 import type { ClusterId, HostId, NetworkId, ResourcePoolId, SnapshotId, TaskId, VmId } from '../../sim/ids.js';
