@@ -75,6 +75,10 @@ export interface HostMemoryInfo {
   readonly freeMB: number;
   /** Guest pages backed once but read by several VMs (instant-clone forks). */
   readonly sharedByForkMB: number;
+  /** Duplicate guest pages transparent page sharing merged away (the model knows; vCenter may not). */
+  readonly sharedByTpsMB?: number;
+  /** 2 MiB large pages the host broke so far (the first step of reclamation). */
+  readonly brokenLargePages?: number;
   readonly privateMB: number;
   readonly zeroMB: number;
   readonly overheadMB: number;

@@ -5,6 +5,8 @@
  * `vicsim.workload.workingSet` (a size), `vicsim.workload.dirtyRate` (4 KiB pages per second),
  * `vicsim.workload.locality` and `vicsim.workload.zeroShare` (0..1) — write their memory on a
  * background tick of simulated time, so shared pages turn private at the pace they write.
+ * A booted VM's boot footprint holds its guest OS's pages (content named by guestId), which inter-VM
+ * transparent page sharing can merge; the same tick runs each host's page scanner while it has work.
  * Memory contents are not part of a saved model: a restored running VM comes back with its boot footprint.
  */
 import { InvalidArgumentError } from '../sim/errors.js';
@@ -44,8 +46,19 @@ export function parseWorkload(name: string, x: Readonly<Record<string, string>>,
 export function startMemory(model: VSphereModel, vm: VirtualMachine, forkOf?: VmId): void {
   const mem = model.memoryOf(vm.host);
   if (forkOf !== undefined) mem.fork(forkOf, vm.id, model.overheadOf(vm));
-  else mem.powerOn(vm.id, vm.config.memoryMB, model.overheadOf(vm), model.calibration.memory.bootTouchedMB);
-  if (workloadOf(vm)) ensureGuestTicker(model);
+  else mem.powerOn(vm.id, vm.config.memoryMB, model.overheadOf(vm), model.calibration.memory.bootTouchedMB, `guest-os:${vm.config.guestId}`);
+  if (workloadOf(vm) || mem.sharing.scanning) ensureGuestTicker(model);
+}
+
+/**
+ * Sets a host's ESXi advanced option Mem.ShareForceSalting: 0 shares identical pages between VMs
+ * (inter-VM TPS); 1 and 2 (the default since 2014) salt pages per VM, so only a VM's own pages merge.
+ * @throws InvalidArgumentError for another value; NotFoundError for an unknown host.
+ */
+export function setShareForceSalting(model: VSphereModel, host: HostId, value: number): void {
+  if (value !== 0 && value !== 1 && value !== 2) throw new InvalidArgumentError('Mem.ShareForceSalting', `Mem.ShareForceSalting must be 0, 1 or 2, got ${value}`);
+  model.memoryOf(host).setInterVmSharing(value === 0);
+  if (value === 0) ensureGuestTicker(model);
 }
 
 /** Frees a VM's memory on its host (power off, suspend, failure). */
@@ -63,14 +76,17 @@ export function moveMemory(model: VSphereModel, vm: VirtualMachine, from: HostId
   source.release(vm.id);
 }
 
-/** Starts the background tick that runs guest workloads, once per model (no-op while it runs). */
+/** Starts the background tick that runs guest workloads and page scanners, once per model (no-op while it runs). */
 export function ensureGuestTicker(model: VSphereModel): void {
   if (model.guestTicker) return;
   const tick = model.calibration.memory.guestTickMs;
   const rng = model.rng.fork('guest-workloads');
   const run = (): void => {
     let running = 0;
-    for (const h of model.registry.all('Host')) running += runGuests(model, model.memoryOf(h.id), rng, tick);
+    for (const h of model.registry.all('Host')) {
+      const mem = model.memoryOf(h.id);
+      running += runGuests(model, mem, rng, tick) + (mem.scan(tick, h.cpuCores * h.cpuMhzPerCore) ? 1 : 0);
+    }
     model.guestTicker = running > 0 ? model.clock.schedule(tick, run, { background: true, label: 'guest workloads' }) : undefined;
   };
   model.guestTicker = model.clock.schedule(tick, run, { background: true, label: 'guest workloads' });

@@ -110,6 +110,17 @@ export class ExactMemoryPool extends GenerationTree {
     this.#layers[layer] = undefined;
   }
 
+  protected visitRuns(layer: number, visit: (start: number, end: number, tag: number) => void): void {
+    const tags = this.#layers[layer];
+    if (!tags) return;
+    let start = 0;
+    for (let page = 1; page <= tags.length; page++) {
+      if (page < tags.length && tags[page] === tags[start]) continue;
+      if (tags[start]! > 0) visit(start, page, tags[start]!);
+      start = page;
+    }
+  }
+
   #readFrom(layer: number, page: number): number {
     for (; layer >= 0; layer = this.parent.get(layer)) {
       const tag = this.tagInLayer(layer, page);

@@ -98,6 +98,12 @@ export class ExtentMemoryPool extends GenerationTree {
     this.#layers[layer] = undefined;
   }
 
+  protected visitRuns(layer: number, visit: (start: number, end: number, tag: number) => void): void {
+    const x = this.#layers[layer];
+    if (!x) return;
+    for (let j = 0, n = extentCount(x); j < n; j++) if (extentTag(x, j) !== 0) visit(extentStart(x, j), extentEnd(x, j), extentTag(x, j));
+  }
+
   /** Non-zero pages of [first, end) read from `layer` and its ancestors. O(extents met × depth). */
   #visibleNonZero(layer: number, first: number, end: number): number {
     for (; layer >= 0; layer = this.parent.get(layer)) {

@@ -25,7 +25,7 @@
 import { DEFAULT_CALIBRATION } from '../sim/calibration.js';
 import { InvalidArgumentError, InvalidStateError, NotFoundError } from '../sim/errors.js';
 import { GenerationLimitError } from './errors.js';
-import type { ImageCounters, ImageId, MemoryImages, MemoryPoolOptions, PoolCounters, PoolMode } from './types.js';
+import type { ImageCounters, ImageId, MemoryImages, MemoryPoolOptions, PoolCounters, PoolMode, RunVisitor } from './types.js';
 import { Float64Table, Int32Table } from './tables.js';
 import { PoolTally } from './tally.js';
 import { writeByteRange } from './byte-range.js';
@@ -97,6 +97,8 @@ export abstract class GenerationTree implements MemoryImages {
   protected abstract foldLayer(upper: number, lower: number): void;
   /** Releases whatever the layer's pages use. */
   protected abstract dropLayer(layer: number): void;
+  /** Calls `visit(start, end, tag)` for the layer's runs of one non-zero tag, in page order. */
+  protected abstract visitRuns(layer: number, visit: (start: number, end: number, tag: number) => void): void;
 
   /** Highest layer id ever handed out, plus one (for audits). */
   protected get layerHigh(): number {
@@ -141,9 +143,9 @@ export abstract class GenerationTree implements MemoryImages {
     this.#depth.set(image, depth);
   }
 
-  write(image: ImageId, first: number, count: number): number {
-    this.#checkWritable(image, first, count);
-    const tag = this.#nextTag++;
+  write(image: ImageId, first: number, count: number, content?: number): number {
+    this.#checkWritable(image, first, count, content);
+    const tag = content ?? this.#nextTag++;
     this.#apply(image, first, count, tag);
     return tag;
   }
@@ -217,6 +219,18 @@ export abstract class GenerationTree implements MemoryImages {
 
   totals(): PoolCounters {
     return this.#tally.snapshot();
+  }
+
+  forEachRun(visit: RunVisitor, image?: ImageId): void {
+    if (image !== undefined) this.#check(image);
+    const from = image === undefined ? 0 : this.top.get(image);
+    for (let layer = from, to = image === undefined ? this.#layerHigh : from + 1; layer < to; layer++) {
+      const kind = this.kind.get(layer);
+      if (kind === LayerKind.Free) continue;
+      const owner = this.owner.get(layer);
+      const shared = kind === LayerKind.Sealed && (owner < 0 || this.refs.get(layer) > 1);
+      this.visitRuns(layer, (start, end, tag) => visit(start, end, tag, layer, owner, shared));
+    }
   }
 
   #forkTemplate(source: ImageId): ImageId {
@@ -370,8 +384,11 @@ export abstract class GenerationTree implements MemoryImages {
     if (!this.exists(image)) throw new NotFoundError('memory image', String(image));
   }
 
-  #checkWritable(image: ImageId, first: number, count: number): void {
+  #checkWritable(image: ImageId, first: number, count: number, content?: number): void {
     this.#check(image);
+    if (content !== undefined && !(Number.isSafeInteger(content) && content > 0 && content < this.#nextTag)) {
+      throw new InvalidArgumentError('content', `content ${content} is not a tag this pool handed out`);
+    }
     if (this.#frozen.get(image)) {
       throw new InvalidStateError('InvalidState', `memory image ${image}`, 'frozen', `memory image ${image} is a frozen template and cannot be written`);
     }

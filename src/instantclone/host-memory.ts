@@ -6,10 +6,12 @@
  * instant-clone forks count once) plus every VM's overhead, less what reclamation took back.
  * Memory states follow ESXi: free memory against minFree (899 MB for the first 28 GB plus 1% of the
  * rest) at 400/100/64/32/16% gives high/clear/soft/hard/low, with hysteresis (see memory-state.ts).
- * Reclamation (see reclamation.ts) balloons, compresses and swaps idle private guest memory in
- * ESXi's order. Transparent page sharing between VMs is off by default since 2014 (salting); within
- * a VM its only duplicates in this model are zero pages, which the pool never backs — so TPS is not
- * modelled as a separate saving.
+ * Reclamation follows ESXi's order: below the high state large pages are broken and transparent page
+ * sharing merges identical pages (see page-sharing.ts; inter-VM sharing off by default since 2014);
+ * then (see reclamation.ts) the balloon, compression and swap take idle private guest memory.
+ *
+ * Accounting identity: consumedMB = privateMB + sharedByForkMB − sharedByTpsMB + overheadMB
+ * − balloonedMB − compressedMB / 2 − swappedMB, and freeMB = capacityMB − consumedMB.
  */
 import type { Calibration } from '../sim/calibration.js';
 import { InvalidArgumentError, InvalidStateError, NotFoundError } from '../sim/errors.js';
@@ -17,6 +19,8 @@ import type { Rng } from '../sim/rng.js';
 import { MiB } from '../sim/units.js';
 import { minFreeMB, nextMemoryState, type MemoryState } from './memory-state.js';
 import { createMemoryPool } from './pool.js';
+import type { HostMemoryOptions, HostMemoryStats, VmMemoryStats } from './memory-stats.js';
+import { PageSharing } from './page-sharing.js';
 import { reclaim, release, type Reclaimed } from './reclamation.js';
 import type { ImageId, MemoryImages } from './types.js';
 import { runWorkload, type GuestWorkload } from './workload.js';
@@ -41,50 +45,11 @@ export interface VmMemory {
  */
 export const WORKLOAD_SATURATION = 3;
 
-/** A VM's memory as inspection shows it (MB). */
-export interface VmMemoryStats {
-  readonly configuredMB: number;
-  readonly privateMB: number;
-  readonly sharedMB: number;
-  readonly zeroMB: number;
-  readonly activeMB: number;
-  readonly overheadMB: number;
-  readonly balloonedMB: number;
-  readonly compressedMB: number;
-  readonly swappedMB: number;
-  /** Instant-clone generations in its memory chain. */
-  readonly generations: number;
-}
-
-/** A host's memory as inspection shows it (MB unless said otherwise). */
-export interface HostMemoryStats {
-  readonly capacityMB: number;
-  readonly consumedMB: number;
-  readonly freeMB: number;
-  /** Distinct non-zero guest pages held. */
-  readonly guestMB: number;
-  /** Pages held once but read by two or more VMs (instant-clone forks). */
-  readonly sharedByForkMB: number;
-  readonly privateMB: number;
-  /** Guest memory read as zero (never backed). */
-  readonly zeroMB: number;
-  readonly overheadMB: number;
-  /** Guest memory the VMs see minus what backs it: the saving from sharing. */
-  readonly savedMB: number;
-  /** Guest memory the VMs see ÷ what backs it (1 = no sharing). */
-  readonly sharingRatio: number;
-  readonly minFreeMB: number;
-  readonly state: MemoryState;
-  readonly balloonedMB: number;
-  readonly compressedMB: number;
-  readonly swappedMB: number;
-  /** Copy-on-write events so far (first writes to shared pages). */
-  readonly cowEvents: number;
-}
-
 /** The memory of one host. Operations are O(1) plus the pool's costs, and reclamation O(VMs). */
 export class HostMemory {
   readonly pool: MemoryImages;
+  /** Large pages and transparent page sharing. */
+  readonly sharing: PageSharing;
   readonly #vms = new Map<string, VmMemory>();
   readonly #frozen = new Set<string>();
   #overheadMB = 0;
@@ -92,14 +57,15 @@ export class HostMemory {
   /** Sum of every VM's reclaimed amounts, kept current so stats() is O(1). */
   #reclaimed: Reclaimed = { balloonMB: 0, compressedMB: 0, swappedMB: 0 };
 
-  /** @param capacityMB the host's physical memory. */
+  /** @param capacityMB the host's physical memory (> 0). */
   constructor(
     readonly capacityMB: number,
     readonly calibration: Calibration,
-    largePages = false,
+    options: HostMemoryOptions = {},
   ) {
     if (!(capacityMB > 0)) throw new InvalidArgumentError('capacityMB', `host memory must be > 0 MB, got ${capacityMB}`);
-    this.pool = createMemoryPool('extent', { calibration, largePages });
+    this.pool = createMemoryPool('extent', { calibration, ...(options.granuleBytes === undefined ? {} : { granuleBytes: options.granuleBytes }) });
+    this.sharing = new PageSharing(this.pool, calibration, options);
   }
 
   /** Whether the host holds memory for `vm`. */
@@ -122,13 +88,38 @@ export class HostMemory {
     return this.#state !== 'low';
   }
 
-  /** A booted VM: zero memory, then its guest touches `touchMB` (the boot footprint). */
-  powerOn(vm: string, configuredMB: number, overheadMB: number, touchMB: number): void {
+  /**
+   * A booted VM: zero memory, then its guest touches `touchMB` (the boot footprint). VMs booted with
+   * the same `content` name (e.g. the guest OS) load identical pages there, which TPS can merge.
+   */
+  powerOn(vm: string, configuredMB: number, overheadMB: number, touchMB: number, content?: string): void {
     if (this.#vms.has(vm)) throw new InvalidStateError('InvalidState', vm, 'running', `${vm} already has memory on this host`);
     const image = this.pool.createBytes(configuredMB * MiB);
-    this.#add(vm, { image, configuredMB, overheadMB, activeMB: Math.min(touchMB, configuredMB), reclaimed: { balloonMB: 0, compressedMB: 0, swappedMB: 0 }, writtenSinceShared: 0 });
-    if (touchMB > 0) this.pool.writeBytes(image, 0, Math.min(touchMB, configuredMB) * MiB);
+    const touched = Math.min(touchMB, configuredMB);
+    this.#add(vm, { image, configuredMB, overheadMB, activeMB: touched, reclaimed: { balloonMB: 0, compressedMB: 0, swappedMB: 0 }, writtenSinceShared: 0 });
+    if (touched > 0 && content === undefined) this.pool.writeBytes(image, 0, touched * MiB);
+    else if (touched > 0) this.#writeContent(image, Math.ceil((touched * MiB) / this.pool.granuleBytes), content!);
     this.#settle();
+  }
+
+  /**
+   * Switches inter-VM transparent page sharing (ESXi Mem.ShareForceSalting 0 = on, 2 = off).
+   * Switching it off copies merged pages back at once.
+   */
+  setInterVmSharing(on: boolean): void {
+    this.sharing.setInterVm(on);
+    this.#settle();
+  }
+
+  /**
+   * The page scanner runs for `ms` of simulated time on a host with `cpuMHz` of CPU (see
+   * page-sharing.ts). Returns whether scanning longer could still share more.
+   */
+  scan(ms: number, cpuMHz: number): boolean {
+    if (!this.sharing.scanning) return false;
+    const more = this.sharing.scan(ms, cpuMHz);
+    this.#settle();
+    return more;
   }
 
   /** An instant clone of `source` named `child`: shares every page until either side writes. */
@@ -164,6 +155,7 @@ export class HostMemory {
   release(vm: string): void {
     const m = this.#get(vm);
     this.pool.destroy(m.image);
+    this.sharing.forget(m.image);
     this.#vms.delete(vm);
     this.#frozen.delete(vm);
     this.#overheadMB -= m.overheadMB;
@@ -217,20 +209,26 @@ export class HostMemory {
     const t = this.pool.totals();
     const mb = this.pool.granuleBytes / MiB;
     const r = this.#reclaimed;
-    const consumedMB = t.physicalPages * mb + this.#overheadMB - r.balloonMB - r.compressedMB / 2 - r.swappedMB;
+    const merged = this.sharing.mergedPages;
+    const overheadMB = this.#overheadMB + this.sharing.hashMB;
+    const consumedMB = (t.physicalPages - merged) * mb + overheadMB - r.balloonMB - r.compressedMB / 2 - r.swappedMB;
+    const backing = t.physicalPages - merged;
     return {
       capacityMB: this.capacityMB,
       consumedMB,
       freeMB: this.capacityMB - consumedMB,
       guestMB: t.physicalPages * mb,
       sharedByForkMB: t.sharedPages * mb,
+      sharedByTpsMB: merged * mb,
       privateMB: t.privatePages * mb,
       zeroMB: t.zeroPages * mb,
-      overheadMB: this.#overheadMB,
-      savedMB: (t.mappedPages - t.physicalPages) * mb,
-      sharingRatio: t.physicalPages > 0 ? t.mappedPages / t.physicalPages : 1,
+      overheadMB,
+      tpsHashMB: this.sharing.hashMB,
+      savedMB: (t.mappedPages - backing) * mb,
+      sharingRatio: backing > 0 ? t.mappedPages / backing : 1,
       minFreeMB: minFreeMB(this.capacityMB, this.calibration),
       state: this.#state,
+      brokenLargePages: this.sharing.brokenLargePages,
       balloonedMB: r.balloonMB,
       compressedMB: r.compressedMB,
       swappedMB: r.swappedMB,
@@ -241,6 +239,14 @@ export class HostMemory {
   #add(vm: string, m: VmMemory): void {
     this.#vms.set(vm, m);
     this.#overheadMB += m.overheadMB;
+    this.sharing.track(m.image);
+  }
+
+  /** Writes pages [0, pages) of `image` with the content named `name` (the same pages as other VMs'). */
+  #writeContent(image: ImageId, pages: number, name: string): void {
+    const known = this.sharing.contentTag(name);
+    const tag = this.pool.write(image, 0, pages, known);
+    if (known === undefined) this.sharing.nameContent(name, tag);
   }
 
   #get(vm: string): VmMemory {
@@ -259,13 +265,19 @@ export class HostMemory {
     this.#reclaimed = out;
   }
 
-  /** Re-evaluates the memory state, reclaiming when short and giving back when there is room. */
+  /**
+   * Re-evaluates the memory state and reclaims in ESXi's order: below high, large pages are broken
+   * (TPS then merges at its scan rate); soft or worse, balloon, compression and swap take the rest.
+   * Gives reclaimed memory back when there is room.
+   */
   #settle(): void {
     const mb = this.pool.granuleBytes / MiB;
     const privateOf = (m: VmMemory) => this.pool.counters(m.image).privatePages * mb;
     const minFree = minFreeMB(this.capacityMB, this.calibration);
+    this.sharing.reconcile();
     let free = this.stats().freeMB;
     this.#state = nextMemoryState(this.#state, free, minFree, this.calibration);
+    if (this.#state !== 'high') this.sharing.breakLargePages();
     const held = this.#reclaimed.balloonMB + this.#reclaimed.compressedMB + this.#reclaimed.swappedMB;
     if (this.#state === 'soft' || this.#state === 'hard' || this.#state === 'low') {
       reclaim([...this.#vms.values()], minFree - free, this.#state, privateOf, this.calibration);

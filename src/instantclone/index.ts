@@ -13,3 +13,6 @@ export * from './workload.js';
 export * from './memory-state.js';
 export * from './reclamation.js';
 export * from './host-memory.js';
+export * from './page-scan.js';
+export * from './page-sharing.js';
+export * from './memory-stats.js';

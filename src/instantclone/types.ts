@@ -59,6 +59,13 @@ export interface PoolCounters {
   readonly forks: number;
 }
 
+/**
+ * One run of physical pages [start, end) holding `tag`, in layer `layer`; `owner` is the image owning
+ * the layer (its writable layer or frozen template) or -1 for a generation of a running-source fork;
+ * `shared` is true when two or more images read the layer (pages shared by fork).
+ */
+export type RunVisitor = (start: number, end: number, tag: number, layer: number, owner: ImageId, shared: boolean) => void;
+
 /** Options of a memory pool. */
 export interface MemoryPoolOptions {
   /** Defaults: granule sizes and the generation limits (`cloneGenerations`). */
@@ -96,10 +103,12 @@ export interface MemoryImages {
   /** Seals a writable image as a template (depth + 1); it can be forked but no longer written. O(1). */
   freeze(image: ImageId): void;
   /**
-   * Writes new content to pages [first, first + count) and returns its content tag.
+   * Writes new content to pages [first, first + count) and returns its content tag. Given `content`
+   * (a tag this pool returned before), writes that content instead: page p then holds what page p of
+   * every other write of that tag holds (identical pages, as transparent page sharing finds them).
    * Precondition: the image is not frozen; the range lies inside the image. O(extents touched × depth).
    */
-  write(image: ImageId, first: number, count: number): number;
+  write(image: ImageId, first: number, count: number, content?: number): number;
   /** Writes zeros to pages [first, first + count); same preconditions and cost as {@link write}. */
   writeZero(image: ImageId, first: number, count: number): void;
   /** Writes the granules that the byte range [offset, offset + length) touches; `zero` writes zeros. */
@@ -116,6 +125,13 @@ export interface MemoryImages {
   exists(image: ImageId): boolean;
   /** The image's counters. O(1). */
   counters(image: ImageId): ImageCounters;
+  /**
+   * Calls `visit` once per run of consecutive pages with one non-zero tag that a live layer physically
+   * holds (every physical page exactly once over the pool), or only the runs of `image`'s own layer.
+   * Runs of one layer come in page order; how a layer's pages split into runs depends on the mode.
+   * O(extents) in extent mode, O(pages) in exact mode.
+   */
+  forEachRun(visit: RunVisitor, image?: ImageId): void;
   /** The pool's aggregates. O(1). */
   totals(): PoolCounters;
 }

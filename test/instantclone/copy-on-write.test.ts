@@ -1,6 +1,42 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { occupiedRegions, scanCensus } from '../../src/instantclone/index.js';
+import type { MemoryImages, ScanScope } from '../../src/instantclone/index.js';
 import { Lockstep, programs } from './harness.js';
+
+/** Two scanner views: every layer with one salt (inter-VM TPS), and a salt per owner with odd owners' private pages on large pages. */
+const SCOPES: ScanScope[] = [
+  { eligible: () => true, saltOf: () => 0 },
+  { eligible: (owner, shared) => shared || owner % 2 === 0, saltOf: (owner, layer) => (owner >= 0 ? owner : -1 - layer) },
+];
+
+/** Duplicate pages counted one page at a time: for each (salt, tag, page) held n times, n − 1. */
+function bruteForceDuplicates(pool: MemoryImages, scope: ScanScope): number {
+  const copies = new Map<string, number>();
+  pool.forEachRun((start, end, tag, layer, owner, shared) => {
+    if (!scope.eligible(owner, shared)) return;
+    for (let p = start; p < end; p++) {
+      const key = `${scope.saltOf(owner, layer)}:${tag}:${p}`;
+      copies.set(key, (copies.get(key) ?? 0) + 1);
+    }
+  });
+  let duplicates = 0;
+  for (const n of copies.values()) duplicates += n - 1;
+  return duplicates;
+}
+
+/** Scanner censuses and large-page regions agree across modes, and with a page-by-page count. */
+function checkScans(run: Lockstep): void {
+  const contents = new Set(run.tags);
+  for (const scope of SCOPES) {
+    const census = scanCensus(run.extent, scope, contents);
+    expect(scanCensus(run.exact, scope, contents)).toEqual(census);
+    expect(census.duplicatePages).toBe(bruteForceDuplicates(run.exact, scope));
+  }
+  for (const id of run.alive) {
+    for (const regionPages of [1, 4, 512]) expect(occupiedRegions(run.extent, id, regionPages)).toBe(occupiedRegions(run.exact, id, regionPages));
+  }
+}
 
 /** Checks reads against the naive model and every count across modes and against a full recount. */
 function checkAgreement(run: Lockstep): void {
@@ -29,10 +65,11 @@ function checkAgreement(run: Lockstep): void {
     privatePages: totals.privatePages,
   });
   expect(totals.privatePages).toBe(privateSum);
+  checkScans(run);
 }
 
 describe('copy-on-write memory images', () => {
-  it('read what a full copy at fork time would read, in both modes, and agree with each other and with a recount on every count', () => {
+  it('read what a full copy at fork time would read, in both modes, and agree with each other and with a recount on every count, scanner censuses and large-page regions included', () => {
     fc.assert(
       fc.property(programs(), (steps) => {
         const run = new Lockstep();

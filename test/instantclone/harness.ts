@@ -12,7 +12,9 @@ export type Step =
   | { readonly kind: 'fork'; readonly who: number }
   | { readonly kind: 'freeze'; readonly who: number }
   | { readonly kind: 'write'; readonly who: number; readonly first: number; readonly count: number; readonly zero: boolean }
-  | { readonly kind: 'destroy'; readonly who: number };
+  | { readonly kind: 'destroy'; readonly who: number }
+  /** Writes again the content of an earlier write (`which` picks it), as a second VM loading the same pages. */
+  | { readonly kind: 'copy'; readonly who: number; readonly which: number; readonly first: number; readonly count: number };
 
 /** Programs that start with a create, then up to `maxSteps` steps, over images of up to `maxPages` pages. */
 export function programs(maxSteps = 50, maxPages = 48): fc.Arbitrary<Step[]> {
@@ -26,6 +28,10 @@ export function programs(maxSteps = 50, maxPages = 48): fc.Arbitrary<Step[]> {
       arbitrary: fc.record({ kind: fc.constant('write' as const), who, first: fc.nat(1000), count: fc.integer({ min: 1, max: 16 }), zero: fc.boolean() }),
     },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('destroy' as const), who }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({ kind: fc.constant('copy' as const), who, which: fc.nat(1000), first: fc.nat(1000), count: fc.integer({ min: 1, max: 24 }) }),
+    },
   );
   const create: fc.Arbitrary<Step> = fc.record({ kind: fc.constant('create' as const), pages: fc.integer({ min: 1, max: maxPages }) });
   return fc.tuple(create, fc.array(step, { maxLength: maxSteps })).map(([first, rest]) => [first, ...rest]);
@@ -44,6 +50,8 @@ export class Lockstep {
   readonly naive = new Map<ImageId, NaiveImage>();
   /** Live images, in creation order. */
   readonly alive: ImageId[] = [];
+  /** Content tags written so far. */
+  readonly tags: number[] = [];
 
   constructor(options: MemoryPoolOptions = {}) {
     this.extent = new ExtentMemoryPool(options);
@@ -72,17 +80,19 @@ export class Lockstep {
       this.extent.freeze(id);
       this.exact.freeze(id);
       image.frozen = true;
-    } else if (step.kind === 'write') {
+    } else if (step.kind === 'write' || step.kind === 'copy') {
       if (image.frozen) return id;
       const first = step.first % image.tags.length;
       const count = Math.min(step.count, image.tags.length - first);
+      const content = step.kind === 'copy' && this.tags.length > 0 ? this.tags[step.which % this.tags.length] : undefined;
       let tag = 0;
-      if (step.zero) {
+      if (step.kind === 'write' && step.zero) {
         this.extent.writeZero(id, first, count);
         this.exact.writeZero(id, first, count);
       } else {
-        tag = this.extent.write(id, first, count);
-        expectSame(this.exact.write(id, first, count), tag);
+        tag = this.extent.write(id, first, count, content);
+        expectSame(this.exact.write(id, first, count, content), tag);
+        if (content === undefined) this.tags.push(tag);
       }
       image.tags.fill(tag, first, first + count);
     } else {

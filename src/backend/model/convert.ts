@@ -49,7 +49,7 @@ function vmMemory(model: VSphereModel, vm: VirtualMachine): VmMemoryInfo {
 
 /** The DTO of a host, with its memory accounting. */
 export function hostInfo(model: VSphereModel, h: Host): HostInfo {
-  const { minFreeMB: _minFree, guestMB: _guest, cowEvents: _cow, ...memory } = model.memoryOf(h.id).stats();
+  const { minFreeMB: _minFree, guestMB: _guest, cowEvents: _cow, tpsHashMB: _hash, ...memory } = model.memoryOf(h.id).stats();
   return { id: h.id, name: h.name, cluster: h.cluster, state: h.state, cpuCores: h.cpuCores, cpuMhzPerCore: h.cpuMhzPerCore, memoryMB: h.memoryMB, memory };
 }
 
