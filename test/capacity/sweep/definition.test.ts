@@ -1,6 +1,7 @@
 /** Reading a sweep: the sweep section and --vary axes, and every grid point validated with errors that name the offending path. */
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSweep, pointDocument, readDocument } from '../../../src/capacity/sweep/definition.js';
+import { loadSweepFile, parseSweep, pointDocument, readDocument } from '../../../src/capacity/sweep/definition.js';
 import { SweepError } from '../../../src/capacity/sweep/errors.js';
 import { parseAxisSetting, type SweepAxis } from '../../../src/capacity/sweep/grid.js';
 
@@ -90,5 +91,16 @@ describe('a sweep definition', () => {
     expect(doc).not.toHaveProperty('sweep');
     expect(doc.vchs).toEqual([{ name: 'default', provisioning: 'full' }]);
     expect(doc.arrivals).toEqual([{ kind: 'poisson', profile: 'web', rate: '60/h' }]);
+  });
+});
+
+describe('the shipped example sweep', () => {
+  it('clone-density-by-arrival-rate crosses instant and full clones with four arrival rates on the same hosts', async () => {
+    const plan = await loadSweepFile(resolve(import.meta.dirname, '../../../examples/scenarios/sweeps/clone-density-by-arrival-rate.yaml'));
+    expect(plan.name).toBe('clone-density-by-arrival-rate');
+    expect(plan.description.length).toBeGreaterThan(40);
+    expect(plan.points.map((p) => p.scenario.vchs[0]!.provisioning)).toEqual(['instant', 'instant', 'instant', 'instant', 'full', 'full', 'full', 'full']);
+    expect(plan.points.map((p) => { const a = p.scenario.arrivals[0]!; return a.kind === 'poisson' ? Math.round(a.ratePerSec * 3600) : 0; })).toEqual([45, 90, 180, 360, 45, 90, 180, 360]);
+    expect(new Set(plan.points.map((p) => JSON.stringify(p.scenario.clusters))).size).toBe(1);
   });
 });
