@@ -76,6 +76,14 @@ export interface HostSample {
   readonly memory: HostMemorySample;
 }
 
+/** DPM at a sample: hosts on (connected or in maintenance) and in standby now; power changes completed in the interval. */
+export interface DpmSample {
+  readonly hostsOn: number;
+  readonly hostsStandby: number;
+  readonly powerOns: number;
+  readonly standbys: number;
+}
+
 /** Everything at one sampling instant; counts of happenings cover (previous sample, this sample]. */
 export interface CapacitySample {
   /** 0, interval, 2 × interval, … (the last sample may be at the end of an interrupted run). */
@@ -96,6 +104,8 @@ export interface CapacitySample {
   readonly vmotionMB: number;
   /** VMs HA restarted in the interval. */
   readonly haRestarts: number;
+  /** Present when DPM runs. */
+  readonly dpm?: DpmSample;
 }
 
 /** One HA restart (or attempt) after a host failure. */
@@ -182,6 +192,8 @@ export interface CapacityTotals {
   /** First time a request was refused for lack of capacity (noHostFits, pool or HA admission); null = never. */
   readonly capacityExhaustedAtMs: number | null;
   readonly failover: readonly FailoverCapacity[];
+  /** Present when DPM ran: power changes over the run, and the fewest hosts on / most in standby at a sample. */
+  readonly dpm?: { readonly powerOns: number; readonly standbys: number; readonly minHostsOn: number; readonly maxHostsStandby: number };
 }
 
 /** The whole outcome of a capacity run. */

@@ -47,6 +47,7 @@ export function headlineRows(result: CapacityRunResult): Row[] {
     ['Provisioning latency', `p50 ${formatDuration(t.provisioningLatencyMs.p50)}, p95 ${formatDuration(t.provisioningLatencyMs.p95)}, max ${formatDuration(t.provisioningLatencyMs.max)} (${t.provisioningLatencyMs.count} samples)`],
     ['Max imbalance', fixed(t.maxImbalance, 3)],
     ['Capacity ran out', t.capacityExhaustedAtMs === null ? 'never in this run' : `at ${formatSimTime(t.capacityExhaustedAtMs)}`],
+    ...(t.dpm ? [['DPM', `${t.dpm.standbys} host(s) put in standby, ${t.dpm.powerOns} woken; at least ${t.dpm.minHostsOn} on, at most ${t.dpm.maxHostsStandby} in standby`] as Row] : []),
   ];
 }
 

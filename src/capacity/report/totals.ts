@@ -67,6 +67,7 @@ export function deriveTotals(records: RunRecords, facts: ModelFacts): CapacityTo
     for (const i of s.imbalance) maxImbalance = Math.max(maxImbalance, i);
   }
   const failedRestarts = records.haRestarts.filter((r) => r.toHost === null).length;
+  const dpm = dpmTotals(records.samples);
   return {
     placed,
     refused,
@@ -83,7 +84,22 @@ export function deriveTotals(records: RunRecords, facts: ModelFacts): CapacityTo
     headroom: facts.headroom,
     capacityExhaustedAtMs,
     failover: facts.failover,
+    ...(dpm ? { dpm } : {}),
   };
+}
+
+/** DPM's totals over the samples that carry DPM figures; undefined when none does. O(samples). */
+function dpmTotals(samples: readonly CapacitySample[]): CapacityTotals['dpm'] {
+  let totals: { powerOns: number; standbys: number; minHostsOn: number; maxHostsStandby: number } | undefined;
+  for (const s of samples) {
+    if (!s.dpm) continue;
+    totals ??= { powerOns: 0, standbys: 0, minHostsOn: Infinity, maxHostsStandby: 0 };
+    totals.powerOns += s.dpm.powerOns;
+    totals.standbys += s.dpm.standbys;
+    totals.minHostsOn = Math.min(totals.minHostsOn, s.dpm.hostsOn);
+    totals.maxHostsStandby = Math.max(totals.maxHostsStandby, s.dpm.hostsStandby);
+  }
+  return totals;
 }
 
 function atPeak(hosts: readonly HostInfo[], peak: CapacitySample | undefined): CapacityTotals['atPeak'] {

@@ -1,5 +1,7 @@
 /** Where DRS, HA and DPM join a capacity run. */
-import { drsState, enableDrs, enableHa, haState, type HaAdmissionSettings } from '../../drs/driver/index.js';
+import { dpmState, drsState, enableDpm, enableDrs, enableHa, haState, type HaAdmissionSettings } from '../../drs/driver/index.js';
+import { formatDuration } from '../../sim/units.js';
+import type { DpmSample } from '../report/result.js';
 import type { VmId } from '../../sim/ids.js';
 import type { VSphereModel } from '../../hypervisor/model.js';
 import type { HaAdmission, Scenario } from '../scenario/types.js';
@@ -14,7 +16,7 @@ export interface MigrationCounts {
  * Starts the cluster services the scenario asks for on the run's model, before the first arrival,
  * and returns the assumption sentences they add to the report. DRS (placement and balancing, with
  * vMotions as timed tasks) and HA (restarts after a host failure) run model-wide with the settings
- * of the first cluster asking for each; DPM is not driven yet, and the report says so. O(clusters).
+ * of the first cluster asking for each; DPM (host standby and wake-up) runs beside DRS. O(clusters).
  */
 export function startClusterServices(scenario: Scenario, model: VSphereModel): string[] {
   const out: string[] = [];
@@ -37,9 +39,42 @@ export function startClusterServices(scenario: Scenario, model: VSphereModel): s
         '; its admission control is reported, not enforced at power-on.',
     );
   }
-  const dpm = scenario.clusters.filter((c) => c.dpm.enabled).map((c) => c.name);
-  if (dpm.length > 0) out.push(`DPM is not yet driven in capacity runs: ${dpm.join(', ')} ask(s) for it, but no host is put in standby.`);
+  const dpm = scenario.clusters.filter((c) => c.dpm.enabled);
+  const d = dpm[0]?.dpm;
+  if (d?.enabled && first) {
+    enableDpm(model, { threshold: d.threshold, lowUtilization: d.lowUtilization, highUtilization: d.highUtilization, minHostsOn: d.minHostsOn, hostBootMs: d.hostBootMs });
+    out.push(
+      `DPM (threshold ${d.threshold}) puts a host in standby when a host's demand ÷ capacity over the last 40 minutes is below ${pct(d.lowUtilization)} and its VMs fit elsewhere within ${pct(d.highUtilization)}, ` +
+        `and wakes standby hosts (a ${formatDuration(d.hostBootMs)} boot, an estimate) when a host is above ${pct(d.highUtilization)} over the last 5 minutes; demand is CPU run + ready and active memory + 25% of idle, the mean + 2σ of 1-minute samples; ` +
+        `at least ${d.minHostsOn} host(s) stay on${ha[0] ? " and HA's admission policy is kept" : ''}; DRS evacuates a host (maintenance mode) before it goes to standby` +
+        (dpm.length === scenario.clusters.length ? '.' : ` (on every cluster, with the settings of ${dpm[0]!.name}; per-cluster DPM settings are not modelled).`),
+    );
+  }
   return out;
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 1000) / 10}%`;
+}
+
+/** DPM's completed power-ons and standbys in (fromMs, toMs], and the hosts on and in standby now; undefined without DPM. O(actions + hosts). */
+export function dpmSampleAt(model: VSphereModel, fromMs: number, toMs: number): DpmSample | undefined {
+  const state = dpmState(model);
+  if (!state) return undefined;
+  let powerOns = 0;
+  let standbys = 0;
+  for (const a of state.actions) {
+    if (a.state !== 'done' || a.completedAt === undefined || a.completedAt <= fromMs || a.completedAt > toMs) continue;
+    if (a.kind === 'powerOn') powerOns++;
+    else standbys++;
+  }
+  let hostsOn = 0;
+  let hostsStandby = 0;
+  for (const h of model.registry.all('Host')) {
+    if (h.state === 'standby') hostsStandby++;
+    else if (h.state === 'connected' || h.state === 'maintenance') hostsOn++;
+  }
+  return { hostsOn, hostsStandby, powerOns, standbys };
 }
 
 /** vMotions DRS finished in (fromMs, toMs]; zero without DRS. O(migration history). */

@@ -10,7 +10,7 @@ import type { CapacitySample, HostMemorySample, HostSample, HostSampleState } fr
 import { noRefusals } from '../report/totals.js';
 import { cpuDemandAt } from '../scenario/evaluate.js';
 import { hostOf, type Container, type RunState } from './state.js';
-import { haRestartsBetween, migrationsBetween } from './cluster-services.js';
+import { dpmSampleAt, haRestartsBetween, migrationsBetween } from './cluster-services.js';
 
 const STATE: Record<HostState, HostSampleState> = { connected: 'connected', maintenance: 'maintenance', failed: 'failed', disconnected: 'failed', standby: 'standby' };
 
@@ -44,6 +44,7 @@ export function takeSample(state: RunState, tMs: number): CapacitySample {
     });
     return standardDeviation(loads);
   });
+  const dpm = dpmSampleAt(state.inventory.model, state.lastSampleMs, tMs);
   const sample: CapacitySample = {
     tMs,
     running: state.containers.size,
@@ -53,6 +54,7 @@ export function takeSample(state: RunState, tMs: number): CapacitySample {
     imbalance,
     ...migrationsBetween(state.inventory.model, state.lastSampleMs, tMs),
     haRestarts: haRestartsBetween(state.inventory.model, state.lastSampleMs, tMs),
+    ...(dpm ? { dpm } : {}),
   };
   state.lastSampleMs = tMs;
   state.interval.placed = 0;

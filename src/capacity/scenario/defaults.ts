@@ -4,6 +4,8 @@
  * overridden in the scenario itself. Candidates for src/sim/calibration.ts are marked so.
  */
 import { DEFAULT_MIGRATION_THRESHOLD, DRS_PERIOD_SEC, SHARES_POOL } from '../../drs/constants.js';
+import { DPM_DEFAULTS as DRS_DPM_DEFAULTS } from '../../drs/dpm-window.js';
+import { HOST_EXIT_STANDBY_MS } from '../../hypervisor/hosts.js';
 import { DEFAULT_HOST } from '../../hypervisor/presets.js';
 import type { Allocation } from '../../hypervisor/types.js';
 import { TiB } from '../../sim/units.js';
@@ -37,6 +39,17 @@ export const HA_DEFAULT_HOST_FAILURES = 1;
 
 /** DPM off, threshold 3 (vSphere's default). */
 export const DPM_DEFAULTS: DpmSettings = Object.freeze({ enabled: false, threshold: 3 });
+
+/**
+ * A DPM that is on: the 45–81% band and one host kept on from drs DPM_DEFAULTS (vSphere's
+ * DemandCapacityRatioTarget 63% ± 18%), the host boot time from hypervisor HOST_EXIT_STANDBY_MS (an estimate).
+ */
+export const DPM_ENABLED_DEFAULTS = Object.freeze({
+  lowUtilization: DRS_DPM_DEFAULTS.lowUtilization,
+  highUtilization: DRS_DPM_DEFAULTS.highUtilization,
+  minHostsOn: DRS_DPM_DEFAULTS.minHostsOn,
+  hostBootMs: HOST_EXIT_STANDBY_MS,
+});
 
 /** A VCH pool resource with nothing set: no reservation, unlimited, normal shares, expandable. */
 export function defaultAllocation(resource: 'cpu' | 'memory'): Allocation {

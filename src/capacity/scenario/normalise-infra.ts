@@ -5,7 +5,7 @@
 import { SHARES_POOL } from '../../drs/constants.js';
 import type { Allocation } from '../../hypervisor/types.js';
 import type { DocPath } from './issues.js';
-import { DATASTORE_DEFAULT_BYTES, DPM_DEFAULTS, DRS_DEFAULTS, HA_DEFAULT_HOST_FAILURES, HOST_DEFAULTS, SCENARIO_DEFAULTS, defaultAllocation } from './defaults.js';
+import { DATASTORE_DEFAULT_BYTES, DPM_DEFAULTS, DPM_ENABLED_DEFAULTS, DRS_DEFAULTS, HA_DEFAULT_HOST_FAILURES, HOST_DEFAULTS, SCENARIO_DEFAULTS, defaultAllocation } from './defaults.js';
 import type { ClusterInput, DpmInput, DrsInput, HaInput, HostInput, ScenarioInput, VchInput } from './schema.js';
 import type { ClusterSpec, DpmSettings, DrsSettings, HaAdmission, HaSettings, HostSpec, VchSpec } from './types.js';
 
@@ -36,13 +36,16 @@ export function normaliseClusters(input: ScenarioInput, sink: IssueSink): Cluste
       hostNames.add(h.name);
     });
     const settings: SettingDefaults = input;
+    const drs = drsSettings(cluster.drs ?? settings.drs);
+    const dpm = dpmSettings(cluster.dpm ?? settings.dpm, [...path, 'dpm'], sink);
+    if (dpm.enabled && !drs.enabled) sink.add([...path, 'dpm', 'enabled'], 'DPM needs DRS (it evacuates the hosts DPM puts in standby): enable DRS or switch DPM off');
     return {
       name,
       hosts,
       datastoreBytes: cluster.datastore ?? DATASTORE_DEFAULT_BYTES,
-      drs: drsSettings(cluster.drs ?? settings.drs),
+      drs,
       ha: haSettings(cluster.ha ?? settings.ha, hosts.length, [...path, 'ha'], sink),
-      dpm: dpmSettings(cluster.dpm ?? settings.dpm),
+      dpm,
     };
   });
 }
@@ -71,8 +74,15 @@ function drsSettings(drs: DrsInput | undefined): DrsSettings {
   };
 }
 
-function dpmSettings(dpm: DpmInput | undefined): DpmSettings {
-  return { enabled: dpm?.enabled ?? DPM_DEFAULTS.enabled, threshold: dpm?.threshold ?? DPM_DEFAULTS.threshold };
+/** DPM settings: the band, hosts kept on and boot time are filled in only when DPM is on. */
+function dpmSettings(dpm: DpmInput | undefined, path: DocPath, sink: IssueSink): DpmSettings {
+  const threshold = dpm?.threshold ?? DPM_DEFAULTS.threshold;
+  if (!(dpm?.enabled ?? DPM_DEFAULTS.enabled)) return { enabled: false, threshold };
+  const lowUtilization = dpm?.low ?? DPM_ENABLED_DEFAULTS.lowUtilization;
+  const highUtilization = dpm?.high ?? DPM_ENABLED_DEFAULTS.highUtilization;
+  if (!(lowUtilization > 0 && lowUtilization < highUtilization)) sink.add([...path, dpm?.low === undefined ? 'high' : 'low'], `the DPM band needs 0 < low < high, got ${lowUtilization}–${highUtilization}`);
+  const minHostsOn = dpm?.minHostsOn ?? DPM_ENABLED_DEFAULTS.minHostsOn;
+  return { enabled: true, threshold, lowUtilization, highUtilization, minHostsOn, hostBootMs: dpm?.hostBootTime ?? DPM_ENABLED_DEFAULTS.hostBootMs };
 }
 
 /**

@@ -51,7 +51,16 @@ const haInput = z.strictObject({
   cpu: fraction.optional(),
   memory: fraction.optional(),
 });
-const dpmInput = z.strictObject({ enabled: z.boolean().optional(), threshold: threshold.optional() });
+const dpmInput = z.strictObject({
+  enabled: z.boolean().optional(),
+  threshold: threshold.optional(),
+  /** The target band of host demand ÷ capacity: standby below `low`, power-on above `high`. */
+  low: fraction.optional(),
+  high: fraction.optional(),
+  minHostsOn: wholeNumber(1).optional(),
+  /** How long a host takes to leave standby. */
+  hostBootTime: durationMs.optional(),
+});
 
 const clusterSettings = { name: name.optional(), datastore: sizeBytes.optional(), drs: drsInput.optional(), ha: haInput.optional(), dpm: dpmInput.optional() };
 const explicitCluster = z.strictObject({ ...clusterSettings, hosts: z.array(hostInput).min(1) });

@@ -48,13 +48,26 @@ export interface HaSettings {
   readonly admission: HaAdmission;
 }
 
-/** DPM settings of a cluster. */
-export interface DpmSettings {
-  /** Default false. */
-  readonly enabled: boolean;
-  /** 1 … 5 like the DRS threshold; default 3. */
-  readonly threshold: 1 | 2 | 3 | 4 | 5;
-}
+/** DPM settings of a cluster; the band and timings are filled in only when DPM is enabled. */
+export type DpmSettings =
+  | {
+      /** Default false. */
+      readonly enabled: false;
+      /** 1 … 5 like the DRS threshold; default 3. */
+      readonly threshold: 1 | 2 | 3 | 4 | 5;
+    }
+  | {
+      readonly enabled: true;
+      readonly threshold: 1 | 2 | 3 | 4 | 5;
+      /** Standby below this host utilisation (demand ÷ capacity); default 45% (drs DPM_DEFAULTS). */
+      readonly lowUtilization: number;
+      /** Power-on above this; default 81%. */
+      readonly highUtilization: number;
+      /** Hosts always left on; default 1. */
+      readonly minHostsOn: number;
+      /** Time a host takes to leave standby, ms; default 5 minutes (hypervisor HOST_EXIT_STANDBY_MS, an estimate). */
+      readonly hostBootMs: number;
+    };
 
 /** A cluster with its hosts and a shared datastore. */
 export interface ClusterSpec {
