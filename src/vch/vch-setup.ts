@@ -205,7 +205,7 @@ export async function assembleVch(deps: VchDeps, infra: VchInfra, saved: SavedVc
     release: (containerId) => images.releaseImage(containerId),
   };
   const containers: ContainerService = new ContainerService(rng.fork('containers'), provisioner, runtime, imageSource, networking, volumes, {
-    logPath: (vmName) => `[${ds.name}] ${vmName}/output.log`,
+    logPath: (folder) => `[${ds.name}] ${folder}/output.log`,
     writeLog: (path) => (content) => backend.writeDatastoreFile(path, content),
     readLog: (path) => backend.readDatastoreFile(path).then((b) => new TextDecoder().decode(b), () => undefined),
   }, events, { maxContainers: spec.containersLimit });

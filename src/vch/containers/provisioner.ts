@@ -10,7 +10,7 @@
  * The guest's own boot (the ISO, or the kernel after a clone) is simulated time on the VCH's clock
  * after PowerOnVM returns, from the calibration table.
  */
-import type { Backend, HostInfo, VmInfo } from '../../backend/backend.js';
+import type { Backend, HostInfo, ReconfigureVmSpec, VmInfo } from '../../backend/backend.js';
 import type { LatencyCalibration } from '../../sim/calibration.js';
 import type { Clock } from '../../sim/clock.js';
 import { InsufficientResourcesError } from '../../sim/errors.js';
@@ -33,7 +33,13 @@ export interface ProvisionTarget {
 
 /** What a container VM needs. */
 export interface ContainerVmSpec {
+  /** The VM's display name (`{name}-{shortid}`). */
   readonly name: string;
+  /**
+   * The VM's folder on the datastore (VIC: the container id, `[ds] <id>/<id>.vmx`): the VM is made
+   * under this name, so vSphere names its folder and files after it, then renamed to `name`.
+   */
+  readonly folder: string;
   readonly size: VmSize;
   /** Datastore path of the image's top layer: the RW delta's parent. */
   readonly imageTopLayer: string;
@@ -61,7 +67,7 @@ export class Provisioner {
     const disks = [{ parent: spec.imageTopLayer }];
     if (this.mode === 'boot') {
       const task = await this.backend.createVM({
-        name: spec.name,
+        name: spec.folder,
         pool: this.target.pool,
         datastore: this.target.datastore,
         numCpu: spec.size.numCpu,
@@ -73,14 +79,18 @@ export class Provisioner {
         cdromIso: this.target.bootIso,
         serialLog: true,
       });
-      return task.wait();
+      return this.#named(await task.wait(), { name: spec.name });
     }
     const host = this.mode === 'instant' ? await this.pickHost(spec.size) : undefined;
     const template = await this.#template(spec.size, host);
-    const clone = await this.backend.cloneVM(template, { name: spec.name, mode: this.mode, pool: this.target.pool, host, powerOn: false });
-    const vm = await clone.wait();
+    const clone = await this.backend.cloneVM(template, { name: spec.folder, mode: this.mode, pool: this.target.pool, host, powerOn: false });
+    return this.#named(await clone.wait(), { name: spec.name, addDisks: disks, extraConfig: spec.extraConfig, annotation: spec.annotation });
+  }
+
+  /** Renames a new VM to its display name (with the rest of `change`); destroys it if that fails. */
+  async #named(vm: VmId, change: ReconfigureVmSpec & { readonly name: string }): Promise<VmId> {
     try {
-      await (await this.backend.reconfigureVM(vm, { addDisks: disks, extraConfig: spec.extraConfig, annotation: spec.annotation })).wait();
+      await (await this.backend.reconfigureVM(vm, change)).wait();
     } catch (e) {
       await this.destroy(vm).catch(() => undefined);
       throw e;

@@ -56,8 +56,8 @@ export interface ContainerVolumes {
 
 /** Names of the VCH's datastore and log files. */
 export interface ContainerStorage {
-  /** Datastore path of a VM's log file. */
-  logPath(vmName: string): string;
+  /** Datastore path of a container VM's log file, in its folder (`[ds] <id>/output.log`). */
+  logPath(folder: string): string;
   /** Writes a log file. */
   writeLog(path: string): (content: Uint8Array) => Promise<void>;
   /** Reads a log file back (after a restart); undefined when there is none. */

@@ -127,7 +127,7 @@ export class ContainerService {
     let vm;
     try {
       const mounts = await this.volumes.mountsFor(id, req, image.fs, image.config.Volumes);
-      vm = await this.provisioner.create({ name: vmName, size, imageTopLayer: image.topLayerPath, extraConfig: workloadConfig(config.Labels ?? {}), annotation: `docker container ${name} (${id})` });
+      vm = await this.provisioner.create({ name: vmName, folder: id, size, imageTopLayer: image.topLayerPath, extraConfig: workloadConfig(config.Labels ?? {}), annotation: `docker container ${name} (${id})` });
       await this.#attach(vm, image.fs, mounts);
     } catch (e) {
       if (vm !== undefined) await this.provisioner.destroy(vm).catch(() => undefined);
@@ -135,7 +135,7 @@ export class ContainerService {
       this.networks.forget(id);
       throw e;
     }
-    const logPath = this.storage.logPath(vmName);
+    const logPath = this.storage.logPath(id);
     const def: ContainerDefinition = {
       ...partial,
       autoRemove: hostConfig.AutoRemove === true,

@@ -132,7 +132,7 @@ describe('docker logs', () => {
   it("writes output.log in the VM's folder on the datastore with stream and time per record", async () => {
     const { id } = await threeLines();
     const c = w.vch.parts.containers.index.get(id);
-    expect(c.def.logPath).toBe(`[DC0_DS0] ${c.def.vmName}/output.log`);
+    expect(c.def.logPath).toBe(`[DC0_DS0] ${id}/output.log`);
     const lines = Buffer.from(await w.backend.readDatastoreFile(c.def.logPath)).toString().trim().split('\n').map((l) => JSON.parse(l) as { stream: string; time: string; log: string });
     expect(lines.map((l) => [l.stream, Buffer.from(l.log, 'base64').toString()])).toEqual([
       ['stdout', 'one\n'],

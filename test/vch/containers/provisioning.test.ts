@@ -1,6 +1,6 @@
 /**
  * Each provisioning mode (instant, linked, full, boot): the container VM lives in the VCH's pool as
- * `{name}-{shortid}`, its RW disk is a delta on the image's top layer, its power state follows the
+ * `{name}-{shortid}` in VIC's folder `[ds] <id>/<id>.vmx`, its RW disk is a delta on the image's top layer, its power state follows the
  * docker state, and instant clones share memory with their template.
  */
 import { describe, expect, it } from 'vitest';
@@ -10,17 +10,18 @@ import { LONG_SLEEP, rejection, vchWorld } from './world.js';
 const MODES: readonly ProvisionMode[] = ['instant', 'linked', 'full', 'boot'];
 
 describe.each(MODES)('provisioning mode %s', (mode) => {
-  it("makes the container VM in the VCH's pool, named {name}-{shortid}, with a RW delta on the image's top layer", async () => {
+  it("makes the container VM in the VCH's pool, named {name}-{shortid} in the folder <id>/, with a RW delta on the image's top layer", async () => {
     const w = await vchWorld({ mode });
     const id = await w.create({ Cmd: LONG_SLEEP }, 'web');
     const c = w.vch.parts.containers.index.get(id);
     const vm = await w.backend.vm(c.def.vm);
     expect(vm.name).toBe(`web-${id.slice(0, 12)}`);
+    expect(vm.vmxPath).toBe(`[DC0_DS0] ${id}/${id}.vmx`);
     expect(vm.pool).toBe(w.vch.parts.pool.id);
     expect((await w.backend.vms({ pool: w.vch.parts.pool.id })).map((v) => v.id)).toContain(vm.id);
     const image = await w.vch.parts.images.acquireImage('busybox', 'probe');
     await w.vch.parts.images.releaseImage('probe');
-    const rw = vm.disks.filter((d) => d.fileName.includes(vm.name));
+    const rw = vm.disks.filter((d) => d.fileName.includes(`${id}/`));
     expect(rw).toHaveLength(1);
     const disk = await w.backend.virtualDisk(rw[0]!.fileName);
     expect(disk.parent).toBe(image.parentDisk);
@@ -52,12 +53,12 @@ describe.each(MODES)('provisioning mode %s', (mode) => {
     const id = await w.runContainer({ Cmd: ['sh', '-c', 'echo hi'] });
     await w.run((await w.vch.waitContainer(id, 'not-running'))());
     const c = w.vch.parts.containers.index.get(id);
-    const rwPath = (await w.backend.vm(c.def.vm)).disks.find((d) => d.fileName.includes(c.def.vmName))!.fileName;
+    const rwPath = (await w.backend.vm(c.def.vm)).disks.find((d) => d.fileName.includes(`${id}/`))!.fileName;
     const parent = (await w.backend.virtualDisk(rwPath)).parent!;
     await w.run(w.vch.removeContainer(id, { force: false, volumes: false }));
     expect(await rejection(w.backend.vm(c.def.vm))).toBeDefined();
     expect(await rejection(w.backend.virtualDisk(rwPath))).toBeDefined();
-    expect((await w.backend.listDatastore('[DC0_DS0]')).map((f) => f.name)).not.toContain(c.def.vmName);
+    expect((await w.backend.listDatastore('[DC0_DS0]')).map((f) => f.name)).not.toContain(id);
     expect((await w.backend.virtualDisk(parent)).path).toBe(parent);
   });
 });
