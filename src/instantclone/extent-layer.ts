@@ -44,10 +44,11 @@ export function extentTag(x: Extents, i: number): number {
   return x[HEADER + STRIDE * i + 2]!;
 }
 
-/** Index of the first extent ending after `page` (count if none). O(log n). */
+/** Index of the first extent ending after `page` (count if none). O(1) past the last extent, else O(log n). */
 export function firstEndingAfter(x: Extents, page: number): number {
   let lo = 0;
   let hi = x[0]!;
+  if (hi === 0 || x[HEADER + STRIDE * (hi - 1) + 1]! <= page) return hi;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (x[HEADER + STRIDE * mid + 1]! <= page) lo = mid + 1;
@@ -99,13 +100,20 @@ export function spliceExtents(x: Extents, i: number, j: number, a: number, b: nu
 
 /**
  * Shifts extents [from, n) by `delta` places (|delta| ≤ 2 here), growing or shrinking the array, and
- * updates the count. Array.prototype.splice moves the tail with a memmove on packed arrays.
+ * updates the count. Moves the tail in place (no temporary array, unlike splice); an append moves
+ * nothing. O(slots after `from`).
  */
 function moveTail(x: Extents, from: number, delta: number): void {
   const tail = HEADER + STRIDE * from;
-  if (delta === 1) x.splice(tail, 0, 0, 0, 0);
-  else if (delta === 2) x.splice(tail, 0, 0, 0, 0, 0, 0, 0);
-  else if (delta < 0) x.splice(tail + STRIDE * delta, -STRIDE * delta);
+  const length = x.length;
+  const shift = STRIDE * delta;
+  if (shift > 0) {
+    for (let k = 0; k < shift; k++) x.push(0);
+    for (let k = length - 1; k >= tail; k--) x[k + shift] = x[k]!;
+  } else if (shift < 0) {
+    for (let k = tail; k < length; k++) x[k + shift] = x[k]!;
+    x.length = length + shift;
+  }
   x[0] = x[0]! + delta;
 }
 
