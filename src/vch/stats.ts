@@ -3,7 +3,8 @@
  * memory holds (private + shared pages, as vSphere's quick stats report it) against its configured
  * size; CPU time grows with the simulated service's MHz over the host's per-core MHz; the process
  * count is the guest's process table; network bytes are what its published ports really carried
- * (packet counts and block I/O are not modelled: zeros).
+ * (packet counts are not modelled: zeros); block I/O is what the current run read from and wrote to
+ * its root disk chain (device 8:0, the VM's first SCSI disk), as the union filesystem counted it.
  */
 import type { Backend } from '../backend/backend.js';
 import type { Clock } from '../sim/clock.js';
@@ -45,7 +46,14 @@ export async function containerStats(backend: Backend, c: Container, clock: Cloc
     precpu_stats: { ...cpu, cpu_usage: { ...cpu.cpu_usage, total_usage: 0, percpu_usage: [] }, system_cpu_usage: 0 },
     memory_stats: running ? { usage: memUsed, limit: vm.memoryMB * MiB, stats: { inactive_file: 0, shared: (vm.memory?.sharedMB ?? 0) * MiB, private: (vm.memory?.privateMB ?? 0) * MiB } } : { usage: 0, limit: 0, stats: {} },
     networks: running ? { eth0: { rx_bytes: traffic.rxBytes, tx_bytes: traffic.txBytes, rx_packets: 0, tx_packets: 0, rx_errors: 0, tx_errors: 0, rx_dropped: 0, tx_dropped: 0 } } : {},
-    blkio_stats: { io_service_bytes_recursive: [] },
+    blkio_stats: { io_service_bytes_recursive: running ? rootDiskIo(c) : [] },
     storage_stats: {},
   };
+}
+
+/** The root disk's bytes by operation, as cgroup v1's io_service_bytes_recursive lists them. */
+function rootDiskIo(c: Container): StatsSample['blkio_stats']['io_service_bytes_recursive'] {
+  const { readBytes, writtenBytes } = c.fs.io;
+  const entry = (op: string, value: number) => ({ major: 8, minor: 0, op, value });
+  return [entry('read', readBytes), entry('write', writtenBytes), entry('sync', 0), entry('async', readBytes + writtenBytes), entry('discard', 0), entry('total', readBytes + writtenBytes)];
 }

@@ -6,7 +6,7 @@
 import type { VmId } from '../../sim/ids.js';
 import type { ContainerConfig, ContainerCreateRequest, HostConfig } from '../engine/docker-types.js';
 import type { OutputChunk } from '../engine/engine.js';
-import type { GuestFs } from '../fs/types.js';
+import type { UnionFs } from '../fs/union-fs.js';
 import { ContainerLog } from './logs.js';
 import type { ProcessPlan, RestartRule, VmSize } from './spec.js';
 import type { ContainerStatus } from './state.js';
@@ -67,7 +67,7 @@ export class Container {
   constructor(
     readonly def: ContainerDefinition,
     name: string,
-    readonly fs: GuestFs,
+    readonly fs: UnionFs,
     readonly log: ContainerLog,
   ) {
     this.name = name;

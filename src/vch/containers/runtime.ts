@@ -127,6 +127,7 @@ export class ContainerRuntime {
     this.#processes.set(c.id, proc);
     c.status = requireTransition(c.name, c.status, 'START');
     c.startedMs = this.clock.date().getTime();
+    c.fs.io.reset();
     c.pid = proc.pid;
     c.error = '';
     this.events.emit({ Type: 'container', Action: 'start', id: c.id, attributes: this.#attrs(c) });

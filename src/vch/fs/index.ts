@@ -5,6 +5,7 @@ export { FileTree, type FileTreeOptions } from './file-tree.js';
 export { LayerTree, layerFromEntries, WHITEOUT_PREFIX, OPAQUE_MARKER } from './layer-tree.js';
 export { LayerStack } from './layer-stack.js';
 export { UnionFs } from './union-fs.js';
+export { BlockIoCounter } from './block-io.js';
 export { copyInto, flattenToTree } from './tree-copy.js';
 export { MAX_SYMLINKS } from './path-walk.js';
 export { pathStat, tarPath, extractTar, exportTar, goFileMode, rfc3339, GO_MODE_DIR, GO_MODE_SYMLINK, type ExtractOptions } from './archive.js';

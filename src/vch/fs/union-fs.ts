@@ -10,6 +10,7 @@
  * merged lower index is cached per LayerStack); a write adds O(depth²) for copying up parents and
  * O(file size) for copying up a file; renaming an entry the image provides copies its subtree.
  */
+import { BlockIoCounter } from './block-io.js';
 import { FileTree, type FileTreeOptions } from './file-tree.js';
 import { OPAQUE_MARKER, WHITEOUT_PREFIX } from './layer-tree.js';
 import type { LayerStack, MergedDir } from './layer-stack.js';
@@ -33,6 +34,8 @@ function parentOf(path: string): string {
 
 /** A union filesystem over a {@link LayerStack} and an upper {@link FileTree}. */
 export class UnionFs implements GuestFs {
+  /** Bytes this union read from and wrote to the container's disk chain (not its mounts). */
+  readonly io = new BlockIoCounter();
   private readonly mountTable = new Map<string, GuestFs>();
   private readonly adapter: WalkAdapter<UnionNode>;
 
@@ -95,7 +98,9 @@ export class UnionFs implements GuestFs {
     const node = this.existing(path, true);
     if (kindOf(node) === 'dir') throw new FsError('EISDIR', path);
     if (node.mount) return node.mount.fs.readFile(node.mount.sub);
-    return ((node.upper ?? node.lower) as FileNode).content.slice();
+    const content = ((node.upper ?? node.lower) as FileNode).content;
+    this.io.read(content.length);
+    return content.slice();
   }
 
   writeFile(path: string, data: Uint8Array | string, opts: WriteOptions = {}): void {
@@ -104,6 +109,7 @@ export class UnionFs implements GuestFs {
     if ((node && kindOf(node) === 'dir') || walked.names.length === 0 || endsInDots(path)) throw new FsError('EISDIR', path);
     const mounted = mountTarget(walked);
     if (mounted) return mounted.fs.writeFile(mounted.sub, data, opts);
+    this.io.write(typeof data === 'string' ? Buffer.byteLength(data) : data.length);
     if (node) {
       this.copyUp(node);
       this.upper.writeFile(node.path, data, opts);
@@ -273,7 +279,10 @@ export class UnionFs implements GuestFs {
     this.copyUpDir(parent);
     const parentMtime = this.upper.lstat(parent)!.mtimeMs;
     const lower = node.lower!;
-    if (lower.kind === 'file') this.upper.writeFile(node.path, lower.content);
+    if (lower.kind === 'file') {
+      this.io.write(lower.content.length);
+      this.upper.writeFile(node.path, lower.content);
+    }
     else if (lower.kind === 'symlink') this.upper.symlink(lower.target, node.path);
     this.upper.setMeta(node.path, lower.meta);
     this.upper.setMeta(parent, { mtimeMs: parentMtime });
