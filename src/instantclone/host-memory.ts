@@ -97,8 +97,10 @@ export class HostMemory {
     const image = this.pool.createBytes(configuredMB * MiB);
     const touched = Math.min(touchMB, configuredMB);
     this.#add(vm, { image, configuredMB, overheadMB, activeMB: touched, reclaimed: { balloonMB: 0, compressedMB: 0, swappedMB: 0 }, writtenSinceShared: 0 });
+    const pages = Math.ceil((touched * MiB) / this.pool.granuleBytes);
     if (touched > 0 && content === undefined) this.pool.writeBytes(image, 0, touched * MiB);
-    else if (touched > 0) this.#writeContent(image, Math.ceil((touched * MiB) / this.pool.granuleBytes), content!);
+    else if (touched > 0) this.#writeContent(image, pages, content!);
+    this.sharing.noteWritten(pages);
     this.#settle();
   }
 
@@ -168,6 +170,7 @@ export class HostMemory {
   /** The guest writes bytes [offset, offset + length) (copy-on-write where shared). */
   write(vm: string, offset: number, length: number, zero = false): void {
     this.pool.writeBytes(this.#get(vm).image, offset, length, zero);
+    this.sharing.noteWritten(Math.ceil(length / this.pool.granuleBytes) + 1);
     this.#settle();
   }
 
@@ -181,7 +184,9 @@ export class HostMemory {
     m.activeMB = Math.min(m.configuredMB, profile.workingSetBytes / MiB);
     const pageSize = this.calibration.memory.pageSize;
     if (m.writtenSinceShared >= WORKLOAD_SATURATION * (profile.workingSetBytes / pageSize)) return;
-    m.writtenSinceShared += runWorkload(this.pool, m.image, profile, rng, ms, pageSize).guestPages;
+    const run = runWorkload(this.pool, m.image, profile, rng, ms, pageSize);
+    m.writtenSinceShared += run.guestPages;
+    this.sharing.noteWritten(run.guestPages * Math.max(1, pageSize / this.pool.granuleBytes) + run.writes);
     this.#settle();
   }
 

@@ -21,12 +21,15 @@
  */
 import type { Calibration } from '../sim/calibration.js';
 import { MiB } from '../sim/units.js';
-import { occupiedRegions, scanCensus, type ScanScope } from './page-scan.js';
+import { occupiedRegions, scanCensus, type ScanCensus, type ScanScope } from './page-scan.js';
 import type { ImageId, MemoryImages } from './types.js';
+
+/** ESXi backs guest memory with large pages by default (calibration.md, Memory). */
+export const LARGE_PAGES_BY_DEFAULT = true;
 
 /** How a host shares pages. */
 export interface PageSharingOptions {
-  /** Back guest memory with 2 MiB large pages (ESXi's default). Default true. */
+  /** Back guest memory with 2 MiB large pages. Default {@link LARGE_PAGES_BY_DEFAULT}. */
   readonly largePages?: boolean;
   /** Inter-VM TPS (Mem.ShareForceSalting = 0). Default: calibration `memory.interVmTps` (off). */
   readonly interVm?: boolean;
@@ -50,12 +53,18 @@ export class PageSharing {
   mergedPages = 0;
   /** Pages with a hash entry. */
   hashedPages = 0;
+  /**
+   * Lower bounds of the duplicate and candidate pages now: the last census's counts less the pages
+   * written since (a page written removes at most one of each). -Infinity: count again.
+   */
+  #duplicatesAtLeast = 0;
+  #candidatesAtLeast = 0;
 
   /** Sharing over `pool`; see {@link PageSharingOptions}. */
   constructor(pool: MemoryImages, calibration: Calibration, options: PageSharingOptions = {}) {
     this.#pool = pool;
     this.#calibration = calibration;
-    this.largePages = options.largePages ?? true;
+    this.largePages = options.largePages ?? LARGE_PAGES_BY_DEFAULT;
     this.#interVm = options.interVm ?? calibration.memory.interVmTps;
     this.#scope = {
       eligible: (owner, shared) => shared || !this.#largeBacked.has(owner),
@@ -98,6 +107,21 @@ export class PageSharing {
   /** The image is gone. */
   forget(image: ImageId): void {
     this.#largeBacked.delete(image);
+    this.#duplicatesAtLeast = this.#candidatesAtLeast = -Infinity;
+  }
+
+  /** Up to `pages` pages were written since the last call (a write, a workload, a boot). O(1). */
+  noteWritten(pages: number): void {
+    this.#duplicatesAtLeast -= pages;
+    this.#candidatesAtLeast -= pages;
+  }
+
+  /** The candidate and duplicate pages now, counted afresh (for inspection). O(R + D log D). */
+  census(): ScanCensus {
+    const census = scanCensus(this.#pool, this.#scope, this.#contentTags);
+    this.#duplicatesAtLeast = census.duplicatePages;
+    this.#candidatesAtLeast = census.candidatePages;
+    return census;
   }
 
   /** Breaks every large page still backing a VM's private memory. O(VMs on large pages × their extents). */
@@ -119,7 +143,7 @@ export class PageSharing {
     if (!this.scanning) return false;
     const m = this.#calibration.memory;
     const budget = (((m.tpsScanMBPerSecPerGHz * cpuMHz) / 1000) * (ms / 1000) * MiB) / this.#pool.granuleBytes;
-    const { candidatePages, duplicatePages } = scanCensus(this.#pool, this.#scope, this.#contentTags);
+    const { candidatePages, duplicatePages } = this.census();
     this.hashedPages = Math.min(candidatePages, this.hashedPages + budget);
     const found = candidatePages > 0 ? (budget * duplicatePages) / candidatePages : 0;
     this.mergedPages = Math.min(duplicatePages, this.mergedPages + found);
@@ -128,11 +152,12 @@ export class PageSharing {
 
   /**
    * After writes, forks or releases: merged pages that no longer have a twin are copied back and
-   * hashes of pages gone are dropped. O(1) when nothing is merged or hashed, else as {@link scan}.
+   * hashes of pages gone are dropped. O(1) while the pages written since the last census cannot
+   * have removed a merged or hashed page; else a census, as {@link scan}.
    */
   reconcile(): void {
-    if (this.mergedPages === 0 && this.hashedPages === 0) return;
-    const { candidatePages, duplicatePages } = scanCensus(this.#pool, this.#scope, this.#contentTags);
+    if (this.mergedPages <= this.#duplicatesAtLeast && this.hashedPages <= this.#candidatesAtLeast) return;
+    const { candidatePages, duplicatePages } = this.census();
     this.mergedPages = Math.min(this.mergedPages, duplicatePages);
     this.hashedPages = Math.min(this.hashedPages, candidatePages);
   }
