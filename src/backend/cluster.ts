@@ -1,5 +1,5 @@
 /**
- * The Backend's cluster shapes: DRS and HA configuration, rules and groups (vim:
+ * The Backend's cluster shapes: DRS, HA and DPM configuration, rules, groups and DRS VM overrides (vim:
  * ClusterConfigInfoEx and ClusterConfigSpecEx), DRS recommendations with their reasons, and the
  * DRS migration history (vim: ClusterRecommendation, ClusterDrsMigration).
  */
@@ -34,6 +34,38 @@ export interface ClusterHaConfig {
   readonly admissionControlPolicy: HaAdmissionPolicy;
 }
 
+/** DPM automation (vim: DpmBehavior): `automated` carries out host power changes; `manual` only recommends them. */
+export type DpmBehavior = 'manual' | 'automated';
+
+/** DPM on a cluster (vim: ClusterDpmConfigInfo). DPM runs inside DRS: it needs DRS enabled on the cluster. */
+export interface ClusterDpmConfig {
+  readonly enabled: boolean;
+  readonly defaultDpmBehavior: DpmBehavior;
+  /**
+   * 1–5 (vim's rating scale, default 3): power changes rated at or above it are made. A rating is
+   * 6 − the recommendation's priority, so the threshold as the vSphere client shows it is 6 − this.
+   */
+  readonly hostPowerActionRate: number;
+}
+
+/**
+ * DRS's setting for one VM (vim: ClusterDrsVmConfigInfo, keyed by the VM). `enabled: false` or a
+ * behavior other than fully automated means DRS does not move the VM by itself (templates of
+ * instant clones are kept on their host this way); it still counts the VM's load, and HA still
+ * restarts it when its host fails.
+ */
+export interface DrsVmOverride {
+  readonly vm: VmId;
+  readonly enabled: boolean;
+  readonly behavior: DrsBehavior;
+}
+
+/** One change to the VM overrides (vim: ClusterDrsVmConfigSpec); an override is edited or removed by its VM. */
+export type DrsVmOverrideChange =
+  | { readonly operation: 'add'; readonly override: DrsVmOverride }
+  | { readonly operation: 'edit'; readonly override: Pick<DrsVmOverride, 'vm'> & Partial<DrsVmOverride> }
+  | { readonly operation: 'remove'; readonly vm: VmId };
+
 /** A rule as given to add one: VM-VM affinity/anti-affinity, or VM-Host between a VM group and a host group. */
 export type ClusterRuleSpec = { readonly name: string; readonly enabled?: boolean } & (
   | { readonly type: 'vmAffinity' | 'vmAntiAffinity'; readonly vms: readonly VmId[] }
@@ -60,8 +92,11 @@ export type ClusterGroupInfo =
 export interface ClusterConfigInfo {
   readonly drs: ClusterDrsConfig;
   readonly ha: ClusterHaConfig;
+  readonly dpm: ClusterDpmConfig;
   readonly rules: readonly ClusterRuleInfo[];
   readonly groups: readonly ClusterGroupInfo[];
+  /** VM overrides of DRS (vim drsVmConfig), of VMs that still exist. */
+  readonly drsVmOverrides: readonly DrsVmOverride[];
 }
 
 /** One change to the rules (vim: ClusterRuleSpec with an ArrayUpdateOperation). */
@@ -78,12 +113,15 @@ export type ClusterGroupChange =
 /**
  * A reconfiguration (vim: ClusterConfigSpecEx with modify = true): only what is given changes.
  * Group changes apply before rule changes, so one spec can add a group and a rule naming it.
+ * VM overrides are added, edited (only the fields given change) or removed per VM.
  */
 export interface ClusterConfigSpec {
   readonly drs?: Partial<ClusterDrsConfig>;
   readonly ha?: Partial<ClusterHaConfig>;
+  readonly dpm?: Partial<ClusterDpmConfig>;
   readonly groups?: readonly ClusterGroupChange[];
   readonly rules?: readonly ClusterRuleChange[];
+  readonly drsVmOverrides?: readonly DrsVmOverrideChange[];
 }
 
 /** Why DRS recommends a move (vim RecommendationReasonCode: fairnessCpuAvg/…, rule, hostMaint). */
@@ -135,12 +173,13 @@ export interface DrsMigrationInfo {
 
 /** The cluster services of every Backend (part of the Backend interface). */
 export interface ClusterServices {
-  /** A cluster's DRS and HA configuration, rules and groups. Rejects with NotFound for an unknown cluster. */
+  /** A cluster's DRS, HA and DPM configuration, rules, groups and DRS VM overrides. Rejects with NotFound for an unknown cluster. */
   clusterConfig(cluster: ClusterId): Promise<ClusterConfigInfo>;
   /**
    * Changes what `spec` names (vim ReconfigureComputeResource_Task, modify = true); the rest stays.
-   * The task fails with InvalidArgument for a duplicate or unknown rule or group, a rule naming a
-   * missing group, or settings out of range; nothing of a failed spec is applied.
+   * The task fails with InvalidArgument for a duplicate or unknown rule, group or VM override, a rule
+   * naming a missing group, settings out of range, or DPM enabled where DRS is not; nothing of a
+   * failed spec is applied.
    */
   reconfigureCluster(cluster: ClusterId, spec: ClusterConfigSpec): Promise<Task<ClusterId>>;
   /** DRS's pending recommendations on a cluster (those not applied by itself) and the moves its last pass turned down. */

@@ -3,7 +3,8 @@
  * amounts, indexes, projected files (.vmx, descriptors) and extent sizes are rebuilt on restore.
  * A restore builds a new model and returns it; the current one is never touched, so a failed
  * restore leaves everything as it was. Tasks still running at save time come back failed, as
- * vCenter fails in-flight tasks after a restart.
+ * vCenter fails in-flight tasks after a restart. Layers above keep their per-model state in the
+ * save through {@link registerPersistedExtension}.
  */
 import { Clock, DEFAULT_EPOCH_MS } from '../sim/clock.js';
 import { RestoreError, VicsimError } from '../sim/errors.js';
@@ -52,6 +53,45 @@ export interface SavedModel {
   readonly events: VsphereEvent[];
   readonly nextEventKey: number;
   readonly tasks: TaskRecord[];
+  /** What each registered {@link PersistedExtension} saved, by its key (absent in older saves). */
+  readonly extensions?: Record<string, unknown>;
+}
+
+/**
+ * State a layer above the hypervisor keeps per model outside its registry (the DRS drivers'
+ * per-cluster settings, the Backend's rules and groups), saved and restored with the model. The
+ * module owning the state registers it once, when it is loaded.
+ */
+export interface PersistedExtension {
+  /** Stable key of its part of the saved JSON. */
+  readonly key: string;
+  /** A JSON-ready copy of its state in `model`, or undefined when it has none there. */
+  save(model: VSphereModel): unknown;
+  /**
+   * Puts `state` (what {@link save} returned, after a JSON round trip) into the restored `model`;
+   * runs once its objects, disks, files, events and tasks are back, in registration order.
+   * @throws any error for malformed state (the restore then fails with a RestoreError).
+   */
+  restore(model: VSphereModel, state: unknown): void;
+}
+
+const EXTENSIONS = new Map<string, PersistedExtension>();
+
+/**
+ * Saves and restores `extension` with every model from now on. Registering a key again replaces it.
+ * A saved part whose key no loaded module registered is skipped at restore.
+ */
+export function registerPersistedExtension(extension: PersistedExtension): void {
+  EXTENSIONS.set(extension.key, extension);
+}
+
+function savedExtensions(model: VSphereModel): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, ext] of EXTENSIONS) {
+    const state = ext.save(model);
+    if (state !== undefined) out[key] = structuredClone(state);
+  }
+  return out;
 }
 
 /** A JSON-ready snapshot of the model. O(objects + files + history). */
@@ -82,6 +122,7 @@ export function saveModel(model: VSphereModel): SavedModel {
     events: model.events.history(),
     nextEventKey: model.events.nextKey,
     tasks: model.tasks.list(),
+    extensions: savedExtensions(model),
   };
 }
 
@@ -122,6 +163,7 @@ export function restoreModel(saved: unknown, opts: Omit<ModelOptions, 'clock' | 
     }
     model.events.restore(s.events, s.nextEventKey);
     model.tasks.restore(s.tasks, new RestoreError('the task was in progress when the model was saved'));
+    for (const [key, ext] of EXTENSIONS) if (s.extensions?.[key] !== undefined) ext.restore(model, s.extensions[key]);
     return model;
   } catch (e) {
     if (e instanceof RestoreError) throw e;
@@ -220,5 +262,6 @@ function parse(saved: unknown): SavedModel {
     if (typeof o[k] !== 'number' || !Number.isFinite(o[k])) throw new RestoreError(`saved model field '${k}' must be a number`);
   }
   if (!o.files || typeof o.files !== 'object') throw new RestoreError(`saved model field 'files' must be an object`);
+  if (o.extensions !== undefined && (o.extensions === null || typeof o.extensions !== 'object')) throw new RestoreError(`saved model field 'extensions' must be an object`);
   return o as SavedModel;
 }

@@ -1,9 +1,11 @@
 /**
  * Cluster rules and groups as vCenter keeps them (vim ClusterRuleSpec / ClusterGroupSpec with
  * add, edit and remove), validated change by change on a copy, and resolved to the DRS rules the
- * drivers enforce (src/drs/snapshot.ts DrsRule).
+ * drivers enforce (src/drs/snapshot.ts DrsRule). Kept per model and cluster, and saved and
+ * restored with the model (hypervisor/persist.ts).
  */
 import type { VSphereModel } from '../../hypervisor/model.js';
+import { registerPersistedExtension } from '../../hypervisor/persist.js';
 import { InvalidArgumentError } from '../../sim/errors.js';
 import type { ClusterId, HostId, VmId } from '../../sim/ids.js';
 import type { DrsRule } from '../../drs/snapshot.js';
@@ -15,6 +17,42 @@ export interface RulesAndGroups {
   readonly groups: readonly ClusterGroupInfo[];
   readonly nextKey: number;
 }
+
+const STORES = new WeakMap<VSphereModel, Map<ClusterId, RulesAndGroups>>();
+const EMPTY: RulesAndGroups = Object.freeze({ rules: [], groups: [], nextKey: 1 });
+
+/** The rules and groups of `cluster` (none when none were configured). O(1). */
+export function rulesAndGroups(model: VSphereModel, cluster: ClusterId): RulesAndGroups {
+  return STORES.get(model)?.get(cluster) ?? EMPTY;
+}
+
+/** Replaces the rules and groups of `cluster`. Precondition: `config` was validated (applyGroupChanges, applyRuleChanges). O(1). */
+export function storeRulesAndGroups(model: VSphereModel, cluster: ClusterId, config: RulesAndGroups): void {
+  let store = STORES.get(model);
+  if (!store) STORES.set(model, (store = new Map()));
+  store.set(cluster, config);
+}
+
+/** Key of the rules and groups in a saved model. */
+export const RULES_AND_GROUPS_SAVE_KEY = 'backend.clusterRulesAndGroups';
+
+registerPersistedExtension({
+  key: RULES_AND_GROUPS_SAVE_KEY,
+  save: (model) => {
+    const store = STORES.get(model);
+    return store && store.size > 0 ? Object.fromEntries(store) : undefined;
+  },
+  restore: (model, state) => {
+    if (!state || typeof state !== 'object') throw new InvalidArgumentError(RULES_AND_GROUPS_SAVE_KEY, 'saved rules and groups must be an object');
+    for (const [cluster, config] of Object.entries(state as Record<string, RulesAndGroups>)) {
+      model.registry.get('Cluster', cluster as ClusterId);
+      if (!Array.isArray(config.rules) || !Array.isArray(config.groups) || !Number.isInteger(config.nextKey)) {
+        throw new InvalidArgumentError(RULES_AND_GROUPS_SAVE_KEY, `saved rules and groups of ${cluster} need rules, groups and nextKey`);
+      }
+      storeRulesAndGroups(model, cluster as ClusterId, config);
+    }
+  },
+});
 
 /**
  * `current` with the group changes applied in order. O(changes × (groups + members)).

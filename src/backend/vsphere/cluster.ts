@@ -1,15 +1,16 @@
 /**
- * Cluster services over vim25: ClusterComputeResource.configurationEx read and mapped to the
- * Backend's shapes, ReconfigureComputeResource_Task with a ClusterConfigSpecEx (modify = true, so
+ * Cluster services over vim25: ClusterComputeResource.configurationEx (DRS, HA, DPM, rules,
+ * groups, DRS VM overrides) read and mapped to the Backend's shapes, ReconfigureComputeResource_Task with a ClusterConfigSpecEx (modify = true, so
  * only what is given changes) written in WSDL order, and the `recommendation` and
  * `migrationHistory` properties. Nested values of these types arrive without xsi:type from some
  * servers (vcsim), so arrays are read with `list` and numbers with `num`.
  */
-import { InvalidArgumentError } from '../../sim/errors.js';
+import { InvalidArgumentError, NotSupportedError } from '../../sim/errors.js';
 import type { ClusterId, HostId, VmId } from '../../sim/ids.js';
 import type {
   ClusterConfigInfo,
   ClusterConfigSpec,
+  ClusterDpmConfig,
   ClusterGroupChange,
   ClusterGroupInfo,
   ClusterHaConfig,
@@ -20,6 +21,8 @@ import type {
   DrsMigrationInfo,
   DrsMoveReason,
   DrsRecommendationInfo,
+  DrsVmOverride,
+  DrsVmOverrideChange,
   HaAdmissionPolicy,
 } from '../cluster.js';
 import { bool, idOf, isoTime, list, num, obj, ref, str } from './refs.js';
@@ -45,9 +48,21 @@ export async function readClusterConfig(client: VimClient, cluster: ClusterId): 
       migrationThreshold: 6 - num(drs?.vmotionRate, 3),
     },
     ha: { enabled: bool(das?.enabled), admissionControlEnabled: bool(das?.admissionControlEnabled), admissionControlPolicy: policyOf(obj(das?.admissionControlPolicy), num(das?.failoverLevel, 1)) },
+    dpm: dpmOf(obj(cfg?.dpmConfigInfo)),
     rules: list(cfg?.rule).flatMap((r) => (obj(r) ? [ruleOf(obj(r)!)] : [])),
     groups: list(cfg?.group).flatMap((g) => (obj(g) ? [groupOf(obj(g)!)] : [])),
+    drsVmOverrides: list(cfg?.drsVmConfig).flatMap((o) => (obj(o) ? overrideOf(obj(o)!) : [])),
   };
+}
+
+/** DPM as configured; vCenter leaves `dpmConfigInfo` unset on a cluster DPM was never configured on (off, automated, rate 3). */
+function dpmOf(d: VimObject | undefined): ClusterDpmConfig {
+  return { enabled: bool(d?.enabled), defaultDpmBehavior: str(d?.defaultDpmBehavior) === 'manual' ? 'manual' : 'automated', hostPowerActionRate: num(d?.hostPowerActionRate, 3) };
+}
+
+function overrideOf(o: VimObject): DrsVmOverride[] {
+  const vm = refId<VmId>(o.key);
+  return vm === undefined ? [] : [{ vm, enabled: bool(o.enabled, true), behavior: (str(o.behavior) || 'fullyAutomated') as DrsBehavior }];
 }
 
 function policyOf(p: VimObject | undefined, failoverLevel: number): HaAdmissionPolicy {
@@ -83,14 +98,33 @@ function groupOf(g: VimObject): ClusterGroupInfo {
   return g.$type === 'ClusterHostGroup' ? { type: 'host', name: str(g.name), hosts: refs<HostId>(g.host) } : { type: 'vm', name: str(g.name), vms: refs<VmId>(g.vm) };
 }
 
-/** The ClusterConfigSpecEx of `spec`, fields in WSDL order. Pure. @throws InvalidArgumentError for a threshold outside 1..5. */
+/**
+ * The ClusterConfigSpecEx of `spec`, fields in WSDL order. Pure.
+ * @throws InvalidArgumentError for a migration threshold or power action rate outside 1..5;
+ * NotSupportedError for removing a VM override (its removeKey is a typed reference in an anyType
+ * field, which the encoder cannot write yet).
+ */
 export function clusterConfigSpecEx(spec: ClusterConfigSpec): SoapData {
   return typed('ClusterConfigSpecEx', {
     dasConfig: spec.ha ? dasConfig(spec.ha) : undefined,
     drsConfig: spec.drs ? drsConfig(spec.drs) : undefined,
+    drsVmConfigSpec: spec.drsVmOverrides?.map(drsVmConfigSpec),
     rulesSpec: spec.rules?.map(ruleSpec),
+    dpmConfig: spec.dpm ? dpmConfig(spec.dpm) : undefined,
     groupSpec: spec.groups?.map(groupSpec),
   });
+}
+
+function dpmConfig(d: Partial<ClusterDpmConfig>): SoapData {
+  const rate = d.hostPowerActionRate;
+  if (rate !== undefined && (!Number.isInteger(rate) || rate < 1 || rate > 5)) throw new InvalidArgumentError('hostPowerActionRate', `hostPowerActionRate must be an integer from 1 to 5, got ${rate}`);
+  return typed('ClusterDpmConfigInfo', { enabled: d.enabled, defaultDpmBehavior: d.defaultDpmBehavior, hostPowerActionRate: rate });
+}
+
+function drsVmConfigSpec(c: DrsVmOverrideChange): SoapData {
+  if (c.operation === 'remove') throw new NotSupportedError(`removing the DRS override of ${c.vm} is not supported on a live vCenter yet: its removeKey is a typed VM reference the SOAP encoder cannot write; edit it to enabled, fullyAutomated instead`);
+  const o = c.override;
+  return typed('ClusterDrsVmConfigSpec', { operation: c.operation, info: typed('ClusterDrsVmConfigInfo', { key: ref('vm', o.vm), enabled: o.enabled, behavior: o.behavior }) });
 }
 
 function drsConfig(d: Partial<ClusterConfigInfo['drs']>): SoapData {

@@ -130,15 +130,27 @@ function refId<T extends string>(value: VimValue | undefined): T {
 
 /** Property paths {@link hostInfo} reads. */
 export const HOST_PATHS = [
-  'name', 'parent', 'runtime.connectionState', 'runtime.inMaintenanceMode', 'summary.hardware.numCpuCores',
+  'name', 'parent', 'runtime.connectionState', 'runtime.powerState', 'runtime.inMaintenanceMode', 'summary.hardware.numCpuCores',
   'summary.hardware.cpuMhz', 'summary.hardware.memorySize',
 ] as const;
 
-/** A host's DTO: maintenance wins over the connection state; notResponding is `failed`. */
+/**
+ * A host's DTO: a host DPM put in standby (runtime.powerState `standBy`, whatever its connection
+ * state says) is `standby`; otherwise maintenance wins over the connection state; notResponding is `failed`.
+ */
 export function hostInfo(record: PropertyRecord): HostInfo {
   const p = record.properties;
   const connection = str(p.get('runtime.connectionState'));
-  const state = bool(p.get('runtime.inMaintenanceMode')) ? 'maintenance' : connection === 'connected' ? 'connected' : connection === 'disconnected' ? 'disconnected' : 'failed';
+  const state =
+    str(p.get('runtime.powerState')) === 'standBy'
+      ? 'standby'
+      : bool(p.get('runtime.inMaintenanceMode'))
+        ? 'maintenance'
+        : connection === 'connected'
+          ? 'connected'
+          : connection === 'disconnected'
+            ? 'disconnected'
+            : 'failed';
   return {
     id: idOf<HostId>(record.obj),
     name: str(p.get('name')),

@@ -7,6 +7,8 @@
  * once no VM runs there — abandoned (the host leaves maintenance) when the evacuation has not
  * finished after `evacuationPasses` passes. A cluster with a power change under way is not
  * re-planned until it completes. Passes and actions are kept and readable through {@link dpmState}.
+ * A cluster's own settings (cluster-config.ts) switch DPM off there (as does DRS switched off
+ * there: DRS evacuates the hosts), set its threshold, or keep its changes as recommendations (manual).
  */
 import { InvalidArgumentError, InvalidStateError } from '../../sim/errors.js';
 import type { Timer } from '../../sim/clock.js';
@@ -17,6 +19,7 @@ import type { TaskRecord } from '../../hypervisor/tasks.js';
 import { vmDemand } from '../demand.js';
 import { planPowerManagement, type DpmHaConstraint, type DpmOptions, type DpmRecommendation, type DpmRejection, type VmDemandWindows, dpmSettings } from '../dpm.js';
 import { DPM_DEFAULTS, demandOverWindow, type DemandSample } from '../dpm-window.js';
+import { clusterSettings } from './cluster-config.js';
 import { drsState } from './drs-driver.js';
 import { haState } from './ha-driver.js';
 import { snapshotCluster } from './model-snapshot.js';
@@ -44,7 +47,7 @@ export interface DpmPassRecord {
   readonly cluster: ClusterId;
   readonly clusterUtilization: { readonly powerOn: number; readonly powerOff: number } | undefined;
   readonly recommendations: readonly DpmRecommendation[];
-  /** The recommendations carried out (priority ≤ threshold). */
+  /** The recommendations carried out (priority ≤ threshold; none where DPM is manual). */
   readonly applied: readonly DpmRecommendation[];
   readonly rejected: readonly DpmRejection[];
   readonly summary: string;
@@ -180,7 +183,11 @@ function sampleDemand(runtime: DpmRuntime): void {
 function runPasses(runtime: DpmRuntime): DpmPassRecord[] {
   progressEvacuations(runtime, true);
   const records: DpmPassRecord[] = [];
-  for (const c of runtime.model.registry.all('Cluster')) records.push(runPass(runtime, c.id));
+  for (const c of runtime.model.registry.all('Cluster')) {
+    const own = clusterSettings(runtime.model, c.id);
+    if (own.dpm?.enabled === false || own.drs?.enabled === false) continue;
+    records.push(runPass(runtime, c.id));
+  }
   runtime.state.passes.push(...records);
   trim(runtime.state.passes, runtime.state.settings.historySize ?? 1000);
   return records;
@@ -205,12 +212,14 @@ function runPass(runtime: DpmRuntime, cluster: ClusterId): DpmPassRecord {
       });
     }
     const uptimeSec = new Map([...runtime.bootedAt].map(([h, t]) => [h, (at - t) / 1000]));
-    const options = { ...runtime.state.settings, ha: runtime.state.settings.ha ?? haConstraint(model) };
+    const own = clusterSettings(model, cluster).dpm;
+    const options = { ...runtime.state.settings, ha: runtime.state.settings.ha ?? haConstraint(model), ...(own ? { threshold: own.threshold } : {}) };
     result = planPowerManagement({ snapshot, demand, uptimeSec, powerOffWindowFull: at - runtime.startedAt >= windows.offMs }, options);
   } catch (e) {
     return { ...empty, summary: `DPM could not evaluate the cluster: ${(e as Error).message}` };
   }
-  const applied = result.applicable.filter((r) => start(runtime, cluster, r));
+  const automated = clusterSettings(model, cluster).dpm?.behavior !== 'manual';
+  const applied = automated ? result.applicable.filter((r) => start(runtime, cluster, r)) : [];
   return { at, cluster, clusterUtilization: result.clusterUtilization, recommendations: result.recommendations, applied, rejected: result.rejected, summary: result.summary };
 }
 
