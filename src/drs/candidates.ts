@@ -36,7 +36,9 @@ export interface CandidateCounts {
  * The up-to-`k` best moves by goodness (> 0), best first; ties keep scan order (VMs, then hosts,
  * as listed), so the result is deterministic. A VM moves only from a shortlisted busy host to a
  * shortlisted connected host whose combined load is below its own host's, and only between hosts under their move limits.
- * O(H log H + V + V_s × D) for V_s VMs on shortlisted sources and D shortlisted destinations, plus O(r) per rule check.
+ * O(H log H + V + V_s × D) for V_s VMs on shortlisted sources and D shortlisted destinations, plus
+ * O(r) per rule check; the V term is one typed-array test per VM, the V_s × D pairs allocate nothing
+ * (the ranking lives in typed arrays of k slots; k Candidate objects are made at the end).
  */
 export function findCandidates(
   ledger: HostLedger,
@@ -54,68 +56,117 @@ export function findCandidates(
     score[h] = ledger.score(h);
     open[h] = ledger.receives(h) && moved[h]! < limits[h]! ? 1 : 0;
   }
-  const destinations = shortlist(ledger, open, HOSTS_PER_ORDER, 1);
+  const destinations = Int32Array.from(shortlist(ledger, open, score, 1));
   const sources = new Uint8Array(hostCount);
-  for (const h of shortlist(ledger, open, HOSTS_PER_ORDER, -1)) sources[h] = 1;
-  const top: Candidate[] = [];
-  let floor = 0;
-  const { vmHost, vmCpu, vmMem, vmResCpu, vmResMem, vmIds } = ledger;
-  const sums = new Float64Array(4);
+  for (const h of shortlist(ledger, open, score, -1)) sources[h] = 1;
+  const top = new TopMoves(k);
+  const { vmHost, vmResCpu, vmResMem, vmIds } = ledger;
+  const anyRules = rules.rules.length > 0;
+  const lower = lowerScoredDestinations(destinations, score, sources);
+  const after = new Float64Array(destinations.length);
   const loadCap = HOST_LOAD_CAP;
-  for (let v = 0; v < vmIds.length; v++) {
-    const s = vmHost[v]!;
-    if (!sources[s]) continue;
-    const sourceScore = score[s]!;
-    const cpu = vmCpu[v]!;
-    const mem = vmMem[v]!;
-    ledger.sumsWithout(v, sums);
-    for (const d of destinations) {
-      if (!(score[d]! < sourceScore)) continue;
-      if (!ledger.fitsLoadCap(d, cpu, mem, loadCap)) {
+  const onSources = new Int32Array(vmIds.length);
+  const sourceVms = ledger.vmsOnHosts(sources, onSources);
+  for (let j = 0; j < sourceVms; j++) {
+    const v = onSources[j]!;
+    const to = lower[vmHost[v]!]!;
+    ledger.imbalancesIfMoved(v, to, to.length, loadCap, after);
+    for (let i = 0; i < to.length; i++) {
+      const d = to[i]!;
+      const imbalanceAfter = after[i]!;
+      if (imbalanceAfter !== imbalanceAfter) {
         counts.loadCap++;
         continue;
       }
-      const goodness = imbalance - ledger.imbalanceWithAdded(d, cpu, mem, sums);
-      if (goodness <= floor) continue;
+      const goodness = imbalance - imbalanceAfter;
+      if (goodness <= top.floor) continue;
       if (!ledger.fitsReservation(d, vmResCpu[v]!, vmResMem[v]!)) {
         counts.reservation++;
         continue;
       }
-      if (rules.brokenRule(ledger, vmIds[v]!, d, 'all')) {
+      if (anyRules && rules.brokenRule(ledger, vmIds[v]!, d, 'all')) {
         counts.rule++;
         continue;
       }
-      insertRanked(top, { vm: v, to: d, goodness }, k);
-      if (top.length === k) floor = top[k - 1]!.goodness;
+      top.insert(v, d, goodness);
     }
   }
-  return top;
+  return top.toCandidates();
+}
+
+/** For each source host, the destinations (in list order) whose combined load is below its own. O(sources × D). */
+function lowerScoredDestinations(destinations: Int32Array, score: Float64Array, sources: Uint8Array): Int32Array[] {
+  const out: Int32Array[] = [];
+  for (let s = 0; s < sources.length; s++) {
+    out.push(sources[s] ? destinations.filter((d) => score[d]! < score[s]!) : EMPTY);
+  }
+  return out;
+}
+
+const EMPTY = new Int32Array(0);
+
+/**
+ * The k best (VM, destination, goodness) triples seen so far, best first, a newcomer after its
+ * equals; `floor` is the goodness a newcomer must beat (0 until k are held). Insert O(k), no allocation.
+ */
+class TopMoves {
+  readonly #vm: Int32Array;
+  readonly #to: Int32Array;
+  readonly #goodness: Float64Array;
+  #length = 0;
+  floor = 0;
+
+  constructor(readonly k: number) {
+    this.#vm = new Int32Array(k);
+    this.#to = new Int32Array(k);
+    this.#goodness = new Float64Array(k);
+  }
+
+  /** Ranks a move; the worst falls off when k are held. Preconditions: k ≥ 1 or the call is a no-op. */
+  insert(vm: number, to: number, goodness: number): void {
+    const k = this.k;
+    if (k === 0) return;
+    let i = this.#length;
+    while (i > 0 && this.#goodness[i - 1]! < goodness) i--;
+    if (i >= k) return;
+    const last = Math.min(this.#length, k - 1);
+    for (let j = last; j > i; j--) {
+      this.#vm[j] = this.#vm[j - 1]!;
+      this.#to[j] = this.#to[j - 1]!;
+      this.#goodness[j] = this.#goodness[j - 1]!;
+    }
+    this.#vm[i] = vm;
+    this.#to[i] = to;
+    this.#goodness[i] = goodness;
+    this.#length = last + 1;
+    if (this.#length === k) this.floor = this.#goodness[k - 1]!;
+  }
+
+  toCandidates(): Candidate[] {
+    const out: Candidate[] = [];
+    for (let i = 0; i < this.#length; i++) out.push({ vm: this.#vm[i]!, to: this.#to[i]!, goodness: this.#goodness[i]! });
+    return out;
+  }
 }
 
 /** Hosts kept per ordering (CPU, memory, combined) in each shortlist. */
 const HOSTS_PER_ORDER = 4;
 
 /**
- * The union of the `per` open hosts with the lowest (`direction` 1) or highest (−1) CPU load,
- * memory load and combined load, in host order. O(H log H).
+ * The union of the {@link HOSTS_PER_ORDER} open hosts with the lowest (`direction` 1) or highest
+ * (−1) CPU load, memory load and combined load `score`, in host order (ties: lower index first).
+ * O(H log H), no per-host objects.
  */
-function shortlist(ledger: HostLedger, open: Uint8Array, per: number, direction: 1 | -1): number[] {
+function shortlist(ledger: HostLedger, open: Uint8Array, score: Float64Array, direction: 1 | -1): number[] {
   const hosts: number[] = [];
   for (let h = 0; h < open.length; h++) if (open[h]) hosts.push(h);
-  if (hosts.length <= 3 * per) return hosts;
-  const picked = new Set<number>();
-  const orders: ((h: number) => number)[] = [(h) => ledger.load(h).cpu, (h) => ledger.load(h).memory, (h) => ledger.score(h)];
-  for (const key of orders) {
-    const sorted = hosts.map((h) => ({ h, k: key(h) })).sort((a, b) => direction * (a.k - b.k) || a.h - b.h);
-    for (const { h } of sorted.slice(0, per)) picked.add(h);
+  if (hosts.length <= 3 * HOSTS_PER_ORDER) return hosts;
+  const picked = new Uint8Array(open.length);
+  const key = new Float64Array(open.length);
+  for (let order = 0; order < 3; order++) {
+    for (const h of hosts) key[h] = order === 0 ? ledger.cpuLoad(h) : order === 1 ? ledger.memoryLoad(h) : score[h]!;
+    const sorted = hosts.slice().sort((a, b) => direction * (key[a]! - key[b]!) || a - b);
+    for (let i = 0; i < HOSTS_PER_ORDER; i++) picked[sorted[i]!] = 1;
   }
-  return [...picked].sort((a, b) => a - b);
-}
-
-/** Inserts `c` into `top` (best first, after equals), keeping at most `k`. O(k). */
-function insertRanked(top: Candidate[], c: Candidate, k: number): void {
-  let i = top.length;
-  while (i > 0 && top[i - 1]!.goodness < c.goodness) i--;
-  top.splice(i, 0, c);
-  if (top.length > k) top.pop();
+  return hosts.filter((h) => picked[h]);
 }

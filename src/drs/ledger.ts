@@ -50,6 +50,9 @@ export class HostLedger {
   readonly #resCpu: Float64Array;
   readonly #resMem: Float64Array;
   readonly #scratch = new Float64Array(4);
+  /** Per-host VM index: bit v of host h's row is set when VM v runs on h; rows of #words 32-bit words, grown by doubling. */
+  #hostBits = new Uint32Array(0);
+  #words = 0;
   #sumCpu = 0;
   #sqCpu = 0;
   #sumMem = 0;
@@ -130,15 +133,53 @@ export class HostLedger {
     this.vmResCpu.push(reservation.cpuMHz);
     this.vmResMem.push(reservation.memoryMB);
     this.#shift(h, 1, v);
+    this.#setBit(h, v);
     return v;
   }
 
   /** Moves VM `v` to host `to`, then recomputes the sums from the host totals (no drift over many moves). O(hosts). */
   move(v: number, to: number): void {
-    this.#shift(this.vmHost[v]!, -1, v);
+    const from = this.vmHost[v]!;
+    this.#shift(from, -1, v);
+    this.#hostBits[from * this.#words + (v >>> 5)]! &= ~(1 << (v & 31));
     this.vmHost[v] = to;
     this.#shift(to, 1, v);
+    this.#setBit(to, v);
     this.recount();
+  }
+
+  /**
+   * Writes into `out` the indices of the VMs running on the hosts flagged in `hosts`, ascending,
+   * and returns how many: the per-host VM index, so a scan visits only those VMs. O(flagged hosts ×
+   * V/32 + result). Preconditions: `hosts` has one flag per host; `out` holds ≥ V slots.
+   */
+  vmsOnHosts(hosts: Uint8Array, out: Int32Array): number {
+    const words = this.#words;
+    const bits = this.#hostBits;
+    let count = 0;
+    for (let w = 0; w < words; w++) {
+      let word = 0;
+      for (let h = 0; h < hosts.length; h++) if (hosts[h]) word |= bits[h * words + w]!;
+      while (word !== 0) {
+        const low = word & -word;
+        out[count++] = (w << 5) + 31 - Math.clz32(low);
+        word ^= low;
+      }
+    }
+    return count;
+  }
+
+  /** Sets VM `v`'s bit in host `h`'s row, doubling the rows' width when `v` is past it. Amortized O(1). */
+  #setBit(h: number, v: number): void {
+    const word = v >>> 5;
+    if (word >= this.#words) {
+      const words = Math.max(4, this.#words * 2, word + 1);
+      const grown = new Uint32Array(this.hosts.length * words);
+      for (let r = 0; r < this.hosts.length; r++) grown.set(this.#hostBits.subarray(r * this.#words, (r + 1) * this.#words), r * words);
+      this.#hostBits = grown;
+      this.#words = words;
+    }
+    this.#hostBits[h * this.#words + word]! |= 1 << (v & 31);
   }
 
   /** Adds (sign 1) or removes (−1) VM `v`'s amounts on host `h`, updating the sums incrementally. O(1). */
@@ -192,6 +233,16 @@ export class HostLedger {
     return { cpu: this.#loadCpu[h]!, memory: this.#loadMem[h]! };
   }
 
+  /** Normalized CPU load of host `h`, as {@link load} without the object. O(1). */
+  cpuLoad(h: number): number {
+    return this.#loadCpu[h]!;
+  }
+
+  /** Normalized memory load of host `h`, as {@link load} without the object. O(1). */
+  memoryLoad(h: number): number {
+    return this.#loadMem[h]!;
+  }
+
   /** The combined load w_cpu·cpu + w_mem·memory of host `h`, which orders hosts from busy to idle. O(1). */
   score(h: number): number {
     return this.#weights.cpu * this.#loadCpu[h]! + this.#weights.memory * this.#loadMem[h]!;
@@ -236,6 +287,42 @@ export class HostLedger {
   /** The imbalance if a VM entitled to `cpu` MHz and `mem` MB were added on host `to` (a placement, or a VM counted twice mid-vMotion). O(1). */
   imbalanceIfAdded(to: number, cpu: number, mem: number): number {
     return this.#withAdded(to, cpu, mem, this.#sumCpu, this.#sqCpu, this.#sumMem, this.#sqMem);
+  }
+
+  /**
+   * The scan kernel of load balancing: for VM `v` and each host `to[i]` (i < `count`), writes into
+   * `after[i]` the imbalance if `v` moved there — exactly {@link imbalanceIfMoved} — or NaN when
+   * that host would exceed `cap` ({@link fitsLoadCap} false). O(count), no allocation.
+   * Preconditions: every `to[i]` is a counted host other than `v`'s; `after` holds ≥ count slots.
+   */
+  imbalancesIfMoved(v: number, to: Int32Array, count: number, cap: number, after: Float64Array): void {
+    const sums = this.#scratch;
+    this.sumsWithout(v, sums);
+    const sc = sums[0]!, qc = sums[1]!, sm = sums[2]!, qm = sums[3]!;
+    const cpu = this.vmCpu[v]!;
+    const mem = this.vmMem[v]!;
+    const loadCpu = this.#loadCpu, loadMem = this.#loadMem, invCpu = this.#invCapCpu, invMem = this.#invCapMem;
+    const n = this.#counts;
+    const wc = this.#weights.cpu, wm = this.#weights.memory;
+    const bound = cap * (1 + FIT_EPSILON);
+    for (let i = 0; i < count; i++) {
+      const d = to[i]!;
+      const lc = loadCpu[d]!, lm = loadMem[d]!;
+      if (!(lc + cpu * invCpu[d]! <= bound && lm + mem * invMem[d]! <= bound)) {
+        after[i] = NaN;
+        continue;
+      }
+      if (n < 2) {
+        after[i] = 0;
+        continue;
+      }
+      const dx = cpu * invCpu[d]!;
+      const dy = mem * invMem[d]!;
+      const c1 = sc + dx, q1 = qc + dx * (dx + 2 * lc), m1 = sm + dy, r1 = qm + dy * (dy + 2 * lm);
+      const varC = Math.max(0, q1 / n - (c1 / n) ** 2);
+      const varM = Math.max(0, r1 / n - (m1 / n) ** 2);
+      after[i] = wc * Math.sqrt(varC) + wm * Math.sqrt(varM);
+    }
   }
 
   /** Whether host `to` stays within `cap` (1 = 100%) of its load capacity in both resources after adding `cpu` MHz and `mem` MB. O(1). */
