@@ -35,7 +35,11 @@ export interface HostMemoryStats {
   readonly overheadMB: number;
   /** TPS hash entries (part of overheadMB). */
   readonly tpsHashMB: number;
-  /** Guest memory the VMs see minus what backs it: the saving from sharing by fork and by TPS. */
+  /**
+   * Guest memory the VMs see minus what backs it: the saving from sharing by fork and by TPS. Signed:
+   * slightly negative when a fork generation still backs pages that every VM sharing it has since
+   * overwritten (a generation's pages are freed when its last user goes, not page by page).
+   */
   readonly savedMB: number;
   /** Guest memory the VMs see ÷ what backs it (1 = no sharing). */
   readonly sharingRatio: number;
