@@ -33,7 +33,7 @@ describe('container block I/O', () => {
     expect(bytes(afterRead, 'write')).toBe(10);
     expect(bytes(afterRead, 'total')).toBe(bytes(afterRead, 'read')! + 10);
 
-    await w.run(w.vch.stopContainer(id, { t: 0 }));
+    await w.run(w.vch.stopContainer(id, { timeoutSec: 0 }));
     expect(await io()).toEqual([]);
     await w.run(w.vch.startContainer(id));
     expect(bytes(await io(), 'total')).toBe(0);
