@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { VicsimError } from '../sim/errors.js';
 import { choiceFlag, intFlag, numberFlag } from './flags.js';
-import { serveBanner, startServe, type LiveVCenterOptions, type ServeOptions } from './serve.js';
+import { DEFAULT_CLUSTER_SERVICES, serveBanner, startServe, type LiveVCenterOptions, type ServeClusterServices, type ServeOptions } from './serve.js';
 
 /** serve's lines of the `vicsim help` text. */
 export const SERVE_USAGE = `  serve      Run a simulated VCH: the Docker API on tcp://127.0.0.1:2375 and a unix socket
@@ -19,6 +19,12 @@ export const SERVE_USAGE = `  serve      Run a simulated VCH: the Docker API on 
              --no-offline-catalog pulls fail when no registry answers (default: the built-in synthetic images)
              --backend B          model (default: the simulated cluster) or vsphere (a real vCenter, below)
              --seed N             random seed (default 1)
+             --drs MODE           DRS on the simulated cluster: off, manual, partial or full (default full,
+                                  migration threshold 3; VIC deploys to a DRS cluster)
+             --ha on|off          vSphere HA, admission control reserving one host's share (default on)
+             --dpm on|off         DPM, hosts put in standby and woken by demand; needs DRS (default off)
+           --drs, --ha and --dpm configure the cluster at the first start; a --state-dir restart keeps
+           what was saved (vicsim vch configure and the Backend may have changed it since)
            With --backend vsphere (container VMs, layers and volumes are real objects in the vCenter;
            the container's processes run in vicsim's in-process guest and the VM's power follows them):
              --vc-url URL         https://USER:PASSWORD@VCENTER/sdk (plain http only to a loopback vcsim)
@@ -48,6 +54,9 @@ export const SERVE_OPTIONS = {
   pool: { type: 'string' },
   'vc-thumbprint': { type: 'string' },
   'vc-ca': { type: 'string' },
+  drs: { type: 'string' },
+  ha: { type: 'string' },
+  dpm: { type: 'string' },
 } as const;
 
 const VCENTER_FLAGS = ['vc-url', 'datacenter', 'cluster', 'datastore', 'pool', 'vc-thumbprint', 'vc-ca'] as const;
@@ -71,12 +80,31 @@ function vcenterOptions(backend: 'model' | 'vsphere', str: (k: string) => string
   return { url, ...given, ...(caFile === undefined ? {} : { ca: readFileSync(caFile, 'utf8') }) };
 }
 
+/**
+ * `--drs`, `--ha` and `--dpm` as cluster services, or undefined with the live backend.
+ * @throws a usage error for a bad value, DPM without DRS, or one of them with --backend vsphere.
+ */
+function clusterServices(backend: 'model' | 'vsphere', str: (k: string) => string | undefined): ServeClusterServices | undefined {
+  if (backend === 'vsphere') {
+    const stray = (['drs', 'ha', 'dpm'] as const).find((f) => str(f) !== undefined);
+    if (stray !== undefined) throw new VicsimError('InvalidArgument', `--${stray} configures the simulated cluster; with --backend vsphere the vCenter's cluster keeps its own settings`);
+    return undefined;
+  }
+  const d = DEFAULT_CLUSTER_SERVICES;
+  const drs = choiceFlag('drs', str('drs'), ['off', 'manual', 'partial', 'full'] as const, d.drs);
+  const ha = choiceFlag('ha', str('ha'), ['on', 'off'] as const, d.ha ? 'on' : 'off') === 'on';
+  const dpm = choiceFlag('dpm', str('dpm'), ['on', 'off'] as const, d.dpm ? 'on' : 'off') === 'on';
+  if (dpm && drs === 'off') throw new VicsimError('InvalidArgument', '--dpm on needs DRS: DRS evacuates the hosts DPM puts in standby; drop --drs off');
+  return { drs, ha, dpm };
+}
+
 /** Parses serve's flags. @throws a usage error naming the flag. */
 export function serveOptions(values: Record<string, string | boolean | undefined>): ServeOptions {
   const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   const tlsDir = str('tls');
   const backend = choiceFlag('backend', str('backend'), ['model', 'vsphere'] as const, 'model');
   const vsphere = vcenterOptions(backend, str);
+  const services = clusterServices(backend, str);
   return {
     hosts: intFlag('hosts', str('hosts'), 4, 1, 64),
     dockerPort: intFlag('docker-port', str('docker-port'), 2375, 0, 65535),
@@ -91,6 +119,7 @@ export function serveOptions(values: Record<string, string | boolean | undefined
     insecureRegistries: (str('insecure-registry') ?? '').split(',').filter((h) => h !== ''),
     offlineCatalog: values['no-offline-catalog'] !== true,
     seed: intFlag('seed', str('seed'), 1, 0),
+    ...(services === undefined ? {} : { clusterServices: services }),
   };
 }
 

@@ -2,13 +2,16 @@
  * `vicsim serve` (what `npm start` runs): the model (or a live vCenter), a set of VCHs — `default`
  * with its Docker API on tcp://127.0.0.1:2375 and a unix socket, further ones (`vicsim vch create`)
  * each on its own port from 2376 — and the admin API on 127.0.0.1:2378 that manages them.
- * Prints the DOCKER_HOST to use; SIGINT/SIGTERM close everything cleanly.
+ * Prints the DOCKER_HOST to use; SIGINT/SIGTERM close everything cleanly. The simulated cluster
+ * runs DRS and HA (VIC deploys to a DRS cluster), set through the Backend at the first start.
  */
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend } from '../backend/backend.js';
+import type { ClusterConfigSpec } from '../backend/cluster.js';
 import { ModelBackend } from '../backend/model/index.js';
+import { resumeClusterServices } from '../backend/model/cluster.js';
 import { vchComputeScope, VSphereBackend } from '../backend/vsphere/index.js';
 import { generateTlsMaterial } from '../dockerapi/tls.js';
 import { restoreModel, saveModel } from '../hypervisor/persist.js';
@@ -45,6 +48,39 @@ export interface ServeOptions {
   readonly adminPort?: number;
   /** Where further VCHs' Docker API ports start (default 2376; 0 = any free port). */
   readonly firstDockerPort?: number;
+  /** DRS, HA and DPM of the simulated cluster at its first start (default {@link DEFAULT_CLUSTER_SERVICES}). */
+  readonly clusterServices?: ServeClusterServices;
+}
+
+/** DRS automation of `--drs`: off, or the vim DrsBehavior it stands for. */
+export type ServeDrsMode = 'off' | 'manual' | 'partial' | 'full';
+
+/** How the simulated cluster is configured at its first start (`--drs`, `--ha`, `--dpm`). */
+export interface ServeClusterServices {
+  readonly drs: ServeDrsMode;
+  readonly ha: boolean;
+  /** Precondition: DRS is not off (DPM runs inside DRS). */
+  readonly dpm: boolean;
+}
+
+/** vSphere's cluster defaults as VIC needs them: DRS fully automated, HA on, DPM off. */
+export const DEFAULT_CLUSTER_SERVICES: ServeClusterServices = { drs: 'full', ha: true, dpm: false };
+
+const DRS_BEHAVIORS = { manual: 'manual', partial: 'partiallyAutomated', full: 'fullyAutomated' } as const;
+
+/**
+ * The reconfiguration that gives a fresh cluster of `hosts` hosts these services: DRS at the default
+ * migration threshold 3; HA with admission control reserving the share of CPU and memory of one
+ * host failure (vSphere's default percentage policy, ⌊100 ÷ hosts⌋ %; admission control off on a
+ * one-host cluster, which cannot tolerate a failure); DPM automated at rate 3. Pure.
+ */
+export function servedClusterSpec(services: ServeClusterServices, hosts: number): ClusterConfigSpec {
+  const percent = Math.min(99, Math.floor(100 / Math.max(1, hosts)));
+  return {
+    drs: services.drs === 'off' ? { enabled: false } : { enabled: true, defaultVmBehavior: DRS_BEHAVIORS[services.drs], migrationThreshold: 3 },
+    ha: { enabled: services.ha, admissionControlEnabled: services.ha && hosts > 1, admissionControlPolicy: { type: 'failoverResources', cpuFailoverPercent: percent, memoryFailoverPercent: percent } },
+    ...(services.dpm ? { dpm: { enabled: true, defaultDpmBehavior: 'automated', hostPowerActionRate: 3 } } : {}),
+  };
 }
 
 /** The vCenter `--backend vsphere` connects to (`--vc-url`, scope names, certificate checks). */
@@ -103,13 +139,31 @@ interface ServeBase {
   readonly defaultSpec: Pick<VchSpec, 'computeResource' | 'imageStore'>;
 }
 
-/** The model (restored from --state-dir when it holds one) behind a ModelBackend, its clock driven at the time scale. */
-function modelBase(opts: ServeOptions): ServeBase {
+/**
+ * The model (restored from --state-dir when it holds one) behind a ModelBackend, its clock driven
+ * at the time scale. A fresh model's cluster gets `opts.clusterServices` through the Backend; a
+ * restored one keeps the configuration it was saved with, and its drivers are started again.
+ */
+async function modelBase(opts: ServeOptions): Promise<ServeBase> {
   const state = opts.stateDir === undefined ? undefined : readState(opts.stateDir);
   const model = state ? restoredModel(state) : clusterPreset({ hosts: opts.hosts, seed: opts.seed, clock: new Clock(Date.now()) }).model;
+  if (state) resumeClusterServices(model);
   const driver = new RealtimeDriver(model.clock, { scale: opts.timeScale, wall: SYSTEM_WALL_CLOCK });
   driver.start();
-  return { backend: new ModelBackend(model, driver), clock: model.clock, driver, model, state, defaultSpec: {} };
+  const backend = new ModelBackend(model, driver);
+  if (!state) {
+    try {
+      for (const cluster of await backend.clusters()) {
+        const hosts = await backend.hosts({ cluster: cluster.id });
+        await (await backend.reconfigureCluster(cluster.id, servedClusterSpec(opts.clusterServices ?? DEFAULT_CLUSTER_SERVICES, hosts.length))).wait();
+      }
+    } catch (e) {
+      driver.stop();
+      await backend.close();
+      throw e;
+    }
+  }
+  return { backend, clock: model.clock, driver, model, state, defaultSpec: {} };
 }
 
 /**
@@ -143,7 +197,7 @@ async function liveBase(opts: ServeOptions): Promise<ServeBase> {
 
 /** Starts everything; resolves once the default VCH's Docker API and the admin API listen. */
 export async function startServe(opts: ServeOptions): Promise<Served> {
-  const { backend, clock, driver, model, state, defaultSpec } = opts.backend === 'vsphere' ? await liveBase(opts) : modelBase(opts);
+  const { backend, clock, driver, model, state, defaultSpec } = opts.backend === 'vsphere' ? await liveBase(opts) : await modelBase(opts);
   if (opts.tls) generateTlsMaterial(opts.tls.dir);
   const seed = state?.seed ?? opts.seed;
   const restarts = state ? state.restarts + 1 : 0;

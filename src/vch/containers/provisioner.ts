@@ -1,7 +1,8 @@
 /**
  * Container VMs over the Backend, in the VCH's provisioning mode (ARCHITECTURE.md decision 7):
  * - `instant`: fork a frozen template running on the chosen host (one per host and VM size, booted
- *   from the bootstrap ISO on first use); the fork is born running with its guest parked until
+ *   from the bootstrap ISO on first use, kept on its host by a DRS VM override so that DRS never
+ *   moves it away from the forks made there); the fork is born running with its guest parked until
  *   `start`, and gets the container's RW delta disk hot-added on the image's top layer;
  * - `linked`: linked clone of a per-size template's snapshot, powered off until start;
  * - `full`: full clone of the per-size template;
@@ -159,6 +160,7 @@ export class Provisioner {
     const vm = existing?.id ?? (await this.#createTemplateVm(name, size, host));
     const info = await this.backend.vm(vm);
     if (this.mode === 'instant') {
+      await this.#keepOnItsHost(vm);
       if (info.powerState !== 'poweredOn') {
         await (await this.backend.powerOnVM(vm)).wait();
         await this.#sleep(this.latency.isoBootMs);
@@ -167,6 +169,17 @@ export class Provisioner {
       await (await this.backend.createSnapshot(vm, 'vicsim-template', 'container template')).wait();
     }
     return vm;
+  }
+
+  /**
+   * Adds a DRS VM override (DRS disabled, manual) for template `vm` unless it has one: an instant
+   * clone is made on its template's host, so DRS must not move the template. One cluster read, and a
+   * reconfiguration the first time.
+   */
+  async #keepOnItsHost(vm: VmId): Promise<void> {
+    const { cluster } = this.target;
+    if ((await this.backend.clusterConfig(cluster)).drsVmOverrides.some((o) => o.vm === vm)) return;
+    await (await this.backend.reconfigureCluster(cluster, { drsVmOverrides: [{ operation: 'add', override: { vm, enabled: false, behavior: 'manual' } }] })).wait();
   }
 
   async #createTemplateVm(name: string, size: VmSize, host: HostId | undefined): Promise<VmId> {

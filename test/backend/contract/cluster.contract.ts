@@ -1,7 +1,7 @@
 /**
- * Contract: cluster services — DRS and HA configuration (modify semantics), VM and host groups,
- * VM-VM and VM-Host rules added, edited and removed by key, HA admission control at power-on,
- * DRS recommendations and migration history.
+ * Contract: cluster services — DRS, HA and DPM configuration (modify semantics), VM and host
+ * groups, VM-VM and VM-Host rules added, edited and removed by key, DRS VM overrides, HA admission
+ * control at power-on, DRS recommendations and migration history.
  */
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../../src/backend/backend.js';
@@ -91,6 +91,33 @@ export function clusterContract(c: ContractContext): void {
         expect((await backend.vm(second)).powerState).toBe('poweredOff');
       }
       await run(backend.reconfigureCluster(cluster, { ha: { enabled: false } }));
+    });
+
+    it('changes DPM settings with modify semantics, beside DRS (vcsim deviation: dpmConfigIgnored)', async () => {
+      const { backend } = c.fixture();
+      const cluster = await clusterOf(backend);
+      const before = await backend.clusterConfig(cluster);
+      await run(backend.reconfigureCluster(cluster, { drs: { enabled: true }, dpm: { enabled: true, defaultDpmBehavior: 'manual', hostPowerActionRate: 2 } }));
+      const after = await backend.clusterConfig(cluster);
+      if (c.has('dpmConfigIgnored')) expect(after.dpm).toEqual(before.dpm);
+      else expect(after.dpm).toEqual({ enabled: true, defaultDpmBehavior: 'manual', hostPowerActionRate: 2 });
+      await run(backend.reconfigureCluster(cluster, { dpm: { defaultDpmBehavior: 'automated' } }));
+      if (!c.has('dpmConfigIgnored')) expect((await backend.clusterConfig(cluster)).dpm).toEqual({ enabled: true, defaultDpmBehavior: 'automated', hostPowerActionRate: 2 });
+      await run(backend.reconfigureCluster(cluster, { dpm: { enabled: false } }));
+      if (!c.has('dpmConfigIgnored')) expect((await backend.clusterConfig(cluster)).dpm).toMatchObject({ enabled: false, hostPowerActionRate: 2 });
+      expect(await failure(backend.reconfigureCluster(cluster, { dpm: { hostPowerActionRate: 6 } }))).toMatchObject({ code: 'InvalidArgument' });
+    });
+
+    it('adds a DRS VM override, edits only the fields given, and refuses a second one for the same VM with InvalidArgument', async () => {
+      const { backend } = c.fixture();
+      const cluster = await clusterOf(backend);
+      const pinned = await vm(backend);
+      await run(backend.reconfigureCluster(cluster, { drsVmOverrides: [{ operation: 'add', override: { vm: pinned, enabled: false, behavior: 'manual' } }] }));
+      expect((await backend.clusterConfig(cluster)).drsVmOverrides).toContainEqual({ vm: pinned, enabled: false, behavior: 'manual' });
+      await run(backend.reconfigureCluster(cluster, { drsVmOverrides: [{ operation: 'edit', override: { vm: pinned, behavior: 'partiallyAutomated' } }] }));
+      expect((await backend.clusterConfig(cluster)).drsVmOverrides).toContainEqual({ vm: pinned, enabled: false, behavior: 'partiallyAutomated' });
+      const twin = await failure(backend.reconfigureCluster(cluster, { drsVmOverrides: [{ operation: 'add', override: { vm: pinned, enabled: true, behavior: 'manual' } }] }));
+      expect(twin).toMatchObject({ code: 'InvalidArgument' });
     });
 
     it('lists pending DRS recommendations and the migration history, empty on a cluster DRS has not moved anything in', async () => {

@@ -39,7 +39,9 @@ export type VcsimDeviation =
   /** CreateVirtualDisk_Task and new VM disks are empty files (no descriptor text): a disk's capacity and parent cannot be read back from the datastore. */
   | 'diskFilesEmpty'
   /** ReconfigureComputeResource_Task applies only rules, groups and VM overrides: drsConfig and dasConfig keep their values. */
-  | 'clusterConfigIgnored';
+  | 'clusterConfigIgnored'
+  /** ReconfigureComputeResource_Task ignores dpmConfig: configurationEx.dpmConfigInfo stays as it was. */
+  | 'dpmConfigIgnored';
 
 /** A fresh backend and the ids the suite needs. */
 export interface ContractFixture {

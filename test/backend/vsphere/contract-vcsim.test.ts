@@ -25,6 +25,7 @@ const VCSIM_DEVIATIONS: ReadonlySet<VcsimDeviation> = new Set<VcsimDeviation>([
   'childDiskMissing',
   'diskFilesEmpty',
   'clusterConfigIgnored',
+  'dpmConfigIgnored',
 ]);
 
 describeBackendContract(
