@@ -113,7 +113,7 @@ function moveTail(x: Extents, from: number, delta: number): void {
   const tail = HEADER + STRIDE * from;
   const length = x.length;
   const shift = STRIDE * delta;
-  if (length - tail > SPLICE_TAIL_SLOTS && shift !== 0) {
+  if (length - tail > SPLICE_TAIL_SLOTS && (shift < 0 || delta === 1 || delta === 2)) {
     if (shift < 0) x.splice(tail + shift, -shift);
     else if (delta === 1) x.splice(tail, 0, 0, 0, 0);
     else x.splice(tail, 0, 0, 0, 0, 0, 0, 0);
