@@ -9,14 +9,14 @@
 import { InvalidArgumentError } from '../sim/errors.js';
 import { COST_BENEFIT_HORIZON_SEC, DEFAULT_MIGRATION_THRESHOLD, DRS_PERIOD_SEC, MIN_GOODNESS, PAIRWISE_GAP_BY_THRESHOLD } from './constants.js';
 import { findCandidates, type Candidate, type CandidateCounts } from './candidates.js';
-import { computeEntitlements, type EntitlementOptions, type Entitlements } from './entitlement.js';
+import { computeEntitlementVectors, entitlementMaps, type EntitlementOptions, type Entitlements } from './entitlement.js';
 import { checkThreshold, imbalancePriority, targetImbalance, tolerableGap } from './imbalance.js';
 import { HostLedger, type LedgerOptions } from './ledger.js';
 import { evacuateMaintenanceHosts, fixRuleViolations, type PassState } from './mandatory.js';
 import type { RejectedMove, Recommendation } from './recommendations.js';
 import { RuleIndex } from './rules.js';
 import type { ClusterSnapshot } from './snapshot.js';
-import { maxConcurrentVmotions, vmMigration, type PrecopyOptions } from './vmotion.js';
+import { maxConcurrentVmotions, precopyTotalSeconds, resolvePrecopy, vmMigration, type PrecopyOptions } from './vmotion.js';
 
 /** Options of a pass; defaults in constants.ts. */
 export interface BalanceOptions {
@@ -71,15 +71,16 @@ const TOP_CANDIDATES = 8;
  * O(H log H + V × rounds) set-up (entitlements, ledger, vMotion times for the adaptive budget),
  * then per applied move one scan of O(V + V_s × D) pairs, V_s VMs on the ≤ 12 shortlisted busy
  * hosts and D ≤ 12 shortlisted idle hosts (candidates.ts), each O(1) plus O(r) rule checks.
- * Preconditions: as {@link computeEntitlements}.
+ * The result's `entitlements` maps are built on first read (O(V)); a caller that does not read them does not pay for them.
+ * Preconditions: as {@link computeEntitlementVectors}.
  */
 export function balanceCluster(snapshot: ClusterSnapshot, options: BalanceOptions = {}): BalanceResult {
   const threshold = options.threshold ?? DEFAULT_MIGRATION_THRESHOLD;
   checkThreshold(threshold);
   const maxMoves = options.maxMoves ?? Infinity;
   if (!(maxMoves >= 0)) throw new InvalidArgumentError('maxMoves', `move budget must be ≥ 0, got ${maxMoves}`);
-  const entitlements = computeEntitlements(snapshot, options.entitlement);
-  const ledger = HostLedger.fromSnapshot(snapshot, entitlements, options.ledger);
+  const vectors = computeEntitlementVectors(snapshot, options.entitlement);
+  const ledger = HostLedger.fromVectors(snapshot, vectors, options.ledger);
   const state: PassState = {
     ledger,
     rules: new RuleIndex(snapshot.rules),
@@ -101,8 +102,11 @@ export function balanceCluster(snapshot: ClusterSnapshot, options: BalanceOption
   const filtered: CandidateCounts = { loadCap: 0, reservation: 0, rule: 0 };
   const loop = { state, options, target, gap, limits, filtered, maxMoves };
   const stopReason = threshold === 1 ? 'threshold-1' : balanceLoad(loop);
+  let entitlements: Entitlements | undefined;
   return {
-    entitlements,
+    get entitlements(): Entitlements {
+      return (entitlements ??= entitlementMaps(snapshot, vectors));
+    },
     imbalanceBefore,
     imbalanceAfterMandatory,
     imbalanceAfter: ledger.imbalance(),
@@ -214,16 +218,19 @@ function reject(state: PassState, c: Candidate, filter: 'min-goodness' | 'cost-b
 
 /**
  * The adaptive per-host budget: as many vMotions as fit in one period at the mean vMotion time
- * of the running VMs, times the host's concurrency (4 at 1 GbE, 8 at 10 GbE). O(V × rounds + H).
+ * of the running VMs, times the host's concurrency (4 at 1 GbE, 8 at 10 GbE). O(V × rounds + H),
+ * no allocation per VM (options resolved once, {@link precopyTotalSeconds}).
  */
 function perHostMoveLimits(state: PassState, periodSec: number): number[] {
-  const { ledger } = state;
+  const { ledger, vms } = state;
+  const precopy = resolvePrecopy(state.precopy);
   let total = 0;
   let count = 0;
   for (let v = 0; v < ledger.vmIds.length; v++) {
-    const host = ledger.hosts[ledger.vmHost[v]!]!;
-    if (!ledger.receives(ledger.vmHost[v]!)) continue;
-    total += vmMigration(state.vms[v]!, host, host, state.precopy).totalSeconds;
+    const h = ledger.vmHost[v]!;
+    if (!ledger.receives(h)) continue;
+    const vm = vms[v]!;
+    total += precopyTotalSeconds(vm.demand.memConsumedMB, vm.dirtyMBps, ledger.hosts[h]!.vmotionGbps, precopy);
     count++;
   }
   const mean = count > 0 ? total / count : 1;

@@ -22,7 +22,7 @@ import { IDLE_MEMORY_DEMAND_FRACTION } from './constants.js';
 import { poolShares, vmBounds, vmShares, type Resource } from './demand.js';
 import type { ClusterSnapshot, CpuMem } from './snapshot.js';
 import { hostRunsVms } from './snapshot.js';
-import { waterFill } from './waterfill.js';
+import { waterFillInto } from './waterfill.js';
 
 /** Options of {@link computeEntitlements}. */
 export interface EntitlementOptions {
@@ -40,9 +40,17 @@ export interface Entitlements {
   readonly pools: ReadonlyMap<ResourcePoolId, CpuMem>;
 }
 
-/** One node of the divvy tree for one resource. */
+/** Entitlements as arrays in snapshot order: VM i of `snapshot.vms`, pool j of `snapshot.pools`. */
+export interface EntitlementVectors {
+  readonly vmCpu: Float64Array;
+  readonly vmMemory: Float64Array;
+  readonly poolCpu: Float64Array;
+  readonly poolMemory: Float64Array;
+}
+
+/** One node of the divvy tree for one resource; `slot` is its index among the snapshot's VMs or pools. */
 interface DivvyNode {
-  readonly id: string;
+  readonly slot: number;
   readonly isPool: boolean;
   readonly expandable: boolean;
   readonly children: DivvyNode[];
@@ -53,6 +61,9 @@ interface DivvyNode {
   entitlement: number;
 }
 
+/** The children of every VM node: none (shared, never grown). */
+const NO_CHILDREN: DivvyNode[] = [];
+
 /**
  * Entitlements of all VMs and pools of `snapshot`. O(V + P) plus the water fills,
  * O(Σ children·log children) in all.
@@ -61,13 +72,30 @@ interface DivvyNode {
  * @throws NotFoundError for a dangling pool or host id; InvalidArgumentError for a pool outside the root's tree (a cycle) or a limit below its reservation.
  */
 export function computeEntitlements(snapshot: ClusterSnapshot, options: EntitlementOptions = {}): Entitlements {
+  return entitlementMaps(snapshot, computeEntitlementVectors(snapshot, options));
+}
+
+/**
+ * {@link computeEntitlements} as arrays in snapshot order, without a Map or an object per VM:
+ * what a balancing pass reads. Same values to the bit. O(V + P) plus the water fills.
+ * Preconditions and errors: as computeEntitlements.
+ */
+export function computeEntitlementVectors(snapshot: ClusterSnapshot, options: EntitlementOptions = {}): EntitlementVectors {
   const capacity = options.capacity ?? clusterCapacity(snapshot);
-  const cpu = divvy(snapshot, 'cpu', capacity.cpuMHz, options);
-  const memory = divvy(snapshot, 'memory', capacity.memoryMB, options);
+  const v = snapshot.vms.length;
+  const p = snapshot.pools.length;
+  const out = { vmCpu: new Float64Array(v), vmMemory: new Float64Array(v), poolCpu: new Float64Array(p), poolMemory: new Float64Array(p) };
+  divvy(snapshot, 'cpu', capacity.cpuMHz, options, out.vmCpu, out.poolCpu);
+  divvy(snapshot, 'memory', capacity.memoryMB, options, out.vmMemory, out.poolMemory);
+  return out;
+}
+
+/** The maps of {@link Entitlements} from vectors of `snapshot`. O(V + P). */
+export function entitlementMaps(snapshot: ClusterSnapshot, vectors: EntitlementVectors): Entitlements {
   const vms = new Map<VmId, CpuMem>();
-  for (const vm of snapshot.vms) vms.set(vm.id, { cpuMHz: cpu.get(vm.id)!, memoryMB: memory.get(vm.id)! });
+  snapshot.vms.forEach((vm, i) => vms.set(vm.id, { cpuMHz: vectors.vmCpu[i]!, memoryMB: vectors.vmMemory[i]! }));
   const pools = new Map<ResourcePoolId, CpuMem>();
-  for (const p of snapshot.pools) pools.set(p.id, { cpuMHz: cpu.get(p.id) ?? 0, memoryMB: memory.get(p.id) ?? 0 });
+  snapshot.pools.forEach((pool, j) => pools.set(pool.id, { cpuMHz: vectors.poolCpu[j]!, memoryMB: vectors.poolMemory[j]! }));
   return { vms, pools };
 }
 
@@ -83,25 +111,22 @@ export function clusterCapacity(snapshot: ClusterSnapshot): CpuMem {
   return { cpuMHz, memoryMB };
 }
 
-/** Entitlement by node id for one resource. */
-function divvy(snapshot: ClusterSnapshot, resource: Resource, capacity: number, options: EntitlementOptions): Map<string, number> {
+/** Divides one resource, writing each VM's and each pool's entitlement into its slot. */
+function divvy(snapshot: ClusterSnapshot, resource: Resource, capacity: number, options: EntitlementOptions, vmOut: Float64Array, poolOut: Float64Array): void {
   const root = buildTree(snapshot, resource, options.idleMemoryFraction ?? IDLE_MEMORY_DEMAND_FRACTION);
   const reached = summarize(root);
   if (reached !== snapshot.pools.length) throw new InvalidArgumentError('pools', `${snapshot.pools.length - reached} resource pool(s) do not descend from the root ${snapshot.rootPool} (a parent cycle)`);
   root.entitlement = capacity;
-  const out = new Map<string, number>();
-  distribute(root, true, options.twoPass ?? false, out);
-  return out;
+  distribute(root, true, options.twoPass ?? false, vmOut, poolOut);
 }
 
-/** The tree of pools and VMs for `resource`, with the VMs' bounds filled in. */
+/** The tree of pools and VMs for `resource`, with the VMs' bounds filled in. O(V + P). */
 function buildTree(snapshot: ClusterSnapshot, resource: Resource, idleFraction: number): DivvyNode {
   const pools = new Map<string, DivvyNode>();
-  for (const p of snapshot.pools) {
+  snapshot.pools.forEach((p, slot) => {
     const alloc = p[resource];
-    const node: DivvyNode = { id: p.id, isPool: true, expandable: alloc.expandable, children: [], weight: poolShares(p, resource), floor: alloc.reservation, cap: alloc.limit ?? Infinity, size: 0, entitlement: 0 };
-    pools.set(p.id, node);
-  }
+    pools.set(p.id, { slot, isPool: true, expandable: alloc.expandable, children: [], weight: poolShares(p, resource), floor: alloc.reservation, cap: alloc.limit ?? Infinity, size: 0, entitlement: 0 });
+  });
   const root = pools.get(snapshot.rootPool);
   if (!root) throw new NotFoundError('ResourcePool', snapshot.rootPool);
   for (const p of snapshot.pools) {
@@ -111,7 +136,7 @@ function buildTree(snapshot: ClusterSnapshot, resource: Resource, idleFraction: 
     parent.children.push(pools.get(p.id)!);
   }
   const coreMHz = new Map(snapshot.hosts.map((h) => [h.id as string, h.coreMHz]));
-  for (const vm of snapshot.vms) {
+  snapshot.vms.forEach((vm, slot) => {
     const parent = pools.get(vm.pool);
     if (!parent) throw new NotFoundError('ResourcePool', vm.pool);
     const core = coreMHz.get(vm.host);
@@ -119,8 +144,8 @@ function buildTree(snapshot: ClusterSnapshot, resource: Resource, idleFraction: 
     const b = vmBounds(vm, resource, core, idleFraction);
     const size = Math.max(b.reservation, Math.min(b.size, b.limit));
     const cap = Math.max(b.reservation, Math.min(b.limit, b.size, b.demand));
-    parent.children.push({ id: vm.id, isPool: false, expandable: false, children: [], weight: vmShares(vm, resource), floor: b.reservation, cap, size, entitlement: 0 });
-  }
+    parent.children.push({ slot, isPool: false, expandable: false, children: NO_CHILDREN, weight: vmShares(vm, resource), floor: b.reservation, cap, size, entitlement: 0 });
+  });
   return root;
 }
 
@@ -152,21 +177,33 @@ function summarize(node: DivvyNode): number {
 /** Below this many MHz or MB a pool's leftover is rounding, not unused reservation. */
 const LEFTOVER_EPSILON = 1e-9;
 
-/** Top-down: divides `node.entitlement` among its children (two passes inside non-root pools when asked) and records every entitlement. */
-function distribute(node: DivvyNode, isRoot: boolean, twoPass: boolean, out: Map<string, number>): void {
-  out.set(node.id, node.entitlement);
+/** Top-down: divides `node.entitlement` among its children (two passes inside non-root pools when asked) and records every entitlement in its slot. O(children · log children) per node. */
+function distribute(node: DivvyNode, isRoot: boolean, twoPass: boolean, vmOut: Float64Array, poolOut: Float64Array): void {
+  (node.isPool ? poolOut : vmOut)[node.slot] = node.entitlement;
   const children = node.children;
-  if (children.length === 0) return;
-  let amounts = waterFill(children.map((c) => ({ floor: c.floor, cap: c.cap, weight: c.weight })), node.entitlement);
+  const n = children.length;
+  if (n === 0) return;
+  const floor = new Float64Array(n);
+  const cap = new Float64Array(n);
+  const weight = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    floor[i] = children[i]!.floor;
+    cap[i] = children[i]!.cap;
+    weight[i] = children[i]!.weight;
+  }
+  const amounts = new Float64Array(n);
+  waterFillInto(floor, cap, weight, node.entitlement, amounts);
   if (twoPass && !isRoot) {
-    const given = amounts.reduce((a, b) => a + b, 0);
+    let given = 0;
+    for (let i = 0; i < n; i++) given += amounts[i]!;
     if (node.entitlement - given > LEFTOVER_EPSILON * Math.max(1, node.entitlement)) {
-      const first = amounts;
-      amounts = waterFill(children.map((c, i) => ({ floor: first[i]!, cap: Math.max(first[i]!, c.size), weight: c.weight })), node.entitlement);
+      for (let i = 0; i < n; i++) cap[i] = Math.max(amounts[i]!, children[i]!.size);
+      floor.set(amounts);
+      waterFillInto(floor, cap, weight, node.entitlement, amounts);
     }
   }
-  children.forEach((c, i) => {
-    c.entitlement = amounts[i]!;
-    distribute(c, false, twoPass, out);
-  });
+  for (let i = 0; i < n; i++) {
+    children[i]!.entitlement = amounts[i]!;
+    distribute(children[i]!, false, twoPass, vmOut, poolOut);
+  }
 }

@@ -8,8 +8,8 @@
 import type { HostId, VmId } from '../sim/ids.js';
 import { InvalidArgumentError, NotFoundError } from '../sim/errors.js';
 import { RESOURCE_WEIGHTS } from './constants.js';
-import type { Entitlements } from './entitlement.js';
-import type { ClusterSnapshot, CpuMem, DrsHostState, HostSnapshot } from './snapshot.js';
+import type { EntitlementVectors, Entitlements } from './entitlement.js';
+import type { ClusterSnapshot, CpuMem, DrsHostState, HostSnapshot, VmSnapshot } from './snapshot.js';
 import { hostRunsVms } from './snapshot.js';
 
 /** Options of a ledger. */
@@ -88,10 +88,27 @@ export class HostLedger {
     for (const vm of snapshot.vms) {
       const e = entitlements.vms.get(vm.id);
       if (!e) throw new NotFoundError('entitlement of VirtualMachine', vm.id);
-      ledger.add(vm.id, ledger.hostOf(vm.host), e, { cpuMHz: vm.cpu.reservation, memoryMB: vm.memory.reservation + vm.overheadMB });
+      ledger.#addVm(vm, e.cpuMHz, e.memoryMB);
     }
     ledger.recount();
     return ledger;
+  }
+
+  /**
+   * {@link fromSnapshot} from entitlement vectors in snapshot order (computeEntitlementVectors):
+   * the same ledger without a lookup or an object per VM. O(hosts + VMs).
+   * @throws NotFoundError when a VM's host is missing.
+   */
+  static fromVectors(snapshot: ClusterSnapshot, entitlements: EntitlementVectors, options: LedgerOptions = {}): HostLedger {
+    const ledger = new HostLedger(snapshot.hosts, options);
+    snapshot.vms.forEach((vm, i) => ledger.#addVm(vm, entitlements.vmCpu[i]!, entitlements.vmMemory[i]!));
+    ledger.recount();
+    return ledger;
+  }
+
+  /** Adds `vm` on its host with entitlement `cpu` MHz / `mem` MB and its reservations (memory with overhead). O(1). */
+  #addVm(vm: VmSnapshot, cpu: number, mem: number): void {
+    this.#push(vm.id, this.hostOf(vm.host), cpu, mem, vm.cpu.reservation, vm.memory.reservation + vm.overheadMB);
   }
 
   /** Index of host `id`. @throws NotFoundError when it is not in the ledger. */
@@ -123,15 +140,19 @@ export class HostLedger {
 
   /** Adds VM `id` on host `h`; returns its index. O(1). */
   add(id: VmId, h: number, entitlement: CpuMem, reservation: CpuMem): number {
+    return this.#push(id, h, entitlement.cpuMHz, entitlement.memoryMB, reservation.cpuMHz, reservation.memoryMB);
+  }
+
+  #push(id: VmId, h: number, cpu: number, mem: number, resCpu: number, resMem: number): number {
     if (this.vmIndex.has(id)) throw new InvalidArgumentError('vm', `${id} is already in the ledger`);
     const v = this.vmIds.length;
     this.vmIds.push(id);
     this.vmIndex.set(id, v);
     this.vmHost.push(h);
-    this.vmCpu.push(entitlement.cpuMHz);
-    this.vmMem.push(entitlement.memoryMB);
-    this.vmResCpu.push(reservation.cpuMHz);
-    this.vmResMem.push(reservation.memoryMB);
+    this.vmCpu.push(cpu);
+    this.vmMem.push(mem);
+    this.vmResCpu.push(resCpu);
+    this.vmResMem.push(resMem);
     this.#shift(h, 1, v);
     this.#setBit(h, v);
     return v;

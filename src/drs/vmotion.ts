@@ -58,22 +58,58 @@ export function linkRateMBps(gbps: number): number {
  * Preconditions: memoryMB ≥ 0, dirtyMBps ≥ 0, linkGbps > 0.
  */
 export function precopy(memoryMB: number, dirtyMBps: number, linkGbps: number, options: PrecopyOptions = {}): PrecopyResult {
+  checkVmotion(memoryMB, dirtyMBps, linkGbps);
+  const o = resolvePrecopy(options);
+  const roundsMB: number[] = [];
+  const r = precopyRun(memoryMB, dirtyMBps, linkGbps, o, roundsMB);
+  return { rateMBps: r.rate, lambda: r.lambda, sdps: r.sdps, roundsMB, precopySeconds: r.precopySeconds, remainderMB: r.remainderMB, stunSeconds: r.stunSeconds, totalSeconds: r.precopySeconds + r.stunSeconds, converged: r.remainderMB <= r.threshold };
+}
+
+/** Pre-copy tunables with the defaults filled in and checked; resolve once, then time many vMotions with {@link precopyTotalSeconds}. */
+export type ResolvedPrecopy = Readonly<Required<PrecopyOptions>>;
+
+/** `options` over the defaults, checked. O(1). @throws InvalidArgumentError for a bad round cap, SDPS λ or stun target. */
+export function resolvePrecopy(options: PrecopyOptions = {}): ResolvedPrecopy {
   const o = { ...VMOTION_PRECOPY, ...definedOnly(options) };
-  checkPrecopy(memoryMB, dirtyMBps, linkGbps, o);
+  checkPrecopyOptions(o);
+  return o;
+}
+
+/**
+ * `precopy(...).totalSeconds` without the result object or the list of rounds, for scans over
+ * every VM (the adaptive move budget). Same arithmetic, same value to the bit. O(rounds).
+ * Preconditions: as {@link precopy}; `o` from {@link resolvePrecopy}.
+ */
+export function precopyTotalSeconds(memoryMB: number, dirtyMBps: number, linkGbps: number, o: ResolvedPrecopy): number {
+  checkVmotion(memoryMB, dirtyMBps, linkGbps);
+  const r = precopyRun(memoryMB, dirtyMBps, linkGbps, o, undefined);
+  return r.precopySeconds + r.stunSeconds;
+}
+
+/** The scalars of one pre-copy run; a module-level scratch record (one run at a time, no allocation). */
+const run = { rate: 0, lambda: 0, sdps: false, threshold: 0, precopySeconds: 0, remainderMB: 0, stunSeconds: 0 };
+
+/** Runs the pre-copy rounds into `run` (and each round's MB into `roundsMB` when given). O(rounds). */
+function precopyRun(memoryMB: number, dirtyMBps: number, linkGbps: number, o: ResolvedPrecopy, roundsMB: number[] | undefined): typeof run {
   const rate = linkRateMBps(linkGbps);
   const sdps = dirtyMBps >= rate;
   const lambda = sdps ? o.sdpsLambda : dirtyMBps / rate;
   const threshold = (rate * Math.max(0, o.targetStunMs - o.resumeMs)) / 1000;
-  const roundsMB: number[] = [];
+  let rounds = 0;
   let toSend = memoryMB;
   do {
-    roundsMB.push(toSend);
+    roundsMB?.push(toSend);
+    rounds++;
     toSend *= lambda;
-  } while (toSend > threshold && roundsMB.length < o.maxRounds);
-  const n = roundsMB.length - 1;
-  const precopySeconds = precopyRoundsSeconds(memoryMB, rate, lambda, n);
-  const stunSeconds = toSend / rate + o.resumeMs / 1000;
-  return { rateMBps: rate, lambda, sdps, roundsMB, precopySeconds, remainderMB: toSend, stunSeconds, totalSeconds: precopySeconds + stunSeconds, converged: toSend <= threshold };
+  } while (toSend > threshold && rounds < o.maxRounds);
+  run.rate = rate;
+  run.lambda = lambda;
+  run.sdps = sdps;
+  run.threshold = threshold;
+  run.precopySeconds = precopyRoundsSeconds(memoryMB, rate, lambda, rounds - 1);
+  run.remainderMB = toSend;
+  run.stunSeconds = toSend / rate + o.resumeMs / 1000;
+  return run;
 }
 
 /** (M/R)·(1 − λ^(n+1))/(1 − λ): the time of pre-copy rounds 0..n, (M/R)·(n+1) when λ = 1. O(1). */
@@ -128,10 +164,13 @@ export function vmotionAdmission(load: VmotionLoad): { ok: true } | { ok: false;
   return { ok: true };
 }
 
-function checkPrecopy(memoryMB: number, dirtyMBps: number, linkGbps: number, o: Required<PrecopyOptions>): void {
+function checkVmotion(memoryMB: number, dirtyMBps: number, linkGbps: number): void {
   if (!(memoryMB >= 0)) throw new InvalidArgumentError('memoryMB', `memory must be ≥ 0, got ${memoryMB}`);
   if (!(dirtyMBps >= 0)) throw new InvalidArgumentError('dirtyMBps', `dirty rate must be ≥ 0, got ${dirtyMBps}`);
   if (!(linkGbps > 0)) throw new InvalidArgumentError('linkGbps', `link rate must be > 0, got ${linkGbps}`);
+}
+
+function checkPrecopyOptions(o: Required<PrecopyOptions>): void {
   if (!Number.isInteger(o.maxRounds) || o.maxRounds < 1) throw new InvalidArgumentError('maxRounds', `round cap must be an integer ≥ 1, got ${o.maxRounds}`);
   if (!(o.sdpsLambda > 0 && o.sdpsLambda < 1)) throw new InvalidArgumentError('sdpsLambda', `SDPS λ must be in (0, 1), got ${o.sdpsLambda}`);
   if (!(o.targetStunMs >= 0 && o.resumeMs >= 0)) throw new InvalidArgumentError('targetStunMs', 'stun target and resume time must be ≥ 0');

@@ -18,36 +18,66 @@ export interface FillItem {
  * Preconditions: floors ≥ 0, caps ≥ floors (Infinity allowed), weights ≥ 0, total ≥ 0.
  */
 export function waterFill(items: readonly FillItem[], total: number): number[] {
-  let floors = 0;
-  let caps = 0;
-  for (const it of items) {
-    floors += it.floor;
-    caps += it.cap;
-  }
-  if (total <= floors) return items.map((it) => (floors > 0 ? (it.floor * total) / floors : 0));
-  if (total >= caps) return items.map((it) => (it.weight > 0 ? it.cap : it.floor));
-  const level = fillLevel(items, total, floors);
-  return items.map((it) => Math.min(it.cap, Math.max(it.floor, level * it.weight)));
+  const floor = Float64Array.from(items, (it) => it.floor);
+  const cap = Float64Array.from(items, (it) => it.cap);
+  const weight = Float64Array.from(items, (it) => it.weight);
+  const out = new Float64Array(items.length);
+  waterFillInto(floor, cap, weight, total, out);
+  return Array.from(out);
 }
 
-/** The level λ where Σ clamp(λ·w, floor, cap) = total, for floors < total < caps. */
-function fillLevel(items: readonly FillItem[], total: number, floors: number): number {
-  const events: { at: number; slope: number }[] = [];
-  for (const it of items) {
-    if (it.weight <= 0 || it.cap <= it.floor) continue;
-    events.push({ at: it.floor / it.weight, slope: it.weight });
-    events.push({ at: it.cap / it.weight, slope: -it.weight });
+/**
+ * {@link waterFill} over parallel arrays (item i is floor[i], cap[i], weight[i]), writing item i's
+ * amount into out[i]: the same arithmetic in the same order, so the same amounts to the bit, with
+ * no object per item. O(n log n). Preconditions: as waterFill; the four arrays have one length.
+ */
+export function waterFillInto(floor: Float64Array, cap: Float64Array, weight: Float64Array, total: number, out: Float64Array): void {
+  const n = floor.length;
+  let floors = 0;
+  let caps = 0;
+  for (let i = 0; i < n; i++) {
+    floors += floor[i]!;
+    caps += cap[i]!;
   }
-  events.sort((a, b) => a.at - b.at || a.slope - b.slope);
+  if (total <= floors) {
+    for (let i = 0; i < n; i++) out[i] = floors > 0 ? (floor[i]! * total) / floors : 0;
+    return;
+  }
+  if (total >= caps) {
+    for (let i = 0; i < n; i++) out[i] = weight[i]! > 0 ? cap[i]! : floor[i]!;
+    return;
+  }
+  const level = fillLevel(floor, cap, weight, total, floors);
+  for (let i = 0; i < n; i++) out[i] = Math.min(cap[i]!, Math.max(floor[i]!, level * weight[i]!));
+}
+
+/**
+ * The level λ where Σ clamp(λ·w, floor, cap) = total, for floors < total < caps: a sweep over the
+ * breakpoints floor/w (slope +w) and cap/w (slope −w), ordered by (breakpoint, slope); events
+ * equal in both are interchangeable. O(n log n).
+ */
+function fillLevel(floor: Float64Array, cap: Float64Array, weight: Float64Array, total: number, floors: number): number {
+  const at = new Float64Array(2 * floor.length);
+  const slopeOf = new Float64Array(2 * floor.length);
+  let count = 0;
+  for (let i = 0; i < floor.length; i++) {
+    const w = weight[i]!;
+    if (w <= 0 || cap[i]! <= floor[i]!) continue;
+    at[count] = floor[i]! / w;
+    slopeOf[count++] = w;
+    at[count] = cap[i]! / w;
+    slopeOf[count++] = -w;
+  }
+  const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => at[a]! - at[b]! || slopeOf[a]! - slopeOf[b]!);
   let level = 0;
   let value = floors;
   let slope = 0;
-  for (const e of events) {
-    const next = value + slope * (e.at - level);
+  for (const e of order) {
+    const next = value + slope * (at[e]! - level);
     if (slope > 0 && next >= total) return level + (total - value) / slope;
     value = next;
-    level = e.at;
-    slope += e.slope;
+    level = at[e]!;
+    slope += slopeOf[e]!;
   }
   // Only reachable through rounding: every item sits at its cap.
   return slope > 0 ? level + (total - value) / slope : level;
