@@ -47,6 +47,12 @@ export class DatastoreFiles {
   /** Folder → number of folders holding virtual entries at or below it (for exists/readdir). */
   readonly #virtualDirs = new Map<string, number>();
   #usage = 0;
+  /**
+   * First path segments that may have stored content (memfs): every stored write or mkdir adds its
+   * first segment; removing a top-level file or folder drops it. A superset of the root's stored
+   * names, so a path whose first segment is absent has nothing stored and memfs need not be asked.
+   */
+  readonly #storedRoots = new Set<string>();
 
   constructor(
     readonly name: string,
@@ -83,6 +89,7 @@ export class DatastoreFiles {
     const old = this.#storedSize(p);
     const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
     this.ensureSpace(size - old, p);
+    this.#storedRoots.add(rootOf(p));
     this.#fs(p, () => {
       this.#vol.mkdirSync('/' + dirOf(p), { recursive: true });
       this.#vol.writeFileSync('/' + p, data);
@@ -96,6 +103,7 @@ export class DatastoreFiles {
     this.#checkStoredPath(p);
     const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
     this.ensureSpace(size, p);
+    this.#storedRoots.add(rootOf(p));
     this.#fs(p, () => {
       this.#vol.mkdirSync('/' + dirOf(p), { recursive: true });
       this.#vol.appendFileSync('/' + p, data);
@@ -127,10 +135,10 @@ export class DatastoreFiles {
     entry.size = size;
   }
 
-  /** Whether a file or folder exists. */
+  /** Whether a file or folder exists. O(1) unless stored content may be there (then memfs is asked). */
   exists(path: string): boolean {
     const p = norm(path);
-    return this.#virtualEntry(p) !== undefined || this.#isVirtualDir(p) || this.#vol.existsSync('/' + p);
+    return this.#virtualEntry(p) !== undefined || this.#isVirtualDir(p) || this.#mayBeStored(p);
   }
 
   /** A file's size and kind. @throws NotFoundError */
@@ -178,6 +186,7 @@ export class DatastoreFiles {
     }
     if (!parents && !this.isDirectory(dirOf(p))) throw new NotFoundError('folder', this.dsPath(dirOf(p)));
     this.#checkStoredPath(p);
+    this.#storedRoots.add(rootOf(p));
     this.#fs(p, () => this.#vol.mkdirSync('/' + p, { recursive: true }));
   }
 
@@ -253,6 +262,7 @@ export class DatastoreFiles {
     if (!this.#vol.existsSync('/' + p)) throw new NotFoundError('file', this.dsPath(p));
     this.#fs(p, () => this.#vol.unlinkSync('/' + p));
     this.#usage -= size;
+    if (!p.includes('/')) this.#storedRoots.delete(p);
   }
 
   /** Removes a folder and everything under it (no error when absent). */
@@ -260,6 +270,7 @@ export class DatastoreFiles {
     const d = norm(dir);
     for (const f of this.files(d)) this.rm(f.path);
     if (this.#vol.existsSync('/' + d)) this.#vol.rmSync('/' + d, { recursive: true, force: true });
+    if (!d.includes('/')) this.#storedRoots.delete(d);
   }
 
   /** Every file under `dir` ('' = all), with sizes. O(files). */
@@ -314,6 +325,11 @@ export class DatastoreFiles {
     }
   }
 
+  /** Whether memfs holds `p` (a file or folder), skipping memfs when its first segment holds nothing stored. */
+  #mayBeStored(p: string): boolean {
+    return this.#storedRoots.has(rootOf(p)) && this.#vol.existsSync('/' + p);
+  }
+
   #isVirtualDir(p: string): boolean {
     return this.#virtualDirs.has(p);
   }
@@ -347,6 +363,12 @@ function norm(path: string): string {
     throw new InvalidArgumentError('path', `invalid datastore path '${path}'`);
   }
   return p;
+}
+
+/** The first segment of a clean path. */
+function rootOf(p: string): string {
+  const i = p.indexOf('/');
+  return i < 0 ? p : p.slice(0, i);
 }
 
 function dirOf(p: string): string {

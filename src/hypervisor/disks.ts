@@ -54,16 +54,21 @@ export function createDisk(model: VSphereModel, spec: NewDisk): DiskInfo {
       : store.createBase(dsPath, { capacityBytes: roundToSector(spec.capacityBytes), format: ds.vmfsVersion === 6 ? 'seSparse' : 'vmfsSparse' });
   try {
     if (spec.copyOf !== undefined) copyContent(model, spec.copyOf, dsPath);
+    const made = spec.copyOf === undefined ? info : store.info(dsPath);
     const descriptorSize = Buffer.byteLength(store.descriptorText(dsPath));
-    const allocated = store.info(dsPath).allocatedBytes;
-    files.ensureSpace(descriptorSize + allocated, dsPath);
+    files.ensureSpace(descriptorSize + made.allocatedBytes, dsPath);
     files.setVirtual(spec.path, { kind: 'projection', owner: dsPath, render: 'descriptor', size: descriptorSize });
-    files.setVirtual(splitDsPath(info.extentPath).path, { kind: 'extent', owner: dsPath, render: '', size: allocated });
+    files.setVirtual(datastoreRelative(made.extentPath), { kind: 'extent', owner: dsPath, render: '', size: made.allocatedBytes });
+    return made;
   } catch (e) {
     store.remove(dsPath);
     throw e;
   }
-  return store.info(dsPath);
+}
+
+/** The path inside its datastore of a `[ds] path` the model made (cheaper than {@link splitDsPath}, no checks). */
+function datastoreRelative(dsPath: string): string {
+  return dsPath.slice(dsPath.indexOf('] ') + 2);
 }
 
 /** The store's view of a link. @throws NotFoundError */

@@ -180,16 +180,21 @@ export class VSphereModel {
     }
   }
 
+  /** A port group's name, for `.vmx` rendering (made once, not per render). */
+  readonly #networkName = (id: string): string => this.registry.get('Network', id).name;
+
   #render(e: VirtualEntry): string {
-    if (e.render === 'vmx') {
-      const vm = this.registry.get('VirtualMachine', e.owner);
-      return renderVmx(vm, (p) => p.slice(p.lastIndexOf('/') + 1), (id) => this.registry.get('Network', id).name);
-    }
+    if (e.render === 'vmx') return renderVmx(this.registry.get('VirtualMachine', e.owner), fileNameOf, this.#networkName);
     return this.vmdks.descriptorText(e.owner);
   }
 }
 
 const EMPTY: ReadonlySet<never> = new Set();
+
+/** The file name of a datastore path (what a `.vmx` names its disks by). */
+function fileNameOf(dsPath: string): string {
+  return dsPath.slice(dsPath.lastIndexOf('/') + 1);
+}
 
 function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
   let s = m.get(k);

@@ -4,45 +4,43 @@
  */
 import type { VirtualMachine } from './types.js';
 
-/** The `.vmx` text of a VM; disks by file name, NICs by port-group name. O(devices + extraConfig). */
+/**
+ * The `.vmx` text of a VM; disks by file name, NICs by port-group name. Built by appending lines to
+ * one string (no per-line arrays). O(devices + extraConfig).
+ */
 export function renderVmx(vm: VirtualMachine, diskFileName: (dsPath: string) => string, networkName: (id: string) => string): string {
   const c = vm.config;
-  const lines: [string, string][] = [
-    ['.encoding', 'UTF-8'],
-    ['config.version', '8'],
-    ['virtualHW.version', '14'],
-    ['displayName', vm.name],
-    ['guestOS', c.guestId],
-    ['numvcpus', String(c.numCpu)],
-    ['memSize', String(c.memoryMB)],
-    ['sched.cpu.min', String(c.cpuAllocation.reservation)],
-    ['sched.cpu.max', c.cpuAllocation.limit === -1 ? 'unlimited' : String(c.cpuAllocation.limit)],
-    ['sched.cpu.shares', sharesText(c.cpuAllocation.shares)],
-    ['sched.mem.min', String(c.memoryAllocation.reservation)],
-    ['sched.mem.max', c.memoryAllocation.limit === -1 ? 'unlimited' : String(c.memoryAllocation.limit)],
-    ['sched.mem.shares', sharesText(c.memoryAllocation.shares)],
-    ['vc.uuid', vm.id],
-    ['annotation', c.annotation],
-  ];
-  if (c.template) lines.push(['templateVM', 'TRUE']);
+  const cpu = c.cpuAllocation;
+  const mem = c.memoryAllocation;
+  let out =
+    `.encoding = "UTF-8"\nconfig.version = "8"\nvirtualHW.version = "14"\ndisplayName = "${escapeVmx(vm.name)}"\nguestOS = "${escapeVmx(c.guestId)}"\n` +
+    `numvcpus = "${c.numCpu}"\nmemSize = "${c.memoryMB}"\n` +
+    `sched.cpu.min = "${cpu.reservation}"\nsched.cpu.max = "${limitText(cpu.limit)}"\nsched.cpu.shares = "${escapeVmx(sharesText(cpu.shares))}"\n` +
+    `sched.mem.min = "${mem.reservation}"\nsched.mem.max = "${limitText(mem.limit)}"\nsched.mem.shares = "${escapeVmx(sharesText(mem.shares))}"\n` +
+    `vc.uuid = "${escapeVmx(vm.id)}"\nannotation = "${escapeVmx(c.annotation)}"\n`;
+  if (c.template) out += 'templateVM = "TRUE"\n';
   let scsi = 0;
   let eth = 0;
   for (const d of c.devices) {
     if (d.type === 'disk') {
       const slot = `scsi0:${scsi++}`;
-      lines.push([`${slot}.present`, 'TRUE'], [`${slot}.fileName`, diskFileName(d.fileName)]);
+      out += `${slot}.present = "TRUE"\n${slot}.fileName = "${escapeVmx(diskFileName(d.fileName))}"\n`;
     } else if (d.type === 'nic') {
       const slot = `ethernet${eth++}`;
-      lines.push([`${slot}.present`, 'TRUE'], [`${slot}.virtualDev`, 'vmxnet3'], [`${slot}.networkName`, networkName(d.network)], [`${slot}.address`, d.macAddress]);
+      out += `${slot}.present = "TRUE"\n${slot}.virtualDev = "vmxnet3"\n${slot}.networkName = "${escapeVmx(networkName(d.network))}"\n${slot}.address = "${escapeVmx(d.macAddress)}"\n`;
     } else if (d.type === 'cdrom') {
-      lines.push(['ide0:0.present', 'TRUE'], ['ide0:0.deviceType', d.iso ? 'cdrom-image' : 'atapi-cdrom'], ['ide0:0.fileName', d.iso ?? '']);
+      out += `ide0:0.present = "TRUE"\nide0:0.deviceType = "${d.iso ? 'cdrom-image' : 'atapi-cdrom'}"\nide0:0.fileName = "${escapeVmx(d.iso ?? '')}"\n`;
     } else {
-      lines.push(['serial0.present', 'TRUE'], ['serial0.fileType', 'file'], ['serial0.fileName', d.fileName]);
+      out += `serial0.present = "TRUE"\nserial0.fileType = "file"\nserial0.fileName = "${escapeVmx(d.fileName)}"\n`;
     }
   }
-  if (scsi > 0) lines.push(['scsi0.present', 'TRUE'], ['scsi0.virtualDev', 'pvscsi']);
-  for (const [k, v] of Object.entries(c.extraConfig)) lines.push([k, v]);
-  return lines.map(([k, v]) => `${k} = "${escapeVmx(v)}"`).join('\n') + '\n';
+  if (scsi > 0) out += 'scsi0.present = "TRUE"\nscsi0.virtualDev = "pvscsi"\n';
+  for (const k in c.extraConfig) out += `${k} = "${escapeVmx(c.extraConfig[k]!)}"\n`;
+  return out;
+}
+
+function limitText(limit: number): string {
+  return limit === -1 ? 'unlimited' : String(limit);
 }
 
 function sharesText(s: { level: string; shares: number }): string {

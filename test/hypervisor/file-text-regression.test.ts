@@ -7,7 +7,10 @@
  * `UPDATE_FIXTURES=1 npx vitest run test/hypervisor/file-text-regression.test.ts`.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { VmdkStore, formatDescriptor } from '../../src/hypervisor/vmdk/index.js';
+import { Rng } from '../../src/sim/rng.js';
 import { addDatastore } from '../../src/hypervisor/inventory.js';
 import { createSnapshot, removeSnapshot } from '../../src/hypervisor/snapshots.js';
 import { cloneVM, freezeVM } from '../../src/hypervisor/vm-clone.js';
@@ -90,5 +93,34 @@ describe('the projected datastore files', () => {
         for (const f of ds.files) if (f.kind === 'projection') expect(f.size).toBe(Buffer.byteLength(f.text!));
       }
     }
+  });
+});
+
+describe('a disk descriptor rendered straight from the disk', () => {
+  it('is the text formatDescriptor makes of its parsed form, for any base settings, format and chain', () => {
+    const base = fc.record({
+      sectors: fc.integer({ min: 1, max: 2 ** 34 }),
+      format: fc.constantFrom('seSparse' as const, 'vmfsSparse' as const),
+      createType: fc.constantFrom('vmfs' as const, 'monolithicFlat' as const),
+      adapterType: fc.constantFrom('pvscsi', 'lsilogic', 'ide', 'buslogic'),
+      virtualHWVersion: fc.integer({ min: 4, max: 21 }),
+    });
+    const name = fc.stringMatching(/^[a-zé0-9 _-]{1,12}$/);
+    fc.assert(
+      fc.property(base, fc.array(fc.tuple(name, fc.boolean()), { maxLength: 4 }), fc.boolean(), fc.integer({ min: 1, max: 1000 }), (b, deltas, write, seed) => {
+        const store = new VmdkStore({ rng: Rng.seeded(seed) });
+        let top = '[ds 1] vm/base.vmdk';
+        store.createBase(top, { capacityBytes: b.sectors * 512, format: b.format, createType: b.createType, adapterType: b.adapterType, virtualHWVersion: b.virtualHWVersion });
+        for (const [stem, sameFolder] of deltas) {
+          const path = sameFolder ? `[ds 1] vm/${stem}.vmdk` : `[ds 2] other/${stem}.vmdk`;
+          if (store.has(path)) continue;
+          store.createDelta(path, top);
+          top = path;
+        }
+        if (write) store.write(top, 0, 512, 9);
+        for (const p of store.paths()) expect(store.descriptorText(p)).toBe(formatDescriptor(store.descriptor(p)));
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -36,8 +36,9 @@ const MAX_DRAWN_CID = 0xfffffffd;
 
 /** A fresh content id drawn from `rng` (four draws). */
 export function drawContentId(rng: Rng): ContentId {
-  const words = [rng.int(0, 0xffffffff), rng.int(0, 0xffffffff), rng.int(0, 0xffffffff), rng.int(0, MAX_DRAWN_CID)];
-  return { cid: words[3]!, longContentId: words.map(formatCid).join('') };
+  const high = formatCid(rng.int(0, 0xffffffff)) + formatCid(rng.int(0, 0xffffffff)) + formatCid(rng.int(0, 0xffffffff));
+  const cid = rng.int(0, MAX_DRAWN_CID);
+  return { cid, longContentId: high + formatCid(cid) };
 }
 
 /** A ddb.uuid in ESXi's layout, drawn from `rng` (13 draws). */
@@ -45,6 +46,11 @@ export function drawDiskUuid(rng: Rng): string {
   const hex = Array.from({ length: 13 }, () => rng.int(0, 255).toString(16).padStart(2, '0'));
   return `60 00 C2 ${hex.slice(0, 5).join(' ')}-${hex.slice(5).join(' ')}`;
 }
+
+/** The lines between a descriptor's header and its extent lines (see formatDescriptor). */
+const EXTENTS_HEADER = '\n# Extent description\n';
+/** The lines between a descriptor's extent lines and its sorted ddb entries (see formatDescriptor). */
+const DDB_HEADER = '\n# The Disk Data Base \n#DDB\n\n';
 
 /** A disk's state. Fields are mutated only by the store and the consolidation functions. */
 export class VirtualDisk {
@@ -88,6 +94,34 @@ export class VirtualDisk {
   get extentKind(): 'flat' | 'sesparse' | 'delta' {
     if (this.parentPath === undefined) return 'flat';
     return this.format === 'seSparse' ? 'sesparse' : 'delta';
+  }
+
+  /**
+   * The descriptor text of {@link descriptor}, rendered straight from the fields: the same bytes as
+   * `formatDescriptor(this.descriptor())` without building the parsed form. O(1).
+   */
+  descriptorText(): string {
+    const sectors = this.capacityBytes / SECTOR_BYTES;
+    const fileName = extentFileName(this.path, this.extentKind);
+    const head = `# Disk DescriptorFile\nversion=1\nencoding="UTF-8"\nCID=${formatCid(this.contentId.cid)}\n`;
+    const longContentId = `ddb.longContentID = "${this.contentId.longContentId}"\n`;
+    if (this.parentPath === undefined) {
+      const base = this.base!;
+      const extent = base.createType === 'vmfs' ? `RW ${sectors} VMFS "${fileName}"` : `RW ${sectors} FLAT "${fileName}" 0`;
+      const g = geometryFor(sectors, base.adapterType);
+      return (
+        `${head}parentCID=ffffffff\nisNativeSnapshot="no"\ncreateType="${base.createType}"\n${EXTENTS_HEADER}${extent}\n${DDB_HEADER}` +
+        `ddb.adapterType = "${base.adapterType}"\nddb.geometry.cylinders = "${g.cylinders}"\nddb.geometry.heads = "${g.heads}"\nddb.geometry.sectors = "${g.sectors}"\n` +
+        `${longContentId}ddb.thinProvisioned = "1"\nddb.uuid = "${base.uuid}"\nddb.virtualHWVersion = "${base.virtualHWVersion}"\n`
+      );
+    }
+    const sparse = this.format === 'seSparse';
+    const extent = `RW ${sectors} ${sparse ? 'SESPARSE' : 'VMFSSPARSE'} "${fileName}"`;
+    const grain = sparse ? `ddb.grain = "${this.grainBytes / SECTOR_BYTES}"\n` : '';
+    return (
+      `${head}parentCID=${formatCid(this.parentCid)}\nisNativeSnapshot="no"\ncreateType="${this.format}"\nparentFileNameHint="${parentHint(this.path, this.parentPath)}"\n` +
+      `${EXTENTS_HEADER}${extent}\n${DDB_HEADER}${grain}${longContentId}`
+    );
   }
 
   /** The descriptor ESXi would write for this disk. O(1). */

@@ -15,7 +15,7 @@ import type { Rng } from '../../sim/rng.js';
 import { ChainLimitError } from './errors.js';
 import { GrainMap } from './grain-map.js';
 import type { GrainRun } from './grain-map.js';
-import { SECTOR_BYTES, formatDescriptor } from './descriptor.js';
+import { SECTOR_BYTES } from './descriptor.js';
 import type { VmdkDescriptor } from './descriptor.js';
 import { MAX_CONTENT_TAG, ZERO_TAG, overwriteTag } from './content.js';
 import { VirtualDisk, drawContentId, drawDiskUuid } from './disk.js';
@@ -287,7 +287,7 @@ export class VmdkStore {
 
   /** The descriptor text of disk `path`, as written to `<path>`. @throws NotFoundError */
   descriptorText(path: string): string {
-    return formatDescriptor(this.#disk(path).descriptor());
+    return this.#disk(path).descriptorText();
   }
 
   /** Sum of every disk's allocated bytes (descriptor text not included). O(disks). */
