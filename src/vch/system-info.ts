@@ -3,6 +3,7 @@
  * and limits (VIC put the pool's MHz in the CPUs field), the VCH's usage, the hosts behind it, its
  * volume stores and the `vsphere` volume driver, its provisioning mode.
  */
+import type { ClusterConfigInfo } from '../backend/cluster.js';
 import type { Backend, ResourcePoolInfo } from '../backend/backend.js';
 import type { ClusterId } from '../sim/ids.js';
 import type { ProvisionMode } from './containers/provisioner.js';
@@ -36,10 +37,23 @@ export interface VchUsage {
   readonly now: Date;
 }
 
+/** The cluster's DRS, HA and DPM as `docker info` lines. O(1). */
+function clusterStatus(c: ClusterConfigInfo): [string, string][] {
+  const drsBehavior = { manual: 'manual', partiallyAutomated: 'partially automated', fullyAutomated: 'fully automated' }[c.drs.defaultVmBehavior];
+  const policy = c.ha.admissionControlPolicy;
+  const reserve = policy.type === 'failoverLevel' ? `${policy.failoverLevel} host failure(s) tolerated` : `${policy.cpuFailoverPercent}% CPU and ${policy.memoryFailoverPercent}% memory reserved`;
+  return [
+    ['DRS', c.drs.enabled ? `${drsBehavior}, migration threshold ${c.drs.migrationThreshold}` : 'disabled'],
+    ['HA', c.ha.enabled ? `enabled, admission control ${c.ha.admissionControlEnabled ? reserve : 'disabled'}` : 'disabled'],
+    ['DPM', c.dpm.enabled ? `${c.dpm.defaultDpmBehavior}, host power action rate ${c.dpm.hostPowerActionRate}` : 'disabled'],
+  ];
+}
+
 /** `GET /info`. */
 export async function vchInfo(backend: Backend, u: VchUsage): Promise<SystemInfo> {
   const hosts = await backend.hosts({ cluster: u.cluster });
   const about = await backend.about();
+  const cluster = await backend.clusterConfig(u.cluster);
   const up = hosts.filter((h) => h.state === 'connected');
   const clusterMHz = up.reduce((s, h) => s + h.cpuCores * h.cpuMhzPerCore, 0);
   const clusterMB = up.reduce((s, h) => s + h.memoryMB, 0);
@@ -58,6 +72,7 @@ export async function vchInfo(backend: Backend, u: VchUsage): Promise<SystemInfo
     ['VMware OS version', about.apiVersion],
     ['Registry Whitelist Mode', u.whitelistRegistries === undefined ? 'disabled' : `enabled (${u.whitelistRegistries.join(', ')})`],
     ['Insecure Registries', u.insecureRegistries.join(', ') || 'none'],
+    ...clusterStatus(cluster),
     ['Hosts', String(hosts.length)],
     ...hosts.map((h): [string, string] => [` ${h.name}`, `${h.state}, ${h.cpuCores}×${h.cpuMhzPerCore} MHz, ${h.memoryMB} MiB`]),
   ];
