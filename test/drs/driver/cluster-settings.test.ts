@@ -10,6 +10,8 @@ import { enableHa, haState } from '../../../src/drs/driver/ha-driver.js';
 import { CPU_DEMAND_KEY } from '../../../src/drs/driver/model-snapshot.js';
 import { InvalidArgumentError } from '../../../src/sim/errors.js';
 import type { VmId } from '../../../src/sim/ids.js';
+import { ModelBackend } from '../../../src/backend/model/index.js';
+import { resumeClusterServices } from '../../../src/backend/model/cluster.js';
 import { runningVm, smallCluster, thrown, vmOf } from '../../hypervisor/helpers.js';
 
 const MINUTE = 60_000;
@@ -127,5 +129,28 @@ describe('cluster settings across a save and restore of the model', () => {
     const saved = saveModel(p.model);
     const broken = { ...saved, extensions: { 'drs.clusterSettings': { 'domain-c999': clusterSettings(p.model, p.cluster.id) } } };
     expect(() => restoreModel(JSON.stringify(broken))).toThrow(/saved model is inconsistent/);
+  });
+});
+
+describe("the Backend's cluster configuration across a save and restore of the model", () => {
+  it('comes back whole (rule keys, groups, DPM, VM overrides) once the drivers are resumed', async () => {
+    const { p, vms } = crowded(3);
+    const backend = new ModelBackend(p.model);
+    await (
+      await backend.reconfigureCluster(p.cluster.id, {
+        drs: { enabled: true, defaultVmBehavior: 'manual', migrationThreshold: 4 },
+        ha: { enabled: true, admissionControlEnabled: true, admissionControlPolicy: { type: 'failoverResources', cpuFailoverPercent: 33, memoryFailoverPercent: 33 } },
+        dpm: { enabled: true, defaultDpmBehavior: 'manual', hostPowerActionRate: 2 },
+        groups: [{ operation: 'add', group: { type: 'vm', name: 'web', vms: [vms[1]!, vms[2]!] } }, { operation: 'add', group: { type: 'host', name: 'first', hosts: [p.hosts[0]!.id] } }],
+        rules: [{ operation: 'add', rule: { type: 'vmHost', name: 'web-first', vmGroup: 'web', hostGroup: 'first', affine: true, mandatory: false } }],
+        drsVmOverrides: [{ operation: 'add', override: { vm: vms[0]!, enabled: false, behavior: 'manual' } }],
+      })
+    ).wait();
+    const before = await backend.clusterConfig(p.cluster.id);
+    const restored = restoreModel(JSON.stringify(saveModel(p.model)));
+    expect(drsState(restored)).toBeUndefined();
+    resumeClusterServices(restored);
+    expect([drsState(restored), haState(restored), dpmState(restored)].every((s) => s !== undefined)).toBe(true);
+    expect(await new ModelBackend(restored).clusterConfig(p.cluster.id)).toEqual(before);
   });
 });
