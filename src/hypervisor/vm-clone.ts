@@ -12,11 +12,11 @@ import type { DatastoreId, HostId, ResourcePoolId, SnapshotId, VmId } from '../s
 import { chainAllocatedBytes, createDisk, discardDisk, getDisk, releaseChain, retainChain } from './disks.js';
 import type { VSphereModel } from './model.js';
 import type { TaskRecord } from './tasks.js';
-import type { CloneMode, VirtualMachine } from './types.js';
+import type { CloneMode, VirtualDevice, VirtualMachine, VmConfig } from './types.js';
 import { hostName, materializeVm, type VmBlueprint } from './vm-create.js';
 import { applyDestroy, resizeVmx } from './vm-config.js';
 import { applyPower, powerOnBlocker } from './vm-power.js';
-import { checkVmName } from './vm-spec.js';
+import { checkVmName, type VmDevicesSpec } from './vm-spec.js';
 import { numberedDeltaPath } from './vmdk/paths.js';
 
 /** What a clone needs. */
@@ -121,22 +121,18 @@ function applyClone(model: VSphereModel, source: VmId, spec: VmCloneSpec): VmId 
 }
 
 function cloneBlueprint(model: VSphereModel, src: VirtualMachine, spec: VmCloneSpec): VmBlueprint {
-  const disks = src.config.devices.filter((d) => d.type === 'disk');
+  const parts = clonePartsOf(src.config);
   const base: VmBlueprint = {
     name: spec.name,
     pool: spec.pool ?? src.pool,
     host: spec.mode === 'instant' ? src.host : spec.host,
     datastore: spec.datastore ?? src.datastore,
-    config: { ...src.config, devices: [], template: false },
-    devices: {
-      nics: src.config.devices.flatMap((d) => (d.type === 'nic' ? [{ network: d.network }] : [])),
-      ...cdromOf(src),
-      serialLog: src.config.devices.some((d) => d.type === 'serial'),
-    },
+    config: parts.config,
+    devices: parts.devices,
     provenance: { via: 'clone', mode: spec.mode, source: src.id },
   };
   if (spec.mode === 'full') {
-    return { ...base, cloneDisks: disks.map((d) => ({ capacityBytes: d.capacityBytes, copyOf: d.fileName })) };
+    return { ...base, cloneDisks: parts.disks.map((d) => ({ capacityBytes: d.capacityBytes, copyOf: d.fileName })) };
   }
   if (spec.mode === 'linked') {
     const snapId = spec.snapshot ?? src.currentSnapshot;
@@ -144,12 +140,44 @@ function cloneBlueprint(model: VSphereModel, src: VirtualMachine, spec: VmCloneS
     if (!snap) throw new InvalidStateError('SnapshotFault', src.id, 'no snapshot', `a linked clone of ${src.name} needs a snapshot to branch from`);
     return { ...base, cloneDisks: snap.disks.map((p) => ({ parent: p, capacityBytes: getDisk(model, p).capacityBytes })) };
   }
-  return { ...base, cloneDisks: disks.map((d) => ({ parent: d.fileName, capacityBytes: d.capacityBytes })) };
+  return { ...base, cloneDisks: parts.instantDisks };
 }
 
-function cdromOf(src: VirtualMachine): { cdromIso?: string } {
-  const cd = src.config.devices.find((d) => d.type === 'cdrom');
-  return cd && cd.type === 'cdrom' && cd.iso !== undefined ? { cdromIso: cd.iso } : {};
+/** What every clone of one source configuration shares: derived once per configuration record. */
+interface CloneParts {
+  /** The clone's configuration before its devices are made. */
+  readonly config: VmConfig;
+  /** The NICs, CD-ROM and serial port the clone gets. */
+  readonly devices: VmDevicesSpec;
+  readonly disks: readonly (VirtualDevice & { type: 'disk' })[];
+  /** An instant clone's disks: a delta on each of the source's disks. */
+  readonly instantDisks: VmBlueprint['cloneDisks'];
+}
+
+/**
+ * Clone parts by source configuration. VM records and their configurations are immutable (an
+ * update replaces the record), so a configuration object always derives the same parts; a source
+ * cloned many times (an instant-clone template) derives them once. O(devices) on a miss, O(1) after.
+ */
+const CLONE_PARTS = new WeakMap<VmConfig, CloneParts>();
+
+function clonePartsOf(config: VmConfig): CloneParts {
+  let parts = CLONE_PARTS.get(config);
+  if (parts) return parts;
+  const disks = config.devices.filter((d): d is VirtualDevice & { type: 'disk' } => d.type === 'disk');
+  const cd = config.devices.find((d) => d.type === 'cdrom');
+  parts = {
+    config: { ...config, devices: [], template: false },
+    devices: {
+      nics: config.devices.flatMap((d) => (d.type === 'nic' ? [{ network: d.network }] : [])),
+      ...(cd && cd.type === 'cdrom' && cd.iso !== undefined ? { cdromIso: cd.iso } : {}),
+      serialLog: config.devices.some((d) => d.type === 'serial'),
+    },
+    disks,
+    instantDisks: disks.map((d) => ({ parent: d.fileName, capacityBytes: d.capacityBytes })),
+  };
+  CLONE_PARTS.set(config, parts);
+  return parts;
 }
 
 /**
