@@ -9,6 +9,7 @@ import type { HostId, VmId } from '../sim/ids.js';
 import { InvalidArgumentError, NotFoundError } from '../sim/errors.js';
 import { RESOURCE_WEIGHTS } from './constants.js';
 import type { EntitlementVectors, Entitlements } from './entitlement.js';
+import { HostVmIndex } from './host-vm-index.js';
 import type { ClusterSnapshot, CpuMem, DrsHostState, HostSnapshot, VmSnapshot } from './snapshot.js';
 import { hostRunsVms } from './snapshot.js';
 
@@ -50,9 +51,7 @@ export class HostLedger {
   readonly #resCpu: Float64Array;
   readonly #resMem: Float64Array;
   readonly #scratch = new Float64Array(4);
-  /** Per-host VM index: bit v of host h's row is set when VM v runs on h; rows of #words 32-bit words, grown by doubling. */
-  #hostBits = new Uint32Array(0);
-  #words = 0;
+  readonly #onHost: HostVmIndex;
   #sumCpu = 0;
   #sqCpu = 0;
   #sumMem = 0;
@@ -77,6 +76,7 @@ export class HostLedger {
     this.#resCpu = new Float64Array(n);
     this.#resMem = new Float64Array(n);
     this.#counts = this.#counted.reduce((a, b) => a + b, 0);
+    this.#onHost = new HostVmIndex(n);
   }
 
   /**
@@ -154,7 +154,7 @@ export class HostLedger {
     this.vmResCpu.push(resCpu);
     this.vmResMem.push(resMem);
     this.#shift(h, 1, v);
-    this.#setBit(h, v);
+    this.#onHost.add(h, v);
     return v;
   }
 
@@ -162,45 +162,20 @@ export class HostLedger {
   move(v: number, to: number): void {
     const from = this.vmHost[v]!;
     this.#shift(from, -1, v);
-    this.#hostBits[from * this.#words + (v >>> 5)]! &= ~(1 << (v & 31));
+    this.#onHost.remove(from, v);
     this.vmHost[v] = to;
     this.#shift(to, 1, v);
-    this.#setBit(to, v);
+    this.#onHost.add(to, v);
     this.recount();
   }
 
   /**
    * Writes into `out` the indices of the VMs running on the hosts flagged in `hosts`, ascending,
-   * and returns how many: the per-host VM index, so a scan visits only those VMs. O(flagged hosts ×
-   * V/32 + result). Preconditions: `hosts` has one flag per host; `out` holds ≥ V slots.
+   * and returns how many (the per-host VM index, host-vm-index.ts). O(flagged hosts × V/32 + result).
+   * Preconditions: `hosts` has one flag per host; `out` holds ≥ V slots.
    */
   vmsOnHosts(hosts: Uint8Array, out: Int32Array): number {
-    const words = this.#words;
-    const bits = this.#hostBits;
-    let count = 0;
-    for (let w = 0; w < words; w++) {
-      let word = 0;
-      for (let h = 0; h < hosts.length; h++) if (hosts[h]) word |= bits[h * words + w]!;
-      while (word !== 0) {
-        const low = word & -word;
-        out[count++] = (w << 5) + 31 - Math.clz32(low);
-        word ^= low;
-      }
-    }
-    return count;
-  }
-
-  /** Sets VM `v`'s bit in host `h`'s row, doubling the rows' width when `v` is past it. Amortized O(1). */
-  #setBit(h: number, v: number): void {
-    const word = v >>> 5;
-    if (word >= this.#words) {
-      const words = Math.max(4, this.#words * 2, word + 1);
-      const grown = new Uint32Array(this.hosts.length * words);
-      for (let r = 0; r < this.hosts.length; r++) grown.set(this.#hostBits.subarray(r * this.#words, (r + 1) * this.#words), r * words);
-      this.#hostBits = grown;
-      this.#words = words;
-    }
-    this.#hostBits[h * this.#words + word]! |= 1 << (v & 31);
+    return this.#onHost.vmsOn(hosts, out);
   }
 
   /** Adds (sign 1) or removes (−1) VM `v`'s amounts on host `h`, updating the sums incrementally. O(1). */

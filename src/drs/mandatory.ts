@@ -37,10 +37,11 @@ export function evacuateMaintenanceHosts(state: PassState): void {
 
 /**
  * Moves every running VM that breaks a rule where it runs to the best host where it keeps its
- * rules (all of them, else the mandatory ones). O(V × r + V_b × H × r) for V_b VMs breaking rules.
+ * rules (all of them, else the mandatory ones). O(V × r + V_b × H × r) for V_b VMs breaking rules; O(1) without rules.
  */
 export function fixRuleViolations(state: PassState): void {
   const { ledger, rules } = state;
+  if (rules.rules.length === 0) return;
   for (let v = 0; v < ledger.vmIds.length; v++) {
     const h = ledger.vmHost[v]!;
     if (!ledger.receives(h)) continue;

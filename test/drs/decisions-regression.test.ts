@@ -10,9 +10,11 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { balanceCluster, type BalanceOptions, type BalanceResult } from '../../src/drs/balance.js';
 import { computeEntitlements } from '../../src/drs/entitlement.js';
+import { HostVmIndex } from '../../src/drs/host-vm-index.js';
 import { HostLedger } from '../../src/drs/ledger.js';
 import { commitPlacement, drsPlacement, firstFitPlacement, type PlacementStrategy } from '../../src/drs/placement.js';
 import { RuleIndex } from '../../src/drs/rules.js';
@@ -203,4 +205,31 @@ describe('DRS decisions against the recorded oracle', () => {
       expect(actual[name]).toEqual(expected[name]);
     });
   }
+});
+
+describe('the per-host VM index the scans rely on', () => {
+  it('lists exactly the VMs on the flagged hosts, ascending, after any adds and moves', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 150 }), fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }), (hosts, ops, flags) => {
+        const index = new HostVmIndex(hosts);
+        const where: number[] = [];
+        for (const [a, b] of ops) {
+          if (where.length === 0 || a % 3 === 0) {
+            where.push(b % hosts);
+            index.add(b % hosts, where.length - 1);
+          } else {
+            const v = a % where.length;
+            index.remove(where[v]!, v);
+            where[v] = b % hosts;
+            index.add(where[v]!, v);
+          }
+        }
+        const flagged = Uint8Array.from({ length: hosts }, (_, h) => (flags[h] ? 1 : 0));
+        const out = new Int32Array(where.length);
+        const count = index.vmsOn(flagged, out);
+        expect(Array.from(out.subarray(0, count))).toEqual(where.flatMap((h, v) => (flagged[h] ? [v] : [])));
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
