@@ -85,8 +85,9 @@ export function computeEntitlementVectors(snapshot: ClusterSnapshot, options: En
   const v = snapshot.vms.length;
   const p = snapshot.pools.length;
   const out = { vmCpu: new Float64Array(v), vmMemory: new Float64Array(v), poolCpu: new Float64Array(p), poolMemory: new Float64Array(p) };
-  divvy(snapshot, 'cpu', capacity.cpuMHz, options, out.vmCpu, out.poolCpu);
-  divvy(snapshot, 'memory', capacity.memoryMB, options, out.vmMemory, out.poolMemory);
+  const places: VmPlaces = { poolSlot: new Int32Array(v), coreMHz: new Float64Array(v), resolved: false };
+  divvy(snapshot, 'cpu', capacity.cpuMHz, options, places, out.vmCpu, out.poolCpu);
+  divvy(snapshot, 'memory', capacity.memoryMB, options, places, out.vmMemory, out.poolMemory);
   return out;
 }
 
@@ -111,42 +112,62 @@ export function clusterCapacity(snapshot: ClusterSnapshot): CpuMem {
   return { cpuMHz, memoryMB };
 }
 
+/** Where each VM sits, resolved once per pass and shared by both resources: its pool's slot and its host's core speed. */
+interface VmPlaces {
+  readonly poolSlot: Int32Array;
+  readonly coreMHz: Float64Array;
+  resolved: boolean;
+}
+
 /** Divides one resource, writing each VM's and each pool's entitlement into its slot. */
-function divvy(snapshot: ClusterSnapshot, resource: Resource, capacity: number, options: EntitlementOptions, vmOut: Float64Array, poolOut: Float64Array): void {
-  const root = buildTree(snapshot, resource, options.idleMemoryFraction ?? IDLE_MEMORY_DEMAND_FRACTION);
+function divvy(snapshot: ClusterSnapshot, resource: Resource, capacity: number, options: EntitlementOptions, places: VmPlaces, vmOut: Float64Array, poolOut: Float64Array): void {
+  const root = buildTree(snapshot, resource, options.idleMemoryFraction ?? IDLE_MEMORY_DEMAND_FRACTION, places);
   const reached = summarize(root);
   if (reached !== snapshot.pools.length) throw new InvalidArgumentError('pools', `${snapshot.pools.length - reached} resource pool(s) do not descend from the root ${snapshot.rootPool} (a parent cycle)`);
   root.entitlement = capacity;
   distribute(root, true, options.twoPass ?? false, vmOut, poolOut);
 }
 
-/** The tree of pools and VMs for `resource`, with the VMs' bounds filled in. O(V + P). */
-function buildTree(snapshot: ClusterSnapshot, resource: Resource, idleFraction: number): DivvyNode {
-  const pools = new Map<string, DivvyNode>();
-  snapshot.pools.forEach((p, slot) => {
+/** The tree of pools and VMs for `resource`, with the VMs' bounds filled in; resolves `places` on the first call. O(V + P). */
+function buildTree(snapshot: ClusterSnapshot, resource: Resource, idleFraction: number, places: VmPlaces): DivvyNode {
+  const poolSlots = new Map<string, number>();
+  const nodes = snapshot.pools.map((p, slot): DivvyNode => {
     const alloc = p[resource];
-    pools.set(p.id, { slot, isPool: true, expandable: alloc.expandable, children: [], weight: poolShares(p, resource), floor: alloc.reservation, cap: alloc.limit ?? Infinity, size: 0, entitlement: 0 });
+    poolSlots.set(p.id, slot);
+    return { slot, isPool: true, expandable: alloc.expandable, children: [], weight: poolShares(p, resource), floor: alloc.reservation, cap: alloc.limit ?? Infinity, size: 0, entitlement: 0 };
   });
-  const root = pools.get(snapshot.rootPool);
+  const node = (id: string | undefined): DivvyNode | undefined => (id === undefined ? undefined : nodes[poolSlots.get(id) ?? -1]);
+  const root = node(snapshot.rootPool);
   if (!root) throw new NotFoundError('ResourcePool', snapshot.rootPool);
-  for (const p of snapshot.pools) {
-    if (p.id === snapshot.rootPool) continue;
-    const parent = p.parent === undefined ? undefined : pools.get(p.parent);
+  snapshot.pools.forEach((p, slot) => {
+    if (p.id === snapshot.rootPool) return;
+    const parent = node(p.parent);
     if (!parent) throw new NotFoundError('ResourcePool', p.parent ?? `(parent of ${p.id})`);
-    parent.children.push(pools.get(p.id)!);
-  }
-  const coreMHz = new Map(snapshot.hosts.map((h) => [h.id as string, h.coreMHz]));
+    parent.children.push(nodes[slot]!);
+  });
+  if (!places.resolved) resolvePlaces(snapshot, poolSlots, places);
+  const { poolSlot, coreMHz } = places;
   snapshot.vms.forEach((vm, slot) => {
-    const parent = pools.get(vm.pool);
-    if (!parent) throw new NotFoundError('ResourcePool', vm.pool);
-    const core = coreMHz.get(vm.host);
-    if (core === undefined) throw new NotFoundError('HostSystem', vm.host);
-    const b = vmBounds(vm, resource, core, idleFraction);
+    const b = vmBounds(vm, resource, coreMHz[slot]!, idleFraction);
     const size = Math.max(b.reservation, Math.min(b.size, b.limit));
     const cap = Math.max(b.reservation, Math.min(b.limit, b.size, b.demand));
-    parent.children.push({ slot, isPool: false, expandable: false, children: NO_CHILDREN, weight: vmShares(vm, resource), floor: b.reservation, cap, size, entitlement: 0 });
+    nodes[poolSlot[slot]!]!.children.push({ slot, isPool: false, expandable: false, children: NO_CHILDREN, weight: vmShares(vm, resource), floor: b.reservation, cap, size, entitlement: 0 });
   });
   return root;
+}
+
+/** Fills `places` from the pool slots and the hosts, in VM order. O(V + H). @throws NotFoundError for a VM's unknown pool or host. */
+function resolvePlaces(snapshot: ClusterSnapshot, poolSlots: ReadonlyMap<string, number>, places: VmPlaces): void {
+  const coreOf = new Map(snapshot.hosts.map((h) => [h.id as string, h.coreMHz]));
+  snapshot.vms.forEach((vm, slot) => {
+    const pool = poolSlots.get(vm.pool);
+    if (pool === undefined) throw new NotFoundError('ResourcePool', vm.pool);
+    const core = coreOf.get(vm.host);
+    if (core === undefined) throw new NotFoundError('HostSystem', vm.host);
+    places.poolSlot[slot] = pool;
+    places.coreMHz[slot] = core;
+  });
+  places.resolved = true;
 }
 
 /**
