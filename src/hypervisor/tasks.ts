@@ -154,7 +154,7 @@ export class TaskManager {
   }
 
   #start(live: LiveTask): void {
-    this.#transition(live, 'START', { startTime: this.clock.now() });
+    this.#transition(live, 'START', this.clock.now(), undefined, undefined, undefined);
     try {
       live.spec.onStart?.();
     } catch (e) {
@@ -178,11 +178,7 @@ export class TaskManager {
 
   #finish(live: LiveTask, result: unknown, error: VicsimError | undefined): void {
     const event = error ? (live.info.state === 'queued' ? 'CANCEL' : 'FAIL') : 'SUCCEED';
-    this.#transition(live, event, {
-      completeTime: this.clock.now(),
-      result,
-      error: error ? { code: error.code, message: error.message } : undefined,
-    });
+    this.#transition(live, event, live.info.startTime, this.clock.now(), result, error ? { code: error.code, message: error.message } : undefined);
     live.error = error;
     this.#live.delete(live.info.id);
     this.#remember(live);
@@ -190,10 +186,12 @@ export class TaskManager {
     for (const l of this.#listeners) l(live.info, error);
   }
 
-  #transition(live: LiveTask, event: string, patch: Partial<TaskRecord>): void {
-    const state = nextState(TASK_TABLE, live.info.state, event) as TaskRecordState | undefined;
-    if (!state) throw new Error(`task ${live.info.id}: ${event} not allowed in ${live.info.state}`);
-    live.info = { ...live.info, ...patch, state };
+  /** Replaces the task's record with its next state and the given times and outcome (one new record, no patch object). */
+  #transition(live: LiveTask, event: string, startTime: number | undefined, completeTime: number | undefined, result: unknown, error: TaskRecord['error']): void {
+    const i = live.info;
+    const state = nextState(TASK_TABLE, i.state, event) as TaskRecordState | undefined;
+    if (!state) throw new Error(`task ${i.id}: ${event} not allowed in ${i.state}`);
+    live.info = { id: i.id, descriptionId: i.descriptionId, entity: i.entity, entityName: i.entityName, state, queueTime: i.queueTime, startTime, completeTime, result, error };
   }
 
   #remember(live: LiveTask): void {

@@ -122,7 +122,7 @@ function applyClone(model: VSphereModel, source: VmId, spec: VmCloneSpec): VmId 
 
 function cloneBlueprint(model: VSphereModel, src: VirtualMachine, spec: VmCloneSpec): VmBlueprint {
   const parts = clonePartsOf(src.config);
-  const base: VmBlueprint = {
+  return {
     name: spec.name,
     pool: spec.pool ?? src.pool,
     host: spec.mode === 'instant' ? src.host : spec.host,
@@ -130,17 +130,18 @@ function cloneBlueprint(model: VSphereModel, src: VirtualMachine, spec: VmCloneS
     config: parts.config,
     devices: parts.devices,
     provenance: { via: 'clone', mode: spec.mode, source: src.id },
+    cloneDisks: cloneDisksOf(model, src, spec, parts),
   };
-  if (spec.mode === 'full') {
-    return { ...base, cloneDisks: parts.disks.map((d) => ({ capacityBytes: d.capacityBytes, copyOf: d.fileName })) };
-  }
-  if (spec.mode === 'linked') {
-    const snapId = spec.snapshot ?? src.currentSnapshot;
-    const snap = src.snapshots.find((s) => s.id === snapId);
-    if (!snap) throw new InvalidStateError('SnapshotFault', src.id, 'no snapshot', `a linked clone of ${src.name} needs a snapshot to branch from`);
-    return { ...base, cloneDisks: snap.disks.map((p) => ({ parent: p, capacityBytes: getDisk(model, p).capacityBytes })) };
-  }
-  return { ...base, cloneDisks: parts.instantDisks };
+}
+
+/** The disks a clone makes: deltas on the source's disks (instant), on a snapshot's (linked), or copies (full). */
+function cloneDisksOf(model: VSphereModel, src: VirtualMachine, spec: VmCloneSpec, parts: CloneParts): VmBlueprint['cloneDisks'] {
+  if (spec.mode === 'full') return parts.disks.map((d) => ({ capacityBytes: d.capacityBytes, copyOf: d.fileName }));
+  if (spec.mode === 'instant') return parts.instantDisks;
+  const snapId = spec.snapshot ?? src.currentSnapshot;
+  const snap = src.snapshots.find((s) => s.id === snapId);
+  if (!snap) throw new InvalidStateError('SnapshotFault', src.id, 'no snapshot', `a linked clone of ${src.name} needs a snapshot to branch from`);
+  return snap.disks.map((p) => ({ parent: p, capacityBytes: getDisk(model, p).capacityBytes }));
 }
 
 /** What every clone of one source configuration shares: derived once per configuration record. */

@@ -109,7 +109,8 @@ export function materializeVm(model: VSphereModel, bp: VmBlueprint): VirtualMach
       snapshots: [],
       currentSnapshot: undefined,
     };
-    for (const p of [...created, ...attached]) retainChain(model, p);
+    for (const p of created) retainChain(model, p);
+    for (const p of attached) retainChain(model, p);
     retained = true;
     model.registry.put(vm);
     registered = vm;

@@ -66,9 +66,17 @@ export interface VmdkDescriptor {
   readonly ddb: Readonly<Record<string, string>>;
 }
 
-/** Formats a CID as ESXi writes it: 8 lower-case hex digits. */
+/** Two lower-case hex digits per byte value. */
+const HEX_BYTES = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/**
+ * Formats a CID as ESXi writes it: 8 lower-case hex digits of `cid >>> 0`. O(1), byte by byte
+ * from a table (several times cheaper than `toString(16)` and padding; content ids are drawn on
+ * every disk create and first write).
+ */
 export function formatCid(cid: number): string {
-  return (cid >>> 0).toString(16).padStart(8, '0');
+  const c = cid >>> 0;
+  return HEX_BYTES[c >>> 24]! + HEX_BYTES[(c >>> 16) & 0xff]! + HEX_BYTES[(c >>> 8) & 0xff]! + HEX_BYTES[c & 0xff]!;
 }
 
 /**
