@@ -297,8 +297,13 @@ export class VmdkStore {
     return total;
   }
 
-  /** A copy of the sorted children of `disk`, sorted now if not kept yet. O(c), or O(c log c) the first time. */
+  /**
+   * A copy of the sorted children of `disk`, sorted now if not kept yet. O(c), or O(c log c) the
+   * first time. A disk without children keeps no list (a new delta's info is asked for on every
+   * create; keeping one would cost a map entry per disk and a splice per later child).
+   */
   #childrenOf(disk: VirtualDisk): string[] {
+    if (disk.children.size === 0) return [];
     let sorted = this.#sortedChildren.get(disk.path);
     if (!sorted) {
       sorted = [...disk.children].sort();
