@@ -12,11 +12,20 @@ const DELTA_NUMBER_RE = /-\d{6}$/;
 
 /** A descriptor path cut into its directory (with its trailing separator, possibly empty) and file name. */
 export function splitDiskPath(path: string): { readonly dir: string; readonly file: string } {
-  const slash = path.lastIndexOf('/');
-  const bracket = path.startsWith('[') ? path.indexOf('] ') : -1;
-  const cut = slash >= 0 ? slash + 1 : bracket >= 0 ? bracket + 2 : 0;
+  const cut = fileNameStart(path);
   return { dir: path.slice(0, cut), file: path.slice(cut) };
 }
+
+/** Where the file name of a descriptor path starts (the length of its directory part). O(length). */
+function fileNameStart(path: string): number {
+  const slash = path.lastIndexOf('/');
+  if (slash >= 0) return slash + 1;
+  const bracket = path.startsWith('[') ? path.indexOf('] ') : -1;
+  return bracket >= 0 ? bracket + 2 : 0;
+}
+
+/** Characters a disk path may not hold: it is written into descriptor text between double quotes. */
+const FORBIDDEN_IN_DISK_PATH = /["\r\n]/;
 
 /**
  * Checks that `path` names a descriptor: a non-empty file name ending in `.vmdk`, free of double
@@ -24,8 +33,8 @@ export function splitDiskPath(path: string): { readonly dir: string; readonly fi
  * @throws InvalidArgumentError otherwise.
  */
 export function checkDiskPath(path: string): void {
-  const { file } = splitDiskPath(path);
-  if (file.length <= VMDK_SUFFIX.length || !file.endsWith(VMDK_SUFFIX) || /["\r\n]/.test(path)) {
+  const fileLength = path.length - fileNameStart(path);
+  if (fileLength <= VMDK_SUFFIX.length || !path.endsWith(VMDK_SUFFIX) || FORBIDDEN_IN_DISK_PATH.test(path)) {
     throw new InvalidArgumentError('path', `a disk path names a .vmdk descriptor file, got "${path}"`);
   }
 }
