@@ -35,9 +35,10 @@ export class RuleIndex {
 
   /**
    * The first rule of `strength` that VM `vm` would break on host `h`, or undefined.
-   * O(Σ members of the VM's rules).
+   * O(Σ members of the VM's rules); O(1) without a lookup when the cluster has no rules.
    */
   brokenRule(ledger: HostLedger, vm: VmId, h: number, strength: RuleStrength): DrsRule | undefined {
+    if (this.#byVm.size === 0) return undefined;
     for (const rule of this.rulesOf(vm)) {
       if (!this.#keeps(ledger, rule, vm, h, strength)) return rule;
     }
