@@ -152,10 +152,12 @@ export class PageSharing {
 
   /**
    * After writes, forks or releases: merged pages that no longer have a twin are copied back and
-   * hashes of pages gone are dropped. O(1) while the pages written since the last census cannot
-   * have removed a merged or hashed page; else a census, as {@link scan}.
+   * hashes of pages gone are dropped. O(1) while nothing is merged or hashed (TPS off, or not yet
+   * scanned) or the pages written since the last census cannot have removed a merged or hashed
+   * page; else a census, as {@link scan}.
    */
   reconcile(): void {
+    if (this.mergedPages === 0 && this.hashedPages === 0) return;
     if (this.mergedPages <= this.#duplicatesAtLeast && this.hashedPages <= this.#candidatesAtLeast) return;
     const { candidatePages, duplicatePages } = this.census();
     this.mergedPages = Math.min(this.mergedPages, duplicatePages);
