@@ -115,14 +115,15 @@ export class DatastoreFiles {
   setVirtual(path: string, entry: VirtualEntry): void {
     const p = norm(path);
     const dir = dirOf(p);
+    const base = baseOf(p);
     let files = this.#virtual.get(dir);
-    const old = files?.get(baseOf(p))?.size ?? 0;
+    const old = files?.get(base)?.size ?? 0;
     this.ensureSpace(entry.size - old, p);
     if (!files) {
       this.#virtual.set(dir, (files = new Map()));
       this.#countDir(dir, 1);
     }
-    files.set(baseOf(p), entry);
+    files.set(base, entry);
     this.#usage += entry.size - old;
   }
 
@@ -356,7 +357,13 @@ export class DatastoreFiles {
 /** Paths that need no cleaning: no leading or trailing slash, no empty, `.` or `..` segment. */
 const CLEAN_PATH = /^(?!\.\.?(?:\/|$))[^/]+(?:\/(?!\.\.?(?:\/|$))[^/]+)*$/;
 
+/**
+ * A clean path as given, otherwise the path without leading and trailing slashes. O(length): paths
+ * with no empty segment and no segment starting with '.' are clean without the regular expression.
+ * @throws InvalidArgumentError for an empty path or one with an empty, `.` or `..` segment.
+ */
 function norm(path: string): string {
+  if (path !== '' && path[0] !== '/' && path[0] !== '.' && path[path.length - 1] !== '/' && !path.includes('//') && !path.includes('/.')) return path;
   if (CLEAN_PATH.test(path)) return path;
   const p = path.replace(/^\/+/, '').replace(/\/+$/, '');
   if (p === '' || p.split('/').some((s) => s === '' || s === '.' || s === '..')) {

@@ -106,7 +106,7 @@ export function materializeVm(model: VSphereModel, bp: VmBlueprint): VirtualMach
       powerState: 'poweredOff',
       bootTime: undefined,
       provenance: bp.provenance,
-      snapshots: [],
+      snapshots: NO_SNAPSHOTS,
       currentSnapshot: undefined,
     };
     for (const p of created) retainChain(model, p);
@@ -124,6 +124,9 @@ export function materializeVm(model: VSphereModel, bp: VmBlueprint): VirtualMach
     throw e;
   }
 }
+
+/** The snapshot list of a VM without snapshots, shared (records are immutable; a snapshot replaces the list). */
+const NO_SNAPSHOTS: readonly never[] = Object.freeze([]);
 
 function buildDevices(model: VSphereModel, bp: VmBlueprint, folder: string, created: string[], attached: string[]): VirtualDevice[] {
   const devices: VirtualDevice[] = [];
