@@ -68,9 +68,10 @@ const TOP_CANDIDATES = 8;
 
 /**
  * Runs one DRS pass over `snapshot`. Pure: same snapshot and options, same result.
- * O(H log H + V × rounds) set-up (entitlements, ledger, vMotion times for the adaptive budget),
- * then per applied move one scan of O(V + V_s × D) pairs, V_s VMs on the ≤ 12 shortlisted busy
- * hosts and D ≤ 12 shortlisted idle hosts (candidates.ts), each O(1) plus O(r) rule checks.
+ * O(V log V + V × rounds) set-up (entitlements, whose water fills sort; the ledger; vMotion times for the adaptive budget),
+ * then per applied move one scan of O(H_s × V/32 + V_s × D): V_s VMs on the ≤ 12 shortlisted busy
+ * hosts (from the ledger's per-host VM index) and D ≤ 12 shortlisted idle hosts (candidates.ts),
+ * each pair O(1) plus O(r) rule checks.
  * The result's `entitlements` maps are built on first read (O(V)); a caller that does not read them does not pay for them.
  * Preconditions: as {@link computeEntitlementVectors}.
  */

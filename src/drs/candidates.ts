@@ -36,9 +36,10 @@ export interface CandidateCounts {
  * The up-to-`k` best moves by goodness (> 0), best first; ties keep scan order (VMs, then hosts,
  * as listed), so the result is deterministic. A VM moves only from a shortlisted busy host to a
  * shortlisted connected host whose combined load is below its own host's, and only between hosts under their move limits.
- * O(H log H + V + V_s × D) for V_s VMs on shortlisted sources and D shortlisted destinations, plus
- * O(r) per rule check; the V term is one typed-array test per VM, the V_s × D pairs allocate nothing
- * (the ranking lives in typed arrays of k slots; k Candidate objects are made at the end).
+ * O(H log H + H_s × V/32 + V_s × D) for H_s ≤ 12 shortlisted sources holding V_s VMs (found
+ * through the ledger's per-host VM index, in ascending VM order) and D ≤ 12 shortlisted
+ * destinations, plus O(r) per rule check. The V_s × D pairs allocate nothing (the ranking lives in
+ * typed arrays of k slots; k Candidate objects are made at the end).
  */
 export function findCandidates(
   ledger: HostLedger,
