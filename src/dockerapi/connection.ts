@@ -37,16 +37,18 @@ export function readOptionsBody(socket: Duplex, head: Buffer, length: number, li
 }
 
 /**
- * Wall ms between a hijacked stream's `101` head and its first frame. dockerd's exec and attach
- * start a process (runc: tens of ms) after writing the head, so the head arrives alone; clients rely
- * on it: the Docker SDK for Python parses the head through a buffered reader and then reads frames
- * from the raw socket, losing any frame that arrived with the head (docker-py #2042, #3332).
+ * Wall ms between an exec's `101` head and its first frame. dockerd starts the exec's process (runc:
+ * tens of ms) after writing the head, so the head arrives alone; clients rely on it: the Docker SDK
+ * for Python parses the head through a buffered reader and then reads frames from the raw socket,
+ * losing any frame that arrived with the head (docker-py #2042, #3332). Attach needs no gap: clients
+ * attach before they start the container.
  */
 export const HIJACK_FIRST_FRAME_GAP_MS = 25;
 
 /**
  * A hijacked socket. Stdin before `onInput` is called is queued; unclaimed stdin is discarded at the end.
- * Output written within {@link HIJACK_FIRST_FRAME_GAP_MS} of the head is held back until the gap has passed.
+ * Output written within the first-frame gap given to {@link begin} is held back until the gap has
+ * passed; an end with nothing held goes out at once.
  */
 export class UpgradedConnection implements StreamConnection {
   readonly upgraded = true;
@@ -74,17 +76,18 @@ export class UpgradedConnection implements StreamConnection {
     socket.resume();
   }
 
-  begin(contentType: string): void {
+  begin(contentType: string, firstFrameGapMs = 0): void {
     this.started = true;
     const headers = { 'Content-Type': contentType, Connection: 'Upgrade', Upgrade: 'tcp', ...this.extraHeaders };
     const lines = ['HTTP/1.1 101 UPGRADED', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
     writeSafely(this.socket, lines.join('\r\n') + '\r\n\r\n');
+    if (firstFrameGapMs <= 0) return;
     const held: (Uint8Array | 'end')[] = [];
     this.held = held;
     setTimeout(() => {
       this.held = undefined;
       for (const item of held) this.#send(item);
-    }, HIJACK_FIRST_FRAME_GAP_MS).unref();
+    }, firstFrameGapMs).unref();
   }
 
   write(chunk: Uint8Array): void {
@@ -93,8 +96,11 @@ export class UpgradedConnection implements StreamConnection {
   }
 
   end(): void {
-    if (this.held) this.held.push('end');
-    else this.#send('end');
+    if (this.held && this.held.length > 0) this.held.push('end');
+    else {
+      this.held = undefined;
+      this.#send('end');
+    }
   }
 
   #send(item: Uint8Array | 'end'): void {

@@ -59,8 +59,12 @@ export interface StreamConnection {
   readonly options: Buffer;
   /** Whether `begin` was called (an error after it can no longer be an HTTP status). */
   readonly started: boolean;
-  /** Sends the status line and headers (101 or 200) with this content type. Call once. */
-  begin(contentType: string): void;
+  /**
+   * Sends the status line and headers (101 or 200) with this content type. Call once. With
+   * `firstFrameGapMs`, a hijacked connection holds output written sooner than that after the head
+   * (see HIJACK_FIRST_FRAME_GAP_MS); the plain form ignores it.
+   */
+  begin(contentType: string, firstFrameGapMs?: number): void;
   write(chunk: Uint8Array): void;
   /** Ends the output (closes the attach stream); the connection closes once the client is done. */
   end(): void;

@@ -20,12 +20,31 @@ describe('UpgradedConnection', () => {
   let close: (() => void) | undefined;
   afterEach(() => close?.());
 
+  it('ends at once when nothing was written, and without a gap writes straight after the head', async () => {
+    const pair = await socketPair();
+    close = pair.close;
+    const quiet = new UpgradedConnection(pair.server, Buffer.alloc(0), Buffer.alloc(0), {});
+    quiet.begin('application/vnd.docker.raw-stream', HIJACK_FIRST_FRAME_GAP_MS);
+    quiet.end();
+    // Not held for the gap: the end went to the socket in the same turn.
+    expect(pair.server.writableEnded).toBe(true);
+    await pair.ended;
+    const other = await socketPair();
+    const attach = new UpgradedConnection(other.server, Buffer.alloc(0), Buffer.alloc(0), {});
+    attach.begin('application/vnd.docker.raw-stream');
+    attach.write(Buffer.from('now'));
+    attach.end();
+    await other.ended;
+    expect(other.arrivals.map((a) => a.data).join('')).toMatch(/\r\n\r\nnow$/);
+    other.close();
+  });
+
   it('sends the 101 head alone and output written at once only after the gap, then ends', async () => {
     const pair = await socketPair();
     close = pair.close;
     const conn = new UpgradedConnection(pair.server, Buffer.alloc(0), Buffer.alloc(0), {});
     const begun = performance.now();
-    conn.begin('application/vnd.docker.multiplexed-stream');
+    conn.begin('application/vnd.docker.multiplexed-stream', HIJACK_FIRST_FRAME_GAP_MS);
     conn.write(Buffer.from('first'));
     conn.write(Buffer.from('second'));
     conn.end();
@@ -42,7 +61,7 @@ describe('UpgradedConnection', () => {
     const pair = await socketPair();
     close = pair.close;
     const conn = new UpgradedConnection(pair.server, Buffer.alloc(0), Buffer.alloc(0), {});
-    conn.begin('application/vnd.docker.raw-stream');
+    conn.begin('application/vnd.docker.raw-stream', HIJACK_FIRST_FRAME_GAP_MS);
     await new Promise((resolve) => setTimeout(resolve, HIJACK_FIRST_FRAME_GAP_MS + 10));
     const before = pair.arrivals.length;
     conn.write(Buffer.from('late'));

@@ -5,6 +5,7 @@
  */
 import type { AttachedStreams } from '../../vch/engine/engine.js';
 import { parseJsonBody } from '../body.js';
+import { HIJACK_FIRST_FRAME_GAP_MS } from '../connection.js';
 import { decodeExecCreate, decodeExecStart } from '../schemas.js';
 import { encodeChunk, forEachUntil, MULTIPLEXED_STREAM, RAW_STREAM } from '../streams.js';
 import { route, streamRoute, type BaseContext, type Route, type StreamConnection } from '../router.js';
@@ -15,9 +16,10 @@ import { dimensions } from './containers.js';
 /**
  * Streams a process's output to the connection (framed unless TTY; raw below API 1.42) and stdin
  * from it, until the output ends or the client goes; then ends the connection and detaches.
+ * `firstFrameGapMs`: see {@link StreamConnection.begin}.
  */
-export async function pumpStreams(ctx: BaseContext, conn: StreamConnection, streams: AttachedStreams): Promise<void> {
-  conn.begin(streams.tty || !versionAtLeast(ctx.apiVersion, '1.42') ? RAW_STREAM : MULTIPLEXED_STREAM);
+export async function pumpStreams(ctx: BaseContext, conn: StreamConnection, streams: AttachedStreams, firstFrameGapMs = 0): Promise<void> {
+  conn.begin(streams.tty || !versionAtLeast(ctx.apiVersion, '1.42') ? RAW_STREAM : MULTIPLEXED_STREAM, firstFrameGapMs);
   conn.onInput(
     (chunk) => streams.write(chunk),
     () => streams.endInput(),
@@ -48,7 +50,7 @@ async function execStart(ctx: BaseContext, conn: StreamConnection): Promise<void
     conn.end();
     return;
   }
-  await pumpStreams(ctx, conn, streams);
+  await pumpStreams(ctx, conn, streams, HIJACK_FIRST_FRAME_GAP_MS);
 }
 
 /** Attach and exec routes. */
