@@ -9,14 +9,18 @@ import { BadParameterError } from '../engine/errors.js';
 import { serviceProfileFromLabels } from '../guest/profile.js';
 import type { Container } from './container.js';
 
-/** docker's generated name (adjective_scientist, from the id's first bytes); `taken` says whether a name is in use. */
+/**
+ * docker's generated name (adjective_scientist, from the id's first bytes); `taken` says whether a
+ * name is in use. When it is, a suffix from the id's next bytes; when that is taken too, the short
+ * id, as dockerd falls back to after its retries; the full id as the last resort.
+ */
 export function generatedName(id: string, taken: (name: string) => boolean): string {
   const adjectives = ['admiring', 'brave', 'clever', 'dreamy', 'eager', 'focused', 'gallant', 'happy', 'jolly', 'keen', 'lucid', 'modest', 'nifty', 'quirky', 'serene', 'vibrant'];
   const scientists = ['babbage', 'curie', 'dijkstra', 'euler', 'feynman', 'gauss', 'hopper', 'knuth', 'lovelace', 'noether', 'pascal', 'ritchie', 'shannon', 'thompson', 'turing', 'wozniak'];
   const a = adjectives[parseInt(id.slice(0, 2), 16) % adjectives.length]!;
   const s = scientists[parseInt(id.slice(2, 4), 16) % scientists.length]!;
   const base = `${a}_${s}`;
-  return taken(base) ? `${base}_${id.slice(4, 8)}` : base;
+  return [base, `${base}_${id.slice(4, 8)}`, id.slice(0, 12)].find((name) => !taken(name)) ?? id;
 }
 
 /**
