@@ -4,12 +4,15 @@
  * loopback, sequential and 8-way concurrent — containers per second (benny) and p50/p99 latency of
  * one create+start (a separate pass of {@link LATENCY_CONTAINERS}); and the wall time of the real
  * CLI's `docker run --rm busybox true` next to `docker version` (the CLI's own floor) as a ratio.
+ * The create+start load comes from a worker thread with a keep-alive node:http client, so the
+ * server's thread is measured, as with any real client (a separate process), not the client's cost.
  */
 import b from 'benny';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { startServe, type Served } from '../src/cli/serve.js';
 import type { BenchResult } from './report.js';
 
@@ -21,21 +24,13 @@ const CONCURRENCY = 8;
 const LATENCY_CONTAINERS = 480;
 const DOCKER = '/usr/local/bin/docker';
 
-/** A minimal Docker API client over fetch (undici keeps the loopback connections alive). */
+/** The bench's own calls (pull, list, remove) over fetch. */
 class Api {
   constructor(readonly base: string) {}
 
   async call(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
     const res = await fetch(this.base + path, { method, headers: { 'Content-Type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     return { status: res.status, text: await res.text() };
-  }
-
-  /** `docker create busybox true` + `docker start`; throws on any other status than docker's. */
-  async createStart(): Promise<void> {
-    const created = await this.call('POST', '/v1.47/containers/create', { Image: 'busybox', Cmd: ['true'], Labels: { bench: 'api' } });
-    if (created.status !== 201) throw new Error(`create answered ${created.status}: ${created.text}`);
-    const started = await this.call('POST', `/v1.47/containers/${(JSON.parse(created.text) as { Id: string }).Id}/start`);
-    if (started.status !== 204) throw new Error(`start answered ${started.status}: ${started.text}`);
   }
 
   /** Removes every container (force), 8 at a time, so each case starts from an empty VCH. */
@@ -45,16 +40,82 @@ class Api {
   }
 }
 
-/** `count` create+starts by `workers` concurrent loops. */
-async function createStartMany(api: Api, count: number, workers: number, latencies?: number[]): Promise<void> {
-  const loop = async (n: number): Promise<void> => {
+/**
+ * The load generator's thread (CommonJS, evaluated): on `{ count, workers }` it runs `workers`
+ * concurrent loops of create (busybox true) + start over keep-alive connections and answers with
+ * each create+start's latency in ms, or the first unexpected answer as `error`.
+ */
+const LOAD_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+function call(method, path, body) {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const headers = data === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) };
+    const req = http.request({ host: '127.0.0.1', port: workerData.port, method, path, agent, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+async function createStart() {
+  const created = await call('POST', '/v1.47/containers/create', { Image: 'busybox', Cmd: ['true'], Labels: { bench: 'api' } });
+  if (created.status !== 201) throw new Error('create answered ' + created.status + ': ' + created.text);
+  const started = await call('POST', '/v1.47/containers/' + JSON.parse(created.text).Id + '/start');
+  if (started.status !== 204) throw new Error('start answered ' + started.status + ': ' + started.text);
+}
+parentPort.on('message', async ({ id, count, workers }) => {
+  const latencies = [];
+  const loop = async (n) => {
     for (let i = 0; i < n; i++) {
       const t0 = performance.now();
-      await api.createStart();
-      latencies?.push(performance.now() - t0);
+      await createStart();
+      latencies.push(performance.now() - t0);
     }
   };
-  await Promise.all(Array.from({ length: workers }, () => loop(count / workers)));
+  try {
+    await Promise.all(Array.from({ length: workers }, () => loop(count / workers)));
+    parentPort.postMessage({ id, latencies });
+  } catch (e) {
+    parentPort.postMessage({ id, error: String(e && e.message || e) });
+  }
+});
+`;
+
+/** A create+start load generator on its own thread; runs may overlap (benny does not always wait). */
+class LoadThread {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve: (latencies: number[]) => void; reject: (e: Error) => void }>();
+  #nextId = 0;
+
+  constructor(port: number) {
+    this.#worker = new Worker(LOAD_THREAD, { eval: true, workerData: { port } });
+    this.#worker.on('message', (m: { id: number; latencies?: number[]; error?: string }) => {
+      const waiter = this.#pending.get(m.id);
+      this.#pending.delete(m.id);
+      if (m.error === undefined) waiter?.resolve(m.latencies!);
+      else waiter?.reject(new Error(m.error));
+    });
+  }
+
+  /** `count` create+starts by `workers` concurrent loops; resolves with each one's latency (ms). */
+  run(count: number, workers: number): Promise<number[]> {
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, count, workers });
+    });
+  }
+
+  /** Stops the thread. */
+  async close(): Promise<void> {
+    await this.#worker.terminate();
+  }
 }
 
 /** The q-quantile (0..1) of `values` by nearest rank. O(n log n). */
@@ -66,13 +127,13 @@ function quantile(values: readonly number[], q: number): number {
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 /** Throughput (benny) and latency percentiles of create+start with `workers` concurrent clients. */
-async function createStartCase(api: Api, workers: number): Promise<BenchResult[]> {
+async function createStartCase(api: Api, load: LoadThread, workers: number): Promise<BenchResult[]> {
   const label = workers === 1 ? 'sequential' : `${workers}-way concurrent`;
   const out: BenchResult[] = [];
   await api.removeAll();
   await b.suite(
     `api create+start ${label}`,
-    b.add(`create+start over the API, ${label}`, () => createStartMany(api, PER_OP, workers), { minSamples: 5, maxTime: 3 }),
+    b.add(`create+start over the API, ${label}`, () => load.run(PER_OP, workers), { minSamples: 5, maxTime: 3 }),
     b.cycle(),
     b.complete((s) => {
       const r = s.results[0]!;
@@ -80,8 +141,7 @@ async function createStartCase(api: Api, workers: number): Promise<BenchResult[]
     }),
   );
   await api.removeAll();
-  const latencies: number[] = [];
-  await createStartMany(api, LATENCY_CONTAINERS, workers, latencies);
+  const latencies = await load.run(LATENCY_CONTAINERS, workers);
   await api.removeAll();
   const p50 = round2(quantile(latencies, 0.5));
   out.push({ suite: 'api', name: `create+start ${label}: p50 / p99 latency`, value: p50, unit: `ms p50, ${round2(quantile(latencies, 0.99))} ms p99`, target: '—', samples: latencies.length, margin: 0 });
@@ -132,7 +192,12 @@ export async function apiBench(): Promise<BenchResult[]> {
     const api = new Api(`http://127.0.0.1:${served.dockerPort}`);
     const pull = await api.call('POST', '/v1.47/images/create?fromImage=busybox&tag=latest');
     if (!pull.text.includes('Status: ')) throw new Error(`pulling busybox failed: ${pull.text}`);
-    return [...(await createStartCase(api, 1)), ...(await createStartCase(api, CONCURRENCY)), ...(await cliCases(served, join(dir, 'config')))];
+    const load = new LoadThread(served.dockerPort);
+    try {
+      return [...(await createStartCase(api, load, 1)), ...(await createStartCase(api, load, CONCURRENCY)), ...(await cliCases(served, join(dir, 'config')))];
+    } finally {
+      await load.close();
+    }
   } finally {
     await served.close();
     rmSync(dir, { recursive: true, force: true });
