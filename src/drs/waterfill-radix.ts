@@ -1,0 +1,183 @@
+/**
+ * {@link waterFillInto} (waterfill.ts) with reusable buffers and a radix sort: the same arithmetic
+ * in the same order, so the same amounts to the bit. The fill level's sweep visits breakpoints in
+ * (breakpoint, slope) order; waterfill.ts orders them with a comparator sort, O(n log n) with a
+ * closure call per comparison. Here the events are ordered by two stable LSD radix sorts over
+ * the IEEE-754 bits (slope, then breakpoint), O(n) with at most 16 byte passes (passes where every
+ * key has the same byte are skipped). Events equal in both keys are interchangeable in the sweep,
+ * so any order sorted by (breakpoint, slope) gives the same level.
+ */
+
+/** Below this many events an insertion sort beats the radix passes. */
+const SMALL_SORT = 32;
+
+/** Whether the platform stores a float64's low word first (the radix passes read the words). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * A water filler whose inputs are its own growable arrays: write n items into `floor`, `cap` and
+ * `weight` (after {@link reserve}), call {@link fill}, read `out`. One instance serves many fills
+ * (one at a time); it allocates only when n grows past its capacity.
+ */
+export class WaterFiller {
+  floor = new Float64Array(0);
+  cap = new Float64Array(0);
+  weight = new Float64Array(0);
+  out = new Float64Array(0);
+  #at = new Float64Array(0);
+  #slope = new Float64Array(0);
+  #order = new Int32Array(0);
+  #spare = new Int32Array(0);
+  #keyBits = new Float64Array(0);
+  #lo = new Uint32Array(0);
+  #hi = new Uint32Array(0);
+  readonly #count = new Int32Array(256);
+
+  /** Makes room for `n` items (contents of the input arrays are kept only when no growth happens). Amortized O(1). */
+  reserve(n: number): void {
+    if (this.floor.length >= n) return;
+    const size = Math.max(n, this.floor.length * 2, 16);
+    this.floor = new Float64Array(size);
+    this.cap = new Float64Array(size);
+    this.weight = new Float64Array(size);
+    this.out = new Float64Array(size);
+    this.#at = new Float64Array(2 * size);
+    this.#slope = new Float64Array(2 * size);
+    this.#order = new Int32Array(2 * size);
+    this.#spare = new Int32Array(2 * size);
+    this.#keyBits = new Float64Array(2 * size);
+    this.#hi = new Uint32Array(2 * size);
+    this.#lo = new Uint32Array(2 * size);
+  }
+
+  /**
+   * Divides `total` among items 0..n−1 of `floor`/`cap`/`weight` into `out[0..n)`, exactly as
+   * waterFillInto would. O(n). Preconditions: as waterFillInto; {@link reserve}(n) was called.
+   */
+  fill(n: number, total: number): void {
+    const { floor, cap, weight, out } = this;
+    let floors = 0;
+    let caps = 0;
+    for (let i = 0; i < n; i++) {
+      floors += floor[i]!;
+      caps += cap[i]!;
+    }
+    if (total <= floors) {
+      for (let i = 0; i < n; i++) out[i] = floors > 0 ? (floor[i]! * total) / floors : 0;
+      return;
+    }
+    if (total >= caps) {
+      for (let i = 0; i < n; i++) out[i] = weight[i]! > 0 ? cap[i]! : floor[i]!;
+      return;
+    }
+    const level = this.#level(n, total, floors);
+    for (let i = 0; i < n; i++) out[i] = Math.min(cap[i]!, Math.max(floor[i]!, level * weight[i]!));
+  }
+
+  /** The sweep of waterfill.ts's fillLevel over the events in (breakpoint, slope) order. */
+  #level(n: number, total: number, floors: number): number {
+    const { floor, cap, weight } = this;
+    const at = this.#at;
+    const slopeOf = this.#slope;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const w = weight[i]!;
+      if (w <= 0 || cap[i]! <= floor[i]!) continue;
+      at[count] = floor[i]! / w;
+      slopeOf[count++] = w;
+      at[count] = cap[i]! / w;
+      slopeOf[count++] = -w;
+    }
+    const order = this.#sortEvents(count);
+    let level = 0;
+    let value = floors;
+    let slope = 0;
+    for (let k = 0; k < count; k++) {
+      const e = order[k]!;
+      const next = value + slope * (at[e]! - level);
+      if (slope > 0 && next >= total) return level + (total - value) / slope;
+      value = next;
+      level = at[e]!;
+      slope += slopeOf[e]!;
+    }
+    // Only reachable through rounding: every item sits at its cap.
+    return slope > 0 ? level + (total - value) / slope : level;
+  }
+
+  /** Event indices 0..count−1 ordered by (breakpoint, slope). O(count) (O(count²) below {@link SMALL_SORT}). */
+  #sortEvents(count: number): Int32Array {
+    for (let e = 0; e < count; e++) this.#order[e] = e;
+    if (count <= SMALL_SORT || !LITTLE_ENDIAN || !this.#keysAreNumbers(count)) {
+      this.#insertionSort(count);
+      return this.#order;
+    }
+    this.#radixBy(this.#slope, count);
+    return this.#radixBy(this.#at, count);
+  }
+
+  /** Whether every breakpoint and slope is a number (NaN has no place in the radix order). O(count). */
+  #keysAreNumbers(count: number): boolean {
+    for (let e = 0; e < count; e++) if (this.#at[e] !== this.#at[e] || this.#slope[e] !== this.#slope[e]) return false;
+    return true;
+  }
+
+  /** Stable insertion sort of `#order[0..count)` by (breakpoint, slope), the comparator of waterfill.ts. */
+  #insertionSort(count: number): void {
+    const order = this.#order, at = this.#at, slope = this.#slope;
+    for (let i = 1; i < count; i++) {
+      const e = order[i]!;
+      let j = i - 1;
+      while (j >= 0 && (at[order[j]!]! - at[e]! || slope[order[j]!]! - slope[e]!) > 0) {
+        order[j + 1] = order[j]!;
+        j--;
+      }
+      order[j + 1] = e;
+    }
+  }
+
+  /**
+   * Stable LSD radix sort of `#order[0..count)` by `key[event]`, over the float's bits mapped to an
+   * unsigned order (sign flipped for positives, all bits for negatives; −0 counted as +0, as the
+   * comparator does). Leaves the result in `#order` and returns it. O(count) per byte pass, ≤ 8 passes.
+   */
+  #radixBy(key: Float64Array, count: number): Int32Array {
+    const bits = this.#keyBits;
+    const words = new Uint32Array(bits.buffer, 0, 2 * count);
+    const lo = this.#lo, hi = this.#hi;
+    for (let e = 0; e < count; e++) {
+      bits[e] = key[e]! + 0;
+      const l = words[2 * e]!, h = words[2 * e + 1]!;
+      if (h >>> 31) {
+        lo[e] = ~l >>> 0;
+        hi[e] = ~h >>> 0;
+      } else {
+        lo[e] = l;
+        hi[e] = (h | 0x80000000) >>> 0;
+      }
+    }
+    for (let pass = 0; pass < 8; pass++) this.#bytePass(pass < 4 ? lo : hi, (pass & 3) * 8, count);
+    return this.#order;
+  }
+
+  /** One stable counting pass of `#order` by byte `shift` of `word[event]`; skipped when every event has the same byte. */
+  #bytePass(word: Uint32Array, shift: number, count: number): void {
+    const tally = this.#count;
+    tally.fill(0);
+    const from = this.#order;
+    for (let k = 0; k < count; k++) tally[(word[from[k]!]! >>> shift) & 255]!++;
+    if (tally[(word[from[0]!]! >>> shift) & 255] === count) return;
+    let sum = 0;
+    for (let b = 0; b < 256; b++) {
+      const c = tally[b]!;
+      tally[b] = sum;
+      sum += c;
+    }
+    const to = this.#spare;
+    for (let k = 0; k < count; k++) {
+      const e = from[k]!;
+      to[tally[(word[e]! >>> shift) & 255]!++] = e;
+    }
+    this.#spare = from;
+    this.#order = to;
+  }
+}
