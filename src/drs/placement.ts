@@ -6,18 +6,26 @@
  * reservations and overhead (admission control), the VM's mandatory rules hold there, and the
  * VM's expected entitlement keeps the host under the load cap (100%). `should` rules are kept
  * when any host allows it and relaxed otherwise.
+ *
+ * Page-sharing-aware placement (beyond DRS, off unless the context carries `sharing`): among the
+ * hosts DRS would accept — same checks, same `should` tier — whose imbalance after the placement is
+ * within `imbalanceTolerance` of DRS's best, the one where the VM's snapshot says the most of its
+ * memory would be backed by pages already resident (`sharedMBIfPlacedOn`) wins; equal savings fall
+ * back to DRS's order (least imbalance, then the host listed first). With no saving anywhere the
+ * choice is DRS's own. The saving picks the host only: it does not lower the load a host is charged
+ * (TPS merges pages on its own schedule; the measured consumption of the next snapshot shows it).
  */
 import type { HostId } from '../sim/ids.js';
 import { HOST_LOAD_CAP } from './constants.js';
 import { uncontendedEntitlement, vmBounds } from './demand.js';
 import type { HostLedger } from './ledger.js';
 import type { RuleIndex, RuleStrength } from './rules.js';
-import type { CpuMem, HostSnapshot, VmSnapshot } from './snapshot.js';
+import type { CpuMem, HostSnapshot, PlacingVmSnapshot, VmSnapshot } from './snapshot.js';
 
 /** What to place. */
 export interface PlacementRequest {
   /** The VM; its `host` is ignored. */
-  readonly vm: VmSnapshot;
+  readonly vm: PlacingVmSnapshot;
   /** Only these hosts qualify (an instant clone: the hosts holding its frozen template). Default: all. */
   readonly allowedHosts?: ReadonlySet<HostId>;
   /**
@@ -34,6 +42,33 @@ export interface PlacementContext {
   readonly rules: RuleIndex;
   /** Load cap, 1 = 100% (default); evacuation uses 1.5. */
   readonly loadCap?: number;
+  /** Page-sharing-aware placement (beyond DRS); undefined = off, DRS's choice exactly. */
+  readonly sharing?: SharingPreference;
+}
+
+/**
+ * Imbalance a sharing-aware placement may add over DRS's best choice to land where memory is
+ * shared (estimate: a tenth of the 0.1 step of DRS's priority formula, so a placement it makes
+ * stays far below what a balancing pass at any threshold would move again; calibration.md, DRS).
+ */
+export const SHARING_IMBALANCE_TOLERANCE = 0.01;
+
+/** How page-sharing-aware placement trades balance for shared memory. */
+export interface SharingPreference {
+  /** Imbalance (standard deviation of host loads) a placement may add over DRS's best, ≥ 0. */
+  readonly imbalanceTolerance: number;
+}
+
+/** What the sharing preference did in one placement. */
+export interface SharingChoice {
+  /** MB of the VM's memory that resident pages back on the chosen host. */
+  readonly savedMB: number;
+  /** The host DRS alone would have chosen, and the imbalance it would have left. */
+  readonly drsHost: HostId;
+  readonly drsImbalanceAfter: number;
+  readonly imbalanceTolerance: number;
+  /** The choice in words. */
+  readonly explanation: string;
 }
 
 /** Why a host was refused. */
@@ -48,7 +83,7 @@ export interface HostRejection {
 
 /** A chosen host, or every host's refusal. */
 export type PlacementResult =
-  | { readonly ok: true; readonly host: HostId; readonly imbalanceAfter: number; readonly sharedMB: number; readonly relaxedShouldRules: boolean; readonly entitlement: CpuMem }
+  | { readonly ok: true; readonly host: HostId; readonly imbalanceAfter: number; readonly sharedMB: number; readonly relaxedShouldRules: boolean; readonly entitlement: CpuMem; readonly sharing?: SharingChoice }
   | { readonly ok: false; readonly rejections: readonly HostRejection[] };
 
 /** A placement policy: one function. */
@@ -65,10 +100,15 @@ export interface HostOption {
 
 /**
  * DRS placement: among qualifying hosts, the one leaving the least imbalance (ties: the host
- * listed first); hosts keeping the `should` rules first. O(hosts × members of the VM's rules).
+ * listed first); hosts keeping the `should` rules first. With `context.sharing` and a VM whose
+ * snapshot carries `sharedMBIfPlacedOn`, the sharing-aware choice of the module comment.
+ * O(hosts × members of the VM's rules).
  */
-export const drsPlacement: PlacementStrategy = (context, request) =>
-  choose(context, request, (o) => context.ledger.imbalanceIfAdded(o.index, o.entitlement.cpuMHz, o.entitlement.memoryMB - o.sharedMB));
+export const drsPlacement: PlacementStrategy = (context, request) => {
+  const rank = (o: HostOption): number => context.ledger.imbalanceIfAdded(o.index, o.entitlement.cpuMHz, o.entitlement.memoryMB - o.sharedMB);
+  const savings = request.vm.sharedMBIfPlacedOn;
+  return context.sharing && savings ? chooseSharing(context, context.sharing, request, savings, rank) : choose(context, request, rank);
+};
 
 /**
  * First fit (CloudSim's default policy, a comparator): the first qualifying host in listed
@@ -96,9 +136,65 @@ function choose(context: PlacementContext, request: PlacementRequest, rank: (opt
       bestStrict = strict;
     }
   }
-  if (!best) return { ok: false, rejections: ledger.hosts.map((host, h) => describeRefusal(context, request, hostOption(request, host, h, entitlements))) };
+  if (!best) return refused(context, request, entitlements);
   const imbalanceAfter = ledger.imbalanceIfAdded(best.index, best.entitlement.cpuMHz, best.entitlement.memoryMB - best.sharedMB);
   return { ok: true, host: ledger.hosts[best.index]!.id, imbalanceAfter, sharedMB: best.sharedMB, relaxedShouldRules: !bestStrict, entitlement: best.entitlement };
+}
+
+/** A qualifying host with its rank and the MB resident pages would back there. */
+interface RankedOption {
+  readonly option: HostOption;
+  readonly strict: boolean;
+  readonly rank: number;
+  readonly savedMB: number;
+}
+
+/**
+ * The sharing-aware choice (module comment): DRS's tier and best rank, then the largest saving
+ * among hosts ranked within the tolerance of the best; ties by rank, then listed order.
+ * O(hosts × members of the VM's rules).
+ */
+function chooseSharing(context: PlacementContext, preference: SharingPreference, request: PlacementRequest, savings: NonNullable<PlacingVmSnapshot['sharedMBIfPlacedOn']>, rank: (o: HostOption) => number): PlacementResult {
+  const { ledger } = context;
+  const entitlements = new Map<number, CpuMem>();
+  const options: RankedOption[] = [];
+  for (let index = 0; index < ledger.hosts.length; index++) {
+    const host = ledger.hosts[index]!;
+    const option = hostOption(request, host, index, entitlements);
+    const verdict = checkHost(context, request, option);
+    if (verdict !== 'all' && verdict !== 'mandatory') continue;
+    const savedMB = Math.min(Math.max(0, savings[host.id] ?? 0), request.vm.memoryMB);
+    options.push({ option, strict: verdict === 'all', rank: rank(option), savedMB });
+  }
+  const anyStrict = options.some((o) => o.strict);
+  const tier = options.filter((o) => o.strict === anyStrict);
+  const drsBest = tier.reduce<RankedOption | undefined>((b, o) => (!b || o.rank < b.rank ? o : b), undefined);
+  if (!drsBest) return refused(context, request, entitlements);
+  let best = drsBest;
+  for (const o of tier) {
+    if (o.rank > drsBest.rank + preference.imbalanceTolerance) continue;
+    if (o.savedMB > best.savedMB || (o.savedMB === best.savedMB && o.rank < best.rank)) best = o;
+  }
+  const chosen = best.option;
+  const host = ledger.hosts[chosen.index]!.id;
+  const drsHost = ledger.hosts[drsBest.option.index]!.id;
+  const sharing: SharingChoice = { savedMB: best.savedMB, drsHost, drsImbalanceAfter: drsBest.rank, imbalanceTolerance: preference.imbalanceTolerance, explanation: explainSharing(host, best, drsHost, drsBest, preference) };
+  return { ok: true, host, imbalanceAfter: best.rank, sharedMB: chosen.sharedMB, relaxedShouldRules: !anyStrict, entitlement: chosen.entitlement, sharing };
+}
+
+/** The sharing-aware choice in words. */
+function explainSharing(host: HostId, chosen: RankedOption, drsHost: HostId, drsBest: RankedOption, preference: SharingPreference): string {
+  const mb = (x: number): string => `${Math.round(x)} MB`;
+  const imbalance = (x: number): string => x.toFixed(4);
+  const tolerance = `within the tolerance ${imbalance(preference.imbalanceTolerance)}`;
+  if (chosen === drsBest && chosen.savedMB > 0) return `${host}: DRS's choice (imbalance after ${imbalance(chosen.rank)}), where resident pages back ${mb(chosen.savedMB)} of the VM's memory; no host ${tolerance} backs more`;
+  if (chosen === drsBest) return `${host}: DRS's choice (imbalance after ${imbalance(chosen.rank)}); no host ${tolerance} has pages of the VM resident`;
+  return `${host}: resident pages back ${mb(chosen.savedMB)} of the VM's memory there (${mb(drsBest.savedMB)} on ${drsHost}, DRS's choice); imbalance after ${imbalance(chosen.rank)} against ${imbalance(drsBest.rank)}, ${tolerance}`;
+}
+
+/** Every host's refusal. O(hosts × members of the VM's rules). */
+function refused(context: PlacementContext, request: PlacementRequest, entitlements: Map<number, CpuMem>): PlacementResult {
+  return { ok: false, rejections: context.ledger.hosts.map((host, h) => describeRefusal(context, request, hostOption(request, host, h, entitlements))) };
 }
 
 /** The VM's expected entitlement and shared memory on host `index` (entitlements cached by core speed). */

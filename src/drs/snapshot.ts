@@ -93,6 +93,17 @@ export interface VmSnapshot {
   readonly restartPriority: RestartPriority;
 }
 
+/** A VM about to be placed (initial placement); its `host` is ignored. */
+export interface PlacingVmSnapshot extends VmSnapshot {
+  /**
+   * Page-sharing-aware placement only (beyond DRS): the MB of the VM's memory that pages already
+   * resident on each host would back if it landed there (its guest OS's boot footprint on a host
+   * with inter-VM TPS on, its template's pages for an instant clone). Absent (the default) or a
+   * host missing: 0. Values finite, ≥ 0.
+   */
+  readonly sharedMBIfPlacedOn?: Readonly<Partial<Record<HostId, number>>>;
+}
+
 /**
  * A DRS rule. VM-VM rules are always enforced; VM-Host rules are `must` (never broken, not even
  * by HA) or `should` (kept by DRS when it can, ignored by HA).
