@@ -9,8 +9,11 @@
  *
  * Page-sharing-aware placement (beyond DRS, off unless the context carries `sharing`): among the
  * hosts DRS would accept — same checks, same `should` tier — whose imbalance after the placement is
- * within `imbalanceTolerance` of DRS's best, the one where the VM's snapshot says the most of its
- * memory would be backed by pages already resident (`sharedMBIfPlacedOn`) wins; equal savings fall
+ * within `imbalanceTolerance` of DRS's best and no higher than the imbalance a balancing pass at
+ * `migrationThreshold` tolerates (targetImbalance; DRS's own best may exceed it, the others may not,
+ * so repeated placements cannot pile VMs onto one host past what the next pass would undo), the one
+ * where the VM's snapshot says the most of its memory would be backed by pages already resident
+ * (`sharedMBIfPlacedOn`) wins; equal savings fall
  * back to DRS's order (least imbalance, then the host listed first). With no saving anywhere the
  * choice is DRS's own. The saving picks the host only: it does not lower the load a host is charged
  * (TPS merges pages on its own schedule; the measured consumption of the next snapshot shows it).
@@ -18,6 +21,7 @@
 import type { HostId } from '../sim/ids.js';
 import { HOST_LOAD_CAP } from './constants.js';
 import { uncontendedEntitlement, vmBounds } from './demand.js';
+import { targetImbalance } from './imbalance.js';
 import type { HostLedger } from './ledger.js';
 import type { RuleIndex, RuleStrength } from './rules.js';
 import type { CpuMem, HostSnapshot, PlacingVmSnapshot, VmSnapshot } from './snapshot.js';
@@ -48,8 +52,8 @@ export interface PlacementContext {
 
 /**
  * Imbalance a sharing-aware placement may add over DRS's best choice to land where memory is
- * shared (estimate: a tenth of the 0.1 step of DRS's priority formula, so a placement it makes
- * stays far below what a balancing pass at any threshold would move again; calibration.md, DRS).
+ * shared (estimate: a tenth of the 0.1 step of DRS's priority formula, calibration.md, DRS — about
+ * what one small VM changes on a host of a few dozen GB; the threshold's ceiling bounds the sum).
  */
 export const SHARING_IMBALANCE_TOLERANCE = 0.01;
 
@@ -57,6 +61,8 @@ export const SHARING_IMBALANCE_TOLERANCE = 0.01;
 export interface SharingPreference {
   /** Imbalance (standard deviation of host loads) a placement may add over DRS's best, ≥ 0. */
   readonly imbalanceTolerance: number;
+  /** The cluster's migration threshold, 1..5: no host but DRS's best may leave more imbalance than it tolerates. */
+  readonly migrationThreshold: number;
 }
 
 /** What the sharing preference did in one placement. */
@@ -67,6 +73,8 @@ export interface SharingChoice {
   readonly drsHost: HostId;
   readonly drsImbalanceAfter: number;
   readonly imbalanceTolerance: number;
+  /** The imbalance the migration threshold tolerates (targetImbalance), which only DRS's own choice may exceed. */
+  readonly imbalanceCeiling: number;
   /** The choice in words. */
   readonly explanation: string;
 }
@@ -170,23 +178,25 @@ function chooseSharing(context: PlacementContext, preference: SharingPreference,
   const tier = options.filter((o) => o.strict === anyStrict);
   const drsBest = tier.reduce<RankedOption | undefined>((b, o) => (!b || o.rank < b.rank ? o : b), undefined);
   if (!drsBest) return refused(context, request, entitlements);
+  const ceiling = targetImbalance(preference.migrationThreshold, Math.max(1, ledger.countedHosts));
+  const limit = Math.min(drsBest.rank + preference.imbalanceTolerance, Math.max(drsBest.rank, ceiling));
   let best = drsBest;
   for (const o of tier) {
-    if (o.rank > drsBest.rank + preference.imbalanceTolerance) continue;
+    if (o.rank > limit) continue;
     if (o.savedMB > best.savedMB || (o.savedMB === best.savedMB && o.rank < best.rank)) best = o;
   }
   const chosen = best.option;
   const host = ledger.hosts[chosen.index]!.id;
   const drsHost = ledger.hosts[drsBest.option.index]!.id;
-  const sharing: SharingChoice = { savedMB: best.savedMB, drsHost, drsImbalanceAfter: drsBest.rank, imbalanceTolerance: preference.imbalanceTolerance, explanation: explainSharing(host, best, drsHost, drsBest, preference) };
+  const sharing: SharingChoice = { savedMB: best.savedMB, drsHost, drsImbalanceAfter: drsBest.rank, imbalanceTolerance: preference.imbalanceTolerance, imbalanceCeiling: ceiling, explanation: explainSharing(host, best, drsHost, drsBest, preference, ceiling) };
   return { ok: true, host, imbalanceAfter: best.rank, sharedMB: chosen.sharedMB, relaxedShouldRules: !anyStrict, entitlement: chosen.entitlement, sharing };
 }
 
 /** The sharing-aware choice in words. */
-function explainSharing(host: HostId, chosen: RankedOption, drsHost: HostId, drsBest: RankedOption, preference: SharingPreference): string {
+function explainSharing(host: HostId, chosen: RankedOption, drsHost: HostId, drsBest: RankedOption, preference: SharingPreference, ceiling: number): string {
   const mb = (x: number): string => `${Math.round(x)} MB`;
   const imbalance = (x: number): string => x.toFixed(4);
-  const tolerance = `within the tolerance ${imbalance(preference.imbalanceTolerance)}`;
+  const tolerance = `within the tolerance ${imbalance(preference.imbalanceTolerance)} and under ${imbalance(ceiling)} (threshold ${preference.migrationThreshold})`;
   if (chosen === drsBest && chosen.savedMB > 0) return `${host}: DRS's choice (imbalance after ${imbalance(chosen.rank)}), where resident pages back ${mb(chosen.savedMB)} of the VM's memory; no host ${tolerance} backs more`;
   if (chosen === drsBest) return `${host}: DRS's choice (imbalance after ${imbalance(chosen.rank)}); no host ${tolerance} has pages of the VM resident`;
   return `${host}: resident pages back ${mb(chosen.savedMB)} of the VM's memory there (${mb(drsBest.savedMB)} on ${drsHost}, DRS's choice); imbalance after ${imbalance(chosen.rank)} against ${imbalance(drsBest.rank)}, ${tolerance}`;
