@@ -24,6 +24,8 @@ export interface ClusterDrsSettings {
   readonly behavior: DrsBehavior;
   /** 1 (mandatory moves only) to 5 (most aggressive). */
   readonly migrationThreshold: number;
+  /** Page-sharing-aware initial placement here (beyond DRS; drs-driver.ts); absent: the model-wide setting. */
+  readonly sharingAwarePlacement?: boolean;
 }
 
 /** HA on one cluster. */

@@ -5,6 +5,10 @@
  * {@link MigrationQueue}), and maintenance-mode evacuation. Passes, recommendations and migrations
  * are kept and readable through {@link drsState}. A cluster's own settings (cluster-config.ts)
  * switch DRS off there, set its threshold, or keep its moves as recommendations (not fully automated).
+ * Page-sharing-aware placement (beyond DRS, off by default: `sharingAwarePlacement`, model-wide or
+ * per cluster) lets initial placement prefer, among the hosts DRS accepts and within an imbalance
+ * tolerance of its best, the host where resident pages would back the most of the new VM's memory
+ * (placement.ts); each such placement is kept with its explanation.
  */
 import { InvalidArgumentError, InvalidStateError } from '../../sim/errors.js';
 import type { Timer } from '../../sim/clock.js';
@@ -16,7 +20,8 @@ import type { Recommendation, RejectedMove } from '../recommendations.js';
 import { MigrationQueue, type MigrationRecord } from './migrations.js';
 import { snapshotCluster } from './model-snapshot.js';
 import { clusterSettings } from './cluster-config.js';
-import { PlacementCache } from './placement-cache.js';
+import { SHARING_IMBALANCE_TOLERANCE } from '../placement.js';
+import { PlacementCache, type SharingPlacementHooks, type SharingPlacementRecord } from './placement-cache.js';
 import { ruleAwarePowerOnHost } from './rule-placement.js';
 
 /** DRS settings. */
@@ -31,6 +36,19 @@ export interface DrsSettings {
   readonly balance?: Omit<BalanceOptions, 'threshold'>;
   /** Passes and migrations kept (default 1000 each; estimate, as the model's task history). */
   readonly historySize?: number;
+  /**
+   * Page-sharing-aware initial placement (beyond DRS; default off, so placements are vSphere's):
+   * `true`, or its settings. A cluster's own `drs.sharingAwarePlacement` wins over `enabled`.
+   */
+  readonly sharingAwarePlacement?: boolean | SharingPlacementSettings;
+}
+
+/** Page-sharing-aware placement settings. */
+export interface SharingPlacementSettings {
+  /** Default true when the object is given. */
+  readonly enabled?: boolean;
+  /** Imbalance a placement may add over DRS's best, ≥ 0; default {@link SHARING_IMBALANCE_TOLERANCE}. */
+  readonly imbalanceTolerance?: number;
 }
 
 /** One balancing pass over one cluster. */
@@ -52,11 +70,16 @@ export interface DrsPassRecord {
 
 /** What DRS did so far. */
 export interface DrsState {
-  readonly settings: Required<Omit<DrsSettings, 'balance'>> & { readonly balance: Omit<BalanceOptions, 'threshold'> };
+  readonly settings: Required<Omit<DrsSettings, 'balance' | 'sharingAwarePlacement'>> & {
+    readonly balance: Omit<BalanceOptions, 'threshold'>;
+    readonly sharingAwarePlacement: Required<SharingPlacementSettings>;
+  };
   /** Newest last. */
   readonly passes: readonly DrsPassRecord[];
   /** Newest last. */
   readonly migrations: readonly MigrationRecord[];
+  /** Sharing-aware placements with their explanations, newest last (none while the option is off). */
+  readonly sharingPlacements: readonly SharingPlacementRecord[];
 }
 
 /** A running DRS. */
@@ -68,7 +91,7 @@ export interface DrsHandle {
 }
 
 interface DrsRuntime {
-  readonly state: DrsState & { passes: DrsPassRecord[] };
+  readonly state: DrsState & { passes: DrsPassRecord[]; sharingPlacements: SharingPlacementRecord[] };
   readonly queue: MigrationQueue;
 }
 
@@ -82,10 +105,10 @@ export function enableDrs(model: VSphereModel, settings: DrsSettings = {}): DrsH
   if (RUNTIMES.has(model)) throw new InvalidStateError('InvalidState', 'drs', 'enabled', 'DRS is already enabled on this model');
   const s = checkSettings(settings);
   const queue = new MigrationQueue(model, s.balance.precopy ?? {}, s.historySize);
-  const runtime: DrsRuntime = { state: { settings: s, passes: [], migrations: queue.history }, queue };
+  const runtime: DrsRuntime = { state: { settings: s, passes: [], migrations: queue.history, sharingPlacements: [] }, queue };
   RUNTIMES.set(model, runtime);
   const previousPolicy = model.placementPolicy;
-  const placement = new PlacementCache(model, s.balance);
+  const placement = new PlacementCache(model, s.balance, undefined, sharingHooks(model, runtime));
   const unlisten = model.registry.listen((c) => placement.onChange(c));
   const enabledOn = (cluster: ClusterId): boolean => clusterSettings(model, cluster).drs?.enabled ?? true;
   if (s.placement) {
@@ -120,6 +143,23 @@ export function enableDrs(model: VSphereModel, settings: DrsSettings = {}): DrsH
 /** What DRS did on `model` (passes, recommendations, migrations), or undefined when it is not enabled. O(1). */
 export function drsState(model: VSphereModel): DrsState | undefined {
   return RUNTIMES.get(model)?.state;
+}
+
+/** The placement cache's view of the sharing settings: each cluster's preference, and the record kept. */
+function sharingHooks(model: VSphereModel, runtime: DrsRuntime): SharingPlacementHooks {
+  const { settings } = runtime.state;
+  return {
+    preferenceOf: (cluster) => {
+      const own = clusterSettings(model, cluster).drs;
+      if (!(own?.sharingAwarePlacement ?? settings.sharingAwarePlacement.enabled)) return undefined;
+      return { imbalanceTolerance: settings.sharingAwarePlacement.imbalanceTolerance, migrationThreshold: own?.migrationThreshold ?? settings.migrationThreshold };
+    },
+    record: (r) => {
+      const kept = runtime.state.sharingPlacements;
+      kept.push(r);
+      if (kept.length > settings.historySize) kept.splice(0, kept.length - settings.historySize);
+    },
+  };
 }
 
 /** One pass per cluster (or only `only`), recorded, its moves queued. O(pass) per cluster. */
@@ -171,5 +211,12 @@ function checkSettings(settings: DrsSettings): DrsState['settings'] {
   if (!(intervalMs > 0) || !Number.isFinite(intervalMs)) throw new InvalidArgumentError('intervalMs', `DRS interval must be a finite number of ms > 0, got ${intervalMs}`);
   const historySize = settings.historySize ?? 1000;
   if (!Number.isInteger(historySize) || historySize < 1) throw new InvalidArgumentError('historySize', `history size must be an integer ≥ 1, got ${historySize}`);
-  return { migrationThreshold: threshold, intervalMs, placement: settings.placement ?? true, balance: settings.balance ?? {}, historySize };
+  return { migrationThreshold: threshold, intervalMs, placement: settings.placement ?? true, balance: settings.balance ?? {}, historySize, sharingAwarePlacement: sharingSettings(settings.sharingAwarePlacement) };
+}
+
+function sharingSettings(given: DrsSettings['sharingAwarePlacement']): Required<SharingPlacementSettings> {
+  const object = typeof given === 'object' ? given : { enabled: given ?? false };
+  const imbalanceTolerance = object.imbalanceTolerance ?? SHARING_IMBALANCE_TOLERANCE;
+  if (!(imbalanceTolerance >= 0) || !Number.isFinite(imbalanceTolerance)) throw new InvalidArgumentError('imbalanceTolerance', `sharing-aware placement's imbalance tolerance must be a finite number ≥ 0, got ${imbalanceTolerance}`);
+  return { enabled: object.enabled ?? true, imbalanceTolerance };
 }

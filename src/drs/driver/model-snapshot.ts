@@ -4,10 +4,11 @@
  * allocations and measured demand — memory from its host's {@link HostMemory} (active, consumed =
  * private + shared, overhead), CPU from the `vicsim.workload.cpuMhz` extraConfig key (0 without
  * it), dirty rate from its workload profile, HA restart priority from `vicsim.ha.restartPriority`.
- * Rules are the cluster's enabled rules (cluster-config.ts).
+ * Rules are the cluster's enabled rules (cluster-config.ts). For page-sharing-aware placement,
+ * {@link expectedSharedMB} estimates per host how much of a new VM's memory resident pages would back.
  */
 import { InvalidArgumentError } from '../../sim/errors.js';
-import type { ClusterId } from '../../sim/ids.js';
+import type { ClusterId, HostId, VmId } from '../../sim/ids.js';
 import type { VSphereModel } from '../../hypervisor/model.js';
 import { workloadOf } from '../../hypervisor/guest-memory.js';
 import type { Allocation, Host, HostState, ResourcePool, VirtualMachine, VmConfig } from '../../hypervisor/types.js';
@@ -97,6 +98,46 @@ export function expectedDemand(model: VSphereModel, name: string, config: VmConf
   const workload = workloadOf({ name, config } as VirtualMachine);
   const touched = workload ? workload.workingSetBytes / 2 ** 20 : Math.min(model.calibration.memory.bootTouchedMB, config.memoryMB);
   return { cpuRunMHz: workloadCpuMHz(name, config), cpuReadyMHz: 0, memActiveMB: touched, memConsumedMB: touched };
+}
+
+/**
+ * Per host of `hosts`, the MB of a new VM's memory that pages already resident there would back
+ * (hosts with none are left out): for an instant clone of `forkOf`, its template's resident memory
+ * on the template's host (a fork maps every page); for a VM that boots, its boot footprint
+ * (calibration bootTouchedMB, at most its memory) on each host with inter-VM TPS on
+ * (Mem.ShareForceSalting 0) where a VM of the same guest OS holds memory and that guest OS's
+ * content was loaded (guest-memory.ts names it `guest-os:<guestId>`). The boot-footprint saving is
+ * what TPS can merge: at once with small pages, once the host leaves the high memory state with
+ * large pages (ESXi breaks them then) — which is when the saving matters. A VM that arrived by
+ * vMotion counts as holding its guest OS's content (an estimate: its pages land untagged).
+ * O(hosts + VMs with memory on the TPS hosts). Preconditions: `forkOf`, when given, has memory on its host.
+ */
+export function expectedSharedMB(model: VSphereModel, hosts: readonly HostId[], config: VmConfig, forkOf?: VmId): Partial<Record<HostId, number>> {
+  const out: Partial<Record<HostId, number>> = {};
+  if (forkOf !== undefined) {
+    const template = model.registry.get('VirtualMachine', forkOf);
+    const s = model.memoryOf(template.host).vmStats(forkOf);
+    if (hosts.includes(template.host)) out[template.host] = s.privateMB + s.sharedMB;
+    return out;
+  }
+  const footprint = Math.min(model.calibration.memory.bootTouchedMB, config.memoryMB);
+  for (const h of hosts) {
+    const mem = model.memoryOf(h);
+    if (footprint <= 0 || !mem.sharing.interVm || mem.sharing.contentTag(guestOsContent(config.guestId)) === undefined) continue;
+    for (const id of mem.vms()) {
+      const vm = model.registry.find(id as VmId);
+      if (vm?.kind === 'VirtualMachine' && vm.config.guestId === config.guestId) {
+        out[h] = footprint;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** The content name of a guest OS's boot footprint, as startMemory (guest-memory.ts) writes it. */
+function guestOsContent(guestId: string): string {
+  return `guest-os:${guestId}`;
 }
 
 /**

@@ -7,6 +7,9 @@
  * simulated time (measured demand drifts; DRS itself works from periodic statistics), or when
  * the cluster's rules changed (cluster-config.ts).
  * VMs placed but not yet powered on count on their host with their expected demand.
+ * Where the hooks switch page-sharing-aware placement on for a cluster (beyond DRS; off by default),
+ * the new VM's snapshot carries the MB resident pages would back on each host (expectedSharedMB)
+ * and each such placement is reported with its explanation.
  */
 import type { ClusterId, HostId, VmId } from '../../sim/ids.js';
 import type { VSphereModel } from '../../hypervisor/model.js';
@@ -16,14 +19,31 @@ import type { VirtualMachine, VmConfig } from '../../hypervisor/types.js';
 import type { BalanceOptions } from '../balance.js';
 import { computeEntitlements } from '../entitlement.js';
 import { HostLedger } from '../ledger.js';
-import { commitPlacement, drsPlacement } from '../placement.js';
+import { commitPlacement, drsPlacement, type SharingChoice, type SharingPreference } from '../placement.js';
 import { RuleIndex } from '../rules.js';
 import type { VmSnapshot } from '../snapshot.js';
 import { clusterSettings } from './cluster-config.js';
-import { expectedDemand, snapshotCluster, vmSnapshot } from './model-snapshot.js';
+import { expectedDemand, expectedSharedMB, snapshotCluster, vmSnapshot } from './model-snapshot.js';
 
 /** Age after which a cached placement ledger is rebuilt, simulated ms (estimate: one 20 s statistics sample). */
 export const PLACEMENT_LEDGER_MAX_AGE_MS = 20_000;
+
+/** One sharing-aware placement: where the VM went and why. */
+export interface SharingPlacementRecord extends SharingChoice {
+  /** Simulated ms. */
+  readonly at: number;
+  readonly cluster: ClusterId;
+  /** Where the new VM was placed (the placement policy is given its configuration, not its name). */
+  readonly host: HostId;
+}
+
+/** How the cache learns a cluster's sharing preference and reports sharing-aware placements. */
+export interface SharingPlacementHooks {
+  /** The preference of `cluster`, or undefined for DRS's choice exactly (the default). */
+  readonly preferenceOf?: (cluster: ClusterId) => SharingPreference | undefined;
+  /** Called after each sharing-aware placement. */
+  readonly record?: (record: SharingPlacementRecord) => void;
+}
 
 interface CachedLedger {
   readonly ledger: HostLedger;
@@ -47,17 +67,25 @@ export class PlacementCache {
     readonly model: VSphereModel,
     readonly options: Omit<BalanceOptions, 'threshold'>,
     readonly maxAgeMs = PLACEMENT_LEDGER_MAX_AGE_MS,
+    readonly sharing: SharingPlacementHooks = {},
   ) {}
 
-  /** The host for a new VM of `config` in `cluster`, or why none fits. O(H) on a cached ledger, O(H + V) to rebuild. */
+  /**
+   * The host for a new VM of `config` in `cluster`, or why none fits. O(H) on a cached ledger,
+   * O(H + V) to rebuild; with sharing on, plus expectedSharedMB's O(H + VMs on TPS hosts).
+   */
   place(cluster: ClusterId, config: VmConfig): HostId | PlacementRefusal {
     const cached = this.#ledgerOf(cluster);
     const allowed = new Set([...cached.cores].filter(([, n]) => n >= config.numCpu).map(([id]) => id));
     const id = `vm-placing-${++this.#placements}` as VmId;
     const probe = { id, name: 'new VM', config, host: cached.ledger.hosts[0]?.id, pool: this.model.registry.get('Cluster', cluster).rootPool } as VirtualMachine;
-    const request = { vm: vmSnapshot(this.model, probe, expectedDemand(this.model, probe.name, config)), allowedHosts: allowed };
-    const result = drsPlacement({ ledger: cached.ledger, rules: cached.rules }, request);
+    const vm = vmSnapshot(this.model, probe, expectedDemand(this.model, probe.name, config));
+    const sharing = this.sharing.preferenceOf?.(cluster);
+    const hosts = cached.ledger.hosts.map((h) => h.id);
+    const request = { vm: sharing ? { ...vm, sharedMBIfPlacedOn: expectedSharedMB(this.model, hosts, config) } : vm, allowedHosts: allowed };
+    const result = drsPlacement(sharing ? { ledger: cached.ledger, rules: cached.rules, sharing } : { ledger: cached.ledger, rules: cached.rules }, request);
     if (!result.ok) return { refused: `DRS found no host: ${result.rejections.map((r) => `${r.host} ${r.detail}`).join('; ')}` };
+    if (result.sharing) this.sharing.record?.({ ...result.sharing, at: this.model.clock.now(), cluster, host: result.host });
     commitPlacement(cached.ledger, request, result);
     this.#placedOn = result.host;
     return result.host;
