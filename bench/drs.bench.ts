@@ -20,7 +20,8 @@ import { computeEntitlements } from '../src/drs/entitlement.js';
 import { HostLedger } from '../src/drs/ledger.js';
 import { commitPlacement, drsPlacement } from '../src/drs/placement.js';
 import { RuleIndex } from '../src/drs/rules.js';
-import type { ClusterSnapshot, HostSnapshot, VmDemand, VmSnapshot } from '../src/drs/snapshot.js';
+import { DrsSession } from '../src/drs/session.js';
+import type { ClusterSnapshot, HostSnapshot, VmSnapshot } from '../src/drs/snapshot.js';
 import type { HostId, ResourcePoolId, VmId } from '../src/sim/ids.js';
 import { overheadMB } from '../src/sim/overhead.js';
 import { Rng } from '../src/sim/rng.js';
@@ -91,39 +92,38 @@ export function placementMicrosPerVm(snapshot: ClusterSnapshot, count: number, r
   return timings.sort((a, b) => a - b)[runs >> 1]!;
 }
 
-/** A snapshot VM whose demand and host the day's loop rewrites in place between passes (a pass keeps no reference to them). */
-type LiveVm = { -readonly [K in Exclude<keyof VmSnapshot, 'demand'>]: VmSnapshot[K] } & { demand: { -readonly [K in keyof VmDemand]: VmDemand[K] } };
-
 /**
  * A day of 5-minute steps on `snapshot`: each VM's demand = its base × a diurnal factor (peak
- * +30%, in one of four phases, so hosts drift apart) × noise (±10%), then a DRS pass whose moves
- * are applied. The VMs are copied once and their demand and host updated in place each step, as
- * a model driver refreshing its statistics would, rather than rebuilt. Returns wall seconds,
- * VM-steps and moves.
+ * +30%, in one of four phases — VM i in phase i mod 4 — so hosts drift apart) × noise (±10%), then a DRS pass whose moves
+ * are applied (instantly: the vMotion tasks are the model driver's business). The cluster lives
+ * in a DrsSession (src/drs/session.ts), as a model driver would keep it: demand is written in
+ * place each step and the pass reuses what did not change; its results are balanceCluster's for
+ * the same snapshot, to the bit. Returns wall seconds, VM-steps and moves.
  */
 export function simulateDay(snapshot: ClusterSnapshot, hours = 24): { seconds: number; vmSteps: number; moves: number } {
   const rng = Rng.seeded(11);
   const steps = (hours * 3600) / STEP_SEC;
   const base = snapshot.vms.map((v) => v.demand);
-  const phase = snapshot.vms.map((_, i) => (i % 4) * (Math.PI / 2));
-  const vms: LiveVm[] = snapshot.vms.map((v) => ({ ...v, demand: { ...v.demand } }));
-  const index = new Map(vms.map((v, i) => [v.id, i]));
-  const current: ClusterSnapshot = { ...snapshot, vms };
+  const phases = [0, 1, 2, 3].map((k) => k * (Math.PI / 2));
+  const diurnal = new Float64Array(4);
+  const memoryMB = snapshot.vms.map((v) => v.memoryMB);
+  const demand = { cpuRunMHz: 0, cpuReadyMHz: 0, memActiveMB: 0, memConsumedMB: 0 };
   let moves = 0;
   const t0 = performance.now();
+  const session = new DrsSession(snapshot);
   for (let s = 1; s <= steps; s++) {
     const angle = (2 * Math.PI * s * STEP_SEC) / 86_400;
-    for (let i = 0; i < vms.length; i++) {
-      const f = (1 + 0.3 * Math.sin(angle + phase[i]!)) * (0.9 + 0.2 * rng.next());
+    for (let k = 0; k < 4; k++) diurnal[k] = 1 + 0.3 * Math.sin(angle + phases[k]!);
+    for (let i = 0; i < base.length; i++) {
+      const f = diurnal[i & 3]! * (0.9 + 0.2 * rng.next());
       const d = base[i]!;
-      const demand = vms[i]!.demand;
       demand.cpuRunMHz = d.cpuRunMHz * f;
-      demand.cpuReadyMHz = 0;
-      demand.memActiveMB = Math.min(vms[i]!.memoryMB, d.memActiveMB * f);
+      demand.memActiveMB = Math.min(memoryMB[i]!, d.memActiveMB * f);
       demand.memConsumedMB = Math.max(demand.memActiveMB, d.memConsumedMB);
+      session.setDemand(i, demand);
     }
-    const pass = balanceCluster(current);
-    for (const r of pass.recommendations) vms[index.get(r.vm)!]!.host = r.to;
+    const pass = session.balance();
+    session.applyMoves(pass.recommendations);
     moves += new Set(pass.recommendations.map((r) => r.vm)).size;
   }
   return { seconds: (performance.now() - t0) / 1000, vmSteps: snapshot.vms.length * steps, moves };

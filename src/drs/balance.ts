@@ -15,8 +15,8 @@ import { HostLedger, type LedgerOptions } from './ledger.js';
 import { evacuateMaintenanceHosts, fixRuleViolations, type PassState } from './mandatory.js';
 import type { RejectedMove, Recommendation } from './recommendations.js';
 import { RuleIndex } from './rules.js';
-import type { ClusterSnapshot } from './snapshot.js';
-import { maxConcurrentVmotions, precopyTotalSeconds, resolvePrecopy, vmMigration, type PrecopyOptions } from './vmotion.js';
+import type { ClusterSnapshot, VmSnapshot } from './snapshot.js';
+import { maxConcurrentVmotions, precopyTotalSeconds, resolvePrecopy, vmMigration, type PrecopyOptions, type ResolvedPrecopy } from './vmotion.js';
 
 /** Options of a pass; defaults in constants.ts. */
 export interface BalanceOptions {
@@ -68,27 +68,68 @@ const TOP_CANDIDATES = 8;
 
 /**
  * Runs one DRS pass over `snapshot`. Pure: same snapshot and options, same result.
- * O(V log V + V × rounds) set-up (entitlements, whose water fills sort; the ledger; vMotion times for the adaptive budget),
+ * O(V + P) set-up (entitlements, radix-ordered water fills; the ledger; vMotion times for the adaptive budget),
  * then per applied move one scan of O(H_s × V/32 + V_s × D): V_s VMs on the ≤ 12 shortlisted busy
  * hosts (from the ledger's per-host VM index) and D ≤ 12 shortlisted idle hosts (candidates.ts),
  * each pair O(1) plus O(r) rule checks.
  * The result's `entitlements` maps are built on first read (O(V)); a caller that does not read them does not pay for them.
+ * A caller that runs passes over the same cluster again and again keeps a DrsSession (session.ts) instead: same results, less set-up.
  * Preconditions: as {@link computeEntitlementVectors}.
  */
 export function balanceCluster(snapshot: ClusterSnapshot, options: BalanceOptions = {}): BalanceResult {
-  const threshold = options.threshold ?? DEFAULT_MIGRATION_THRESHOLD;
-  checkThreshold(threshold);
-  const maxMoves = options.maxMoves ?? Infinity;
-  if (!(maxMoves >= 0)) throw new InvalidArgumentError('maxMoves', `move budget must be ≥ 0, got ${maxMoves}`);
+  checkPassOptions(options);
   const vectors = computeEntitlementVectors(snapshot, options.entitlement);
   const ledger = HostLedger.fromVectors(snapshot, vectors, options.ledger);
+  let entitlements: Entitlements | undefined;
+  const input: PassInput = { vms: snapshot.vms, rules: new RuleIndex(snapshot.rules), ledger, entitlements: () => (entitlements ??= entitlementMaps(snapshot, vectors)) };
+  return runPass(input, options);
+}
+
+/** Checks the threshold and the move budget of `options`. O(1). @throws InvalidArgumentError for a threshold outside 1..5 or a negative budget. */
+export function checkPassOptions(options: BalanceOptions): void {
+  checkThreshold(options.threshold ?? DEFAULT_MIGRATION_THRESHOLD);
+  const maxMoves = options.maxMoves ?? Infinity;
+  if (!(maxMoves >= 0)) throw new InvalidArgumentError('maxMoves', `move budget must be ≥ 0, got ${maxMoves}`);
+}
+
+/** Σ of vMotion times, s, and how many VMs they cover. */
+export interface VmotionTotal {
+  readonly seconds: number;
+  readonly count: number;
+}
+
+/** What a pass works on: prepared afresh from a snapshot ({@link balanceCluster}) or kept across passes (session.ts). */
+export interface PassInput {
+  /** The VMs in ledger order (read for ids, consumed memory and dirty rates). */
+  readonly vms: readonly VmSnapshot[];
+  readonly rules: RuleIndex;
+  /** Every VM on its host with its entitlement, as HostLedger.fromVectors builds it; the pass moves VMs in it. */
+  readonly ledger: HostLedger;
+  /** The entitlement maps of the result, built when first read. */
+  readonly entitlements: () => Entitlements;
+  /**
+   * Σ precopyTotalSeconds over the VMs on hosts that receive, in ledger order, with the ledger as
+   * it stands after the mandatory moves (the adaptive budget); default: {@link vmotionTotal}.
+   */
+  readonly vmotionTotal?: (ledger: HostLedger, vms: readonly VmSnapshot[], precopy: ResolvedPrecopy) => VmotionTotal;
+}
+
+/**
+ * The pass itself over a prepared ledger: mandatory moves, move limits, the greedy loop.
+ * Preconditions: `input.ledger` holds `input.vms` in order with their entitlements; options as {@link checkPassOptions} accepts.
+ */
+export function runPass(input: PassInput, options: BalanceOptions = {}): BalanceResult {
+  checkPassOptions(options);
+  const threshold = options.threshold ?? DEFAULT_MIGRATION_THRESHOLD;
+  const maxMoves = options.maxMoves ?? Infinity;
+  const { ledger } = input;
   const state: PassState = {
     ledger,
-    rules: new RuleIndex(snapshot.rules),
-    vms: snapshot.vms,
+    rules: input.rules,
+    vms: input.vms,
     threshold,
     precopy: options.precopy ?? {},
-    movesPerHost: new Int32Array(snapshot.hosts.length),
+    movesPerHost: new Int32Array(ledger.hosts.length),
     recommendations: [],
     rejected: [],
   };
@@ -99,14 +140,13 @@ export function balanceCluster(snapshot: ClusterSnapshot, options: BalanceOption
   const hosts = Math.max(1, ledger.countedHosts);
   const target = targetImbalance(threshold, hosts);
   const gap = options.pairwiseGap === false ? undefined : tolerableGap(threshold, options.gaps ?? PAIRWISE_GAP_BY_THRESHOLD);
-  const limits = perHostMoveLimits(state, options.periodSec ?? DRS_PERIOD_SEC);
+  const limits = perHostMoveLimits(state, options.periodSec ?? DRS_PERIOD_SEC, input.vmotionTotal ?? vmotionTotal);
   const filtered: CandidateCounts = { loadCap: 0, reservation: 0, rule: 0 };
   const loop = { state, options, target, gap, limits, filtered, maxMoves };
   const stopReason = threshold === 1 ? 'threshold-1' : balanceLoad(loop);
-  let entitlements: Entitlements | undefined;
   return {
     get entitlements(): Entitlements {
-      return (entitlements ??= entitlementMaps(snapshot, vectors));
+      return input.entitlements();
     },
     imbalanceBefore,
     imbalanceAfterMandatory,
@@ -219,22 +259,30 @@ function reject(state: PassState, c: Candidate, filter: 'min-goodness' | 'cost-b
 
 /**
  * The adaptive per-host budget: as many vMotions as fit in one period at the mean vMotion time
- * of the running VMs, times the host's concurrency (4 at 1 GbE, 8 at 10 GbE). O(V × rounds + H),
- * no allocation per VM (options resolved once, {@link precopyTotalSeconds}).
+ * of the running VMs, times the host's concurrency (4 at 1 GbE, 8 at 10 GbE). O(H) plus `total`'s
+ * cost (O(V × rounds) for {@link vmotionTotal}).
  */
-function perHostMoveLimits(state: PassState, periodSec: number): number[] {
-  const { ledger, vms } = state;
-  const precopy = resolvePrecopy(state.precopy);
-  let total = 0;
+function perHostMoveLimits(state: PassState, periodSec: number, total: NonNullable<PassInput['vmotionTotal']>): number[] {
+  const { ledger } = state;
+  const sum = total(ledger, state.vms, resolvePrecopy(state.precopy));
+  const mean = sum.count > 0 ? sum.seconds / sum.count : 1;
+  const waves = Math.max(1, Math.floor(periodSec / Math.max(mean, 1e-9)));
+  return ledger.hosts.map((h) => waves * maxConcurrentVmotions(h.vmotionGbps));
+}
+
+/**
+ * Σ of the vMotion times of the VMs on hosts that receive, in ledger order, each over its host's
+ * link. O(V × rounds), no allocation per VM ({@link precopyTotalSeconds}).
+ */
+export function vmotionTotal(ledger: HostLedger, vms: readonly VmSnapshot[], precopy: ResolvedPrecopy): VmotionTotal {
+  let seconds = 0;
   let count = 0;
   for (let v = 0; v < ledger.vmIds.length; v++) {
     const h = ledger.vmHost[v]!;
     if (!ledger.receives(h)) continue;
     const vm = vms[v]!;
-    total += precopyTotalSeconds(vm.demand.memConsumedMB, vm.dirtyMBps, ledger.hosts[h]!.vmotionGbps, precopy);
+    seconds += precopyTotalSeconds(vm.demand.memConsumedMB, vm.dirtyMBps, ledger.hosts[h]!.vmotionGbps, precopy);
     count++;
   }
-  const mean = count > 0 ? total / count : 1;
-  const waves = Math.max(1, Math.floor(periodSec / Math.max(mean, 1e-9)));
-  return ledger.hosts.map((h) => waves * maxConcurrentVmotions(h.vmotionGbps));
+  return { seconds, count };
 }

@@ -66,7 +66,7 @@ export function findCandidates(
   const lower = lowerScoredDestinations(destinations, score, sources);
   const after = new Float64Array(destinations.length);
   const loadCap = HOST_LOAD_CAP;
-  const onSources = new Int32Array(vmIds.length);
+  const onSources = sourceScratch(vmIds.length);
   const sourceVms = ledger.vmsOnHosts(sources, onSources);
   for (let j = 0; j < sourceVms; j++) {
     const v = onSources[j]!;
@@ -93,6 +93,13 @@ export function findCandidates(
     }
   }
   return top.toCandidates();
+}
+
+/** A reusable buffer of ≥ `n` slots for the VMs on the source hosts (one scan at a time; grows by doubling). */
+let sourceBuffer = new Int32Array(0);
+function sourceScratch(n: number): Int32Array {
+  if (sourceBuffer.length < n) sourceBuffer = new Int32Array(Math.max(n, 2 * sourceBuffer.length));
+  return sourceBuffer;
 }
 
 /** For each source host, the destinations (in list order) whose combined load is below its own. O(sources × D). */

@@ -79,16 +79,22 @@ export class DivvyPlan {
     this.#childPools = childPools.map((c) => Int32Array.from(c));
     this.vmHostSlot = resolveVmHosts(snapshot, poolSlots);
     const childVms: number[][] = snapshot.pools.map(() => []);
-    snapshot.vms.forEach((vm, i) => childVms[poolSlots.get(vm.pool)!]!.push(i));
+    for (let i = 0; i < v; i++) childVms[poolSlots.get(snapshot.vms[i]!.pool)!]!.push(i);
     this.#childVms = childVms.map((c) => Int32Array.from(c));
     fillVmPlan(snapshot.vms, cpu);
     this.#postOrder = this.#orderPools(p, snapshot.rootPool);
     const memory = resourcePlan(snapshot, 'memory');
     fillVmPlan(snapshot.vms, memory);
     this.#plans = [cpu, memory];
-    this.#vcpus = Float64Array.from(snapshot.vms, (vm) => vm.vcpus);
-    this.#overhead = Float64Array.from(snapshot.vms, (vm) => vm.overheadMB);
-    this.#memorySize = Float64Array.from(snapshot.vms, (vm) => vm.memoryMB + vm.overheadMB);
+    this.#vcpus = new Float64Array(v);
+    this.#overhead = new Float64Array(v);
+    this.#memorySize = new Float64Array(v);
+    for (let i = 0; i < v; i++) {
+      const vm = snapshot.vms[i]!;
+      this.#vcpus[i] = vm.vcpus;
+      this.#overhead[i] = vm.overheadMB;
+      this.#memorySize[i] = vm.memoryMB + vm.overheadMB;
+    }
     this.#values = { poolFloor: new Float64Array(p), poolCap: new Float64Array(p), poolSize: new Float64Array(p), vmCap: new Float64Array(v), vmSize: new Float64Array(v) };
   }
 
@@ -216,12 +222,15 @@ export class DivvyPlan {
 function resolveVmHosts(snapshot: ClusterSnapshot, poolSlots: ReadonlyMap<string, number>): Int32Array {
   const hostSlots = new Map<string, number>();
   snapshot.hosts.forEach((h, slot) => hostSlots.set(h.id, slot));
-  return Int32Array.from(snapshot.vms, (vm) => {
+  const out = new Int32Array(snapshot.vms.length);
+  for (let i = 0; i < out.length; i++) {
+    const vm = snapshot.vms[i]!;
     if (!poolSlots.has(vm.pool)) throw new NotFoundError('ResourcePool', vm.pool);
     const host = hostSlots.get(vm.host);
     if (host === undefined) throw new NotFoundError('HostSystem', vm.host);
-    return host;
-  });
+    out[i] = host;
+  }
+  return out;
 }
 
 /** A resource plan with the pools' figures filled in and room for the VMs'. @throws InvalidArgumentError for bad custom pool shares. */
@@ -243,7 +252,8 @@ function resourcePlan(snapshot: ClusterSnapshot, resource: Resource): ResourcePl
 /** Fills the VMs' shares, reservations and limits of `plan` (memory with overhead). @throws InvalidArgumentError for a limit below its reservation or bad custom shares. */
 function fillVmPlan(vms: readonly VmSnapshot[], plan: ResourcePlan): void {
   const memory = plan.resource === 'memory';
-  vms.forEach((vm, i) => {
+  for (let i = 0; i < vms.length; i++) {
+    const vm = vms[i]!;
     const alloc = memory ? vm.memory : vm.cpu;
     if (alloc.limit !== undefined && alloc.limit < alloc.reservation) {
       throw new InvalidArgumentError('limit', `${vm.id}: ${plan.resource} limit ${alloc.limit} is below its reservation ${alloc.reservation}`);
@@ -252,5 +262,5 @@ function fillVmPlan(vms: readonly VmSnapshot[], plan: ResourcePlan): void {
     plan.vmReservation[i] = alloc.reservation + extra;
     plan.vmLimit[i] = alloc.limit === undefined ? Infinity : alloc.limit + extra;
     plan.vmWeight[i] = vmShares(vm, plan.resource);
-  });
+  }
 }

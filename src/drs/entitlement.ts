@@ -66,7 +66,8 @@ export function computeEntitlementVectors(snapshot: ClusterSnapshot, options: En
   const capacity = options.capacity ?? clusterCapacity(snapshot);
   const out = { vmCpu: new Float64Array(snapshot.vms.length), vmMemory: new Float64Array(snapshot.vms.length), poolCpu: new Float64Array(snapshot.pools.length), poolMemory: new Float64Array(snapshot.pools.length) };
   const plan = new DivvyPlan(snapshot);
-  const coreMHz = Float64Array.from(plan.vmHostSlot, (h) => snapshot.hosts[h]!.coreMHz);
+  const coreMHz = new Float64Array(snapshot.vms.length);
+  for (let i = 0; i < coreMHz.length; i++) coreMHz[i] = snapshot.hosts[plan.vmHostSlot[i]!]!.coreMHz;
   plan.run(snapshot.vms, coreMHz, capacity.cpuMHz, capacity.memoryMB, options.idleMemoryFraction ?? IDLE_MEMORY_DEMAND_FRACTION, options.twoPass ?? false, out);
   return out;
 }

@@ -19,6 +19,11 @@ export class HostVmIndex {
     this.#bits[h * this.#words + word]! |= 1 << (v & 31);
   }
 
+  /** Forgets every VM, keeping the rows' width. O(hosts × V/32). */
+  clear(): void {
+    this.#bits.fill(0);
+  }
+
   /** Forgets VM `v` on host `h`. O(1). Preconditions: `v` was added on `h`. */
   remove(h: number, v: number): void {
     this.#bits[h * this.#words + (v >>> 5)]! &= ~(1 << (v & 31));

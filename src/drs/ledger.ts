@@ -106,6 +106,38 @@ export class HostLedger {
     return ledger;
   }
 
+  /**
+   * Puts every VM v back on host `hosts[v]` with entitlement `cpu[v]` MHz / `mem[v]` MB (its
+   * reservations unchanged) and recomputes the host totals by adding the VMs in index order: the
+   * same figures, to the bit, as {@link fromVectors} of a snapshot with those hosts and
+   * entitlements. What a DRS session does between passes instead of building a ledger. O(hosts × V/32 + V), no allocation.
+   * Preconditions: each array has one entry per ledger VM; every `hosts[v]` is a host index.
+   */
+  reload(hosts: Int32Array, cpu: Float64Array, mem: Float64Array): void {
+    const entCpu = this.#entCpu, entMem = this.#entMem, resCpu = this.#resCpu, resMem = this.#resMem;
+    entCpu.fill(0);
+    entMem.fill(0);
+    resCpu.fill(0);
+    resMem.fill(0);
+    this.#onHost.clear();
+    for (let v = 0; v < this.vmIds.length; v++) {
+      const h = hosts[v]!;
+      this.vmHost[v] = h;
+      this.vmCpu[v] = cpu[v]!;
+      this.vmMem[v] = mem[v]!;
+      entCpu[h]! += cpu[v]!;
+      entMem[h]! += mem[v]!;
+      resCpu[h]! += this.vmResCpu[v]!;
+      resMem[h]! += this.vmResMem[v]!;
+      this.#onHost.add(h, v);
+    }
+    for (let h = 0; h < this.hosts.length; h++) {
+      this.#loadCpu[h] = entCpu[h]! * this.#invCapCpu[h]!;
+      this.#loadMem[h] = entMem[h]! * this.#invCapMem[h]!;
+    }
+    this.recount();
+  }
+
   /** Adds `vm` on its host with entitlement `cpu` MHz / `mem` MB and its reservations (memory with overhead). O(1). */
   #addVm(vm: VmSnapshot, cpu: number, mem: number): void {
     this.#push(vm.id, this.hostOf(vm.host), cpu, mem, vm.cpu.reservation, vm.memory.reservation + vm.overheadMB);
