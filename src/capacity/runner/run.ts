@@ -16,7 +16,7 @@ import { startClusterServices } from './cluster-services.js';
 import { loseStopped, scheduleArrival, scheduleInjectedEvents } from './events.js';
 import { failoverCapacity } from './failover.js';
 import { headroomTrial } from './headroom.js';
-import { buildInventory } from './inventory.js';
+import { buildInventory, type CapacityInventory } from './inventory.js';
 import { Provisioner } from './provisioner.js';
 import { takeSample } from './sampler.js';
 import { newRunState } from './state.js';
@@ -47,6 +47,11 @@ export interface RunOptions {
    * scenario that sets calibration memory.guestTickMs keeps its own.
    */
   readonly guestTickMs?: number;
+  /**
+   * Called once with the run's inventory (its model) when it is built, before any simulated time
+   * passes: for benchmarks and tools that measure the model; the run does not expect it changed.
+   */
+  readonly onInventory?: (inventory: CapacityInventory) => void;
 }
 
 /**
@@ -68,6 +73,7 @@ export async function runScenario(input: Scenario, options: RunOptions = {}): Pr
   const scenario = shortened(input, options.durationMs);
   const inventory = buildInventory(scenario, runCalibration(scenario, options.guestTickMs));
   const { model } = inventory;
+  options.onInventory?.(inventory);
   const state = newRunState(inventory, new Provisioner(model));
   const assumptions = [...scenarioAssumptions(scenario), ...startClusterServices(scenario, model), ...RUNNER_ASSUMPTIONS];
   scheduleInjectedEvents(state, scenario);

@@ -1,0 +1,164 @@
+/**
+ * Capacity-run benchmarks (issue 9):
+ * - simulation speed of the capacity runner in VM-steps per second (running containers summed over
+ *   the sampling steps) on a generated scenario of N long-lived containers with a mix of four
+ *   profiles, instant clones and DRS on, 5-minute samples (target ≥ 3,000,000 VM-steps/s at
+ *   10,000 containers × 30 days; the size measured here is set by CAPACITY_BENCH_CONTAINERS and
+ *   CAPACITY_BENCH_DAYS, default 1,000 × 1 day, and is named in every row: nothing is extrapolated);
+ * - heap per container beyond its memory image (target ≤ 1 KB): after the run, with the model and
+ *   the result still held and a full GC, the heap above the pre-run baseline is measured; then
+ *   every VM's guest memory is released on its host (clones first, then templates) and, after
+ *   another full GC, what is left above the baseline — the model's records (VMs, disks, datastore
+ *   files, tasks, events), the runner's state and the result — is divided by the containers placed.
+ *   The difference between the two is reported as the memory images;
+ * - the shipped sweep example (examples/scenarios/sweeps/clone-density-by-arrival-rate.yaml, 8
+ *   points) on 1 and on 2 worker threads: wall seconds and the speed-up.
+ */
+import { resolve } from 'node:path';
+import { runScenario } from '../src/capacity/runner/index.js';
+import type { CapacityInventory } from '../src/capacity/runner/index.js';
+import type { CapacityRunResult } from '../src/capacity/report/result.js';
+import { parseScenario, type Scenario } from '../src/capacity/scenario/index.js';
+import { loadSweepFile, runPoints } from '../src/capacity/sweep/index.js';
+import type { BenchResult } from './report.js';
+
+/** Containers per host the generated scenario sizes its clusters for (about 60% of host memory configured). */
+const CONTAINERS_PER_HOST = 100;
+/** Hosts per cluster (each cluster gets its own VCH and share of the arrivals). */
+const HOSTS_PER_CLUSTER = 32;
+
+/** The profile mix: name, share of containers, and the profile's scenario fields. */
+const PROFILES: readonly (readonly [string, number, Record<string, unknown>])[] = [
+  ['web', 0.5, { memory: '1g', cpus: 1, workingSet: '256m', dirtyRate: '32k/s', cpu: { clock: 'scenario', period: '24h', curve: [{ at: '0h', demand: '80MHz' }, { at: '9h', demand: '250MHz' }, { at: '14h', demand: '400MHz' }, { at: '20h', demand: '150MHz' }] } }],
+  ['api', 0.3, { memory: '2g', cpus: 2, workingSet: '512m', dirtyRate: '128k/s', cpu: { clock: 'scenario', period: '24h', curve: [{ at: '0h', demand: '150MHz' }, { at: '8h', demand: '300MHz' }, { at: '14h', demand: '1.2GHz' }, { at: '20h', demand: '400MHz' }] } }],
+  ['worker', 0.15, { memory: '4g', cpus: 2, workingSet: '512m', dirtyRate: '256k/s', cpu: '800MHz' }],
+  ['cache', 0.05, { memory: '8g', cpus: 4, workingSet: '1g', dirtyRate: '64k/s', cpu: '500MHz' }],
+];
+
+/**
+ * A scenario of `containers` long-lived containers (lifetime forever) over `days` of simulated
+ * time, 5-minute samples: clusters of up to 32 hosts of 64 cores × 2.6 GHz and 768 GB, one per
+ * 3,200 containers, each with DRS (threshold 3, every 5 minutes) and an instant-clone VCH; each
+ * cluster's containers arrive in 12 batches over the first hour, split over the four profiles
+ * (50% web 1 GB / 256 MB working set, 30% api 2 GB / 512 MB, 15% worker 4 GB / 512 MB, 5% cache 8 GB / 1 GB). Precondition: containers ≥ 1, days > 0.
+ */
+export function benchScenario(containers: number, days: number, seed = 9): Scenario {
+  const hosts = Math.ceil(containers / CONTAINERS_PER_HOST);
+  const clusterCount = Math.ceil(hosts / HOSTS_PER_CLUSTER);
+  const clusters = Array.from({ length: clusterCount }, (_, i) => ({
+    name: `C${i}`,
+    preset: 'cluster',
+    hosts: Math.ceil(hosts / clusterCount),
+    host: { cores: 64, coreSpeed: '2.6GHz', memory: '768g' },
+  }));
+  const arrivals: Record<string, unknown>[] = [];
+  for (let c = 0; c < clusterCount; c++) {
+    const inCluster = Math.floor(containers / clusterCount) + (c < containers % clusterCount ? 1 : 0);
+    for (const [profile, share] of PROFILES) {
+      const count = Math.round(inCluster * share);
+      const batches = Array.from({ length: 12 }, (_, b) => ({ at: `${b * 5}m`, count: Math.floor(count / 12) + (b < count % 12 ? 1 : 0) })).filter((b) => b.count > 0);
+      if (batches.length > 0) arrivals.push({ kind: 'schedule', profile, vch: `vch${c}`, batches });
+    }
+  }
+  return parseScenario(
+    JSON.stringify({
+      name: `capacity-bench-${containers}x${days}d`,
+      seed,
+      duration: `${days * 24}h`,
+      sampleInterval: '5m',
+      drs: { enabled: true, migrationThreshold: 3, interval: '5m' },
+      clusters,
+      vchs: clusters.map((c, i) => ({ name: `vch${i}`, cluster: c.name, provisioning: 'instant' })),
+      profiles: PROFILES.map(([name, , fields]) => ({ name, ...fields, lifetime: 'forever' })),
+      arrivals,
+    }),
+    { format: 'json' },
+  );
+}
+
+/** What one measured run gave. */
+export interface CapacityRunFigures {
+  /** Wall seconds from the start of the run to its last sample (the simulation). */
+  readonly simulateSeconds: number;
+  /** Wall seconds of the whole runScenario call (simulation plus headroom and failover at the end). */
+  readonly totalSeconds: number;
+  /** Running containers summed over the samples after the first. */
+  readonly vmSteps: number;
+  readonly placed: number;
+  /** Heap above the pre-run baseline with the model and result held, after a full GC, bytes. */
+  readonly heldBytes: number;
+  /** The same after every guest memory image was released, bytes. */
+  readonly withoutImagesBytes: number;
+  readonly result: CapacityRunResult;
+}
+
+/** Runs `scenario` once and measures it (heap figures need node --expose-gc). */
+export async function measureRun(scenario: Scenario): Promise<CapacityRunFigures> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run the benchmark with node --expose-gc (npm run bench does)');
+  gc();
+  const baseline = heapUsed();
+  let inventory: CapacityInventory | undefined;
+  let lastSampleAt = 0;
+  const t0 = performance.now();
+  const result = await runScenario(scenario, {
+    onInventory: (i) => void (inventory = i),
+    onProgress: (p) => void (p.simulatedMs === p.durationMs && (lastSampleAt = performance.now())),
+  });
+  const totalSeconds = (performance.now() - t0) / 1000;
+  gc();
+  const heldBytes = heapUsed() - baseline;
+  releaseGuestMemory(inventory!);
+  gc();
+  const withoutImagesBytes = heapUsed() - baseline;
+  const vmSteps = result.samples.slice(1).reduce((a, s) => a + s.running, 0);
+  return { simulateSeconds: (lastSampleAt - t0) / 1000, totalSeconds, vmSteps, placed: result.totals.placed, heldBytes, withoutImagesBytes, result };
+}
+
+/** Releases every VM's guest memory on every host of the run: clones first, then the frozen templates they forked from. */
+function releaseGuestMemory(inventory: CapacityInventory): void {
+  for (const h of inventory.hosts) {
+    const mem = inventory.model.memoryOf(h.id);
+    const vms = [...mem.vms()];
+    for (const vm of vms) if (!mem.isFrozen(vm)) mem.release(vm);
+    for (const vm of vms) if (mem.has(vm)) mem.release(vm);
+  }
+}
+
+function heapUsed(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+/** Wall seconds of running every point of the sweep example on `workers` worker threads. */
+async function sweepSeconds(scenarios: readonly Scenario[], workers: number): Promise<number> {
+  const t0 = performance.now();
+  const outcomes = await runPoints(scenarios, { workers });
+  const failed = outcomes.find((o) => o.status !== 'done');
+  if (failed) throw new Error(`sweep point ${failed.index} ${failed.status}`);
+  return (performance.now() - t0) / 1000;
+}
+
+const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Runs the suite; returns its results for the report. */
+export async function capacityBench(): Promise<BenchResult[]> {
+  const containers = Number(process.env['CAPACITY_BENCH_CONTAINERS'] ?? 1_000);
+  const days = Number(process.env['CAPACITY_BENCH_DAYS'] ?? 1);
+  const size = `${containers.toLocaleString('en-US')} containers × ${days} d, 5-min samples, DRS`;
+  const f = await measureRun(benchScenario(containers, days));
+  const images = f.heldBytes - f.withoutImagesBytes;
+  const row = (name: string, value: number, unit: string, target = '—'): BenchResult => ({ suite: 'capacity', name, value, unit, target, samples: 1, margin: 0 });
+  const results = [
+    row(`run, ${size}`, round(f.simulateSeconds, 2), `wall s to the last sample (${round(f.totalSeconds, 2)} s with headroom; ${f.placed} placed)`),
+    row(`simulation speed, ${size}`, Math.round(f.vmSteps / f.simulateSeconds), 'VM-steps/s', '≥ 3,000,000 (10,000 × 30 d)'),
+    row(`heap per container beyond its memory image, ${size}`, Math.round(f.withoutImagesBytes / f.placed), `B (images ${Math.round(images / f.placed)} B/container)`, '≤ 1,024'),
+  ];
+  const sweep = await loadSweepFile(resolve(import.meta.dirname, '../examples/scenarios/sweeps/clone-density-by-arrival-rate.yaml'));
+  const scenarios = sweep.points.map((p) => p.scenario);
+  const one = await sweepSeconds(scenarios, 1);
+  const two = await sweepSeconds(scenarios, 2);
+  results.push(row(`sweep clone-density-by-arrival-rate (${scenarios.length} points), 1 worker`, round(one, 2), 'wall s'));
+  results.push(row(`sweep clone-density-by-arrival-rate (${scenarios.length} points), 2 workers`, round(two, 2), `wall s (speed-up ${round(one / two, 2)}×)`));
+  return results;
+}
