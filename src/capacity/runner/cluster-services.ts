@@ -1,5 +1,6 @@
 /** Where DRS, HA and DPM join a capacity run. */
 import { dpmState, drsState, enableDpm, enableDrs, enableHa, haState, type HaAdmissionSettings } from '../../drs/driver/index.js';
+import { SHARING_IMBALANCE_TOLERANCE } from '../../drs/placement.js';
 import { formatDuration } from '../../sim/units.js';
 import type { DpmSample } from '../report/result.js';
 import type { VmId } from '../../sim/ids.js';
@@ -23,12 +24,18 @@ export function startClusterServices(scenario: Scenario, model: VSphereModel): s
   const drs = scenario.clusters.filter((c) => c.drs.enabled);
   const first = drs[0];
   if (first) {
-    enableDrs(model, { migrationThreshold: first.drs.migrationThreshold, intervalMs: first.drs.intervalMs });
+    enableDrs(model, { migrationThreshold: first.drs.migrationThreshold, intervalMs: first.drs.intervalMs, sharingAwarePlacement: first.drs.sharingAwarePlacement ?? false });
     const all = scenario.clusters.length === drs.length && drs.every((c) => c.drs.migrationThreshold === first.drs.migrationThreshold && c.drs.intervalMs === first.drs.intervalMs);
     out.push(
       `DRS places new VMs and balances every ${first.drs.intervalMs / 1000} s at migration threshold ${first.drs.migrationThreshold}` +
         (all ? '.' : ` on every cluster (the settings of ${first.name}; per-cluster DRS settings are not modelled).`),
     );
+    if (first.drs.sharingAwarePlacement) {
+      out.push(
+        `Page-sharing-aware placement (beyond DRS) is on: among the hosts DRS accepts, within an imbalance of ${SHARING_IMBALANCE_TOLERANCE} of its best and under what the migration threshold tolerates, ` +
+          "a VM DRS places goes where resident pages would back the most of its memory (its guest OS's boot footprint on hosts with inter-VM TPS on); instant clones stay on the host of the template they fork.",
+      );
+    }
   }
   const ha = scenario.clusters.filter((c) => c.ha.enabled);
   if (ha[0]) {

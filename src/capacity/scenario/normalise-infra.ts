@@ -71,6 +71,7 @@ function drsSettings(drs: DrsInput | undefined): DrsSettings {
     enabled: drs?.enabled ?? DRS_DEFAULTS.enabled,
     migrationThreshold: drs?.migrationThreshold ?? DRS_DEFAULTS.migrationThreshold,
     intervalMs: drs?.interval ?? DRS_DEFAULTS.intervalMs,
+    ...(drs?.sharingAwarePlacement === undefined ? {} : { sharingAwarePlacement: drs.sharingAwarePlacement }),
   };
 }
 

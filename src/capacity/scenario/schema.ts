@@ -40,7 +40,7 @@ const name = z.string().min(1);
 const hostShape = { cores: wholeNumber(1).optional(), coreSpeed: frequencyMHz.optional(), memory: sizeMB.optional() };
 const hostInput = z.strictObject({ name: name.optional(), ...hostShape });
 
-const drsInput = z.strictObject({ enabled: z.boolean().optional(), migrationThreshold: threshold.optional(), interval: durationMs.optional() });
+const drsInput = z.strictObject({ enabled: z.boolean().optional(), migrationThreshold: threshold.optional(), interval: durationMs.optional(), sharingAwarePlacement: z.boolean().optional() });
 const haInput = z.strictObject({
   enabled: z.boolean().optional(),
   policy: z.enum(['slot', 'percentage', 'disabled']).optional(),

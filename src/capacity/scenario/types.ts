@@ -29,6 +29,8 @@ export interface DrsSettings {
   readonly migrationThreshold: 1 | 2 | 3 | 4 | 5;
   /** Invocation period; default 300 s (calibration.md, DRS). */
   readonly intervalMs: number;
+  /** Page-sharing-aware initial placement (beyond DRS; src/drs/placement.ts); absent = off. */
+  readonly sharingAwarePlacement?: boolean;
 }
 
 /** HA admission control policy. */
