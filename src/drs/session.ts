@@ -185,7 +185,7 @@ export class DrsSession {
     const vectors = kept.vectors;
     kept.plan.run(vms, kept.coreMHz, kept.capacityCpu, kept.capacityMemory, entitlement.idleMemoryFraction ?? IDLE_MEMORY_DEMAND_FRACTION, entitlement.twoPass ?? false, vectors);
     kept.ledger.reload(kept.vmHost, vectors.vmCpu, vectors.vmMemory);
-    const frozen: EntitlementVectors = { vmCpu: vectors.vmCpu.slice(), vmMemory: vectors.vmMemory.slice(), poolCpu: vectors.poolCpu.slice(), poolMemory: vectors.poolMemory.slice() };
+    const frozen = vectorsOver(vectors.vmCpu.buffer.slice(0), vms.length, this.#pools.length);
     const pools = this.#pools;
     let maps: ReturnType<typeof entitlementMaps> | undefined;
     const vmotion = kept.vmotion;
@@ -221,7 +221,7 @@ export class DrsSession {
     const snapshot: ClusterSnapshot = { hosts: this.#hosts, pools: this.#pools, rootPool: this.#rootPool, vms: this.#vms, rules: this.#rules };
     const plan = new DivvyPlan(snapshot);
     const v = snapshot.vms.length;
-    const vectors: EntitlementVectors = { vmCpu: new Float64Array(v), vmMemory: new Float64Array(v), poolCpu: new Float64Array(snapshot.pools.length), poolMemory: new Float64Array(snapshot.pools.length) };
+    const vectors = vectorsOver(new ArrayBuffer(8 * (2 * v + 2 * snapshot.pools.length)), v, snapshot.pools.length);
     const ledger = HostLedger.fromVectors(snapshot, vectors, this.#options.ledger);
     const vmHost = plan.vmHostSlot.slice();
     const coreMHz = new Float64Array(v);
@@ -231,6 +231,11 @@ export class DrsSession {
     this.#hosts.forEach((h, i) => hostIndex.set(h.id, i));
     return { plan, ledger, rules: new RuleIndex(snapshot.rules), hostIndex, vmHost, coreMHz, capacityCpu: capacity.cpuMHz, capacityMemory: capacity.memoryMB, vectors, vmotion: new VmotionTimes(v) };
   }
+}
+
+/** Entitlement vectors of `v` VMs and `p` pools as four views of one buffer of 2v + 2p floats (a pass's result keeps a copy made by one slice). */
+function vectorsOver(buffer: ArrayBufferLike, v: number, p: number): EntitlementVectors {
+  return { vmCpu: new Float64Array(buffer, 0, v), vmMemory: new Float64Array(buffer, 8 * v, v), poolCpu: new Float64Array(buffer, 16 * v, p), poolMemory: new Float64Array(buffer, 16 * v + 8 * p, p) };
 }
 
 /** A record of `vm` the session may change in place. */
