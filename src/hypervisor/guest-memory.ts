@@ -19,9 +19,25 @@ import type { VirtualMachine } from './types.js';
 
 const KEY = 'vicsim.workload.';
 
-/** The workload profile a VM's extraConfig describes, or undefined when it has none. */
+/**
+ * Parsed workloads by extraConfig record (records are replaced, never changed, on reconfigure, and
+ * clones of one configuration share theirs), with the memory size they were parsed for: the guest
+ * tick and DRS ask once per VM per step, and parsing builds strings.
+ */
+const parsedWorkloads = new WeakMap<Readonly<Record<string, string>>, { readonly memoryMB: number; readonly workload: GuestWorkload | undefined }>();
+
+/**
+ * The workload profile a VM's extraConfig describes, or undefined when it has none. O(1) after the
+ * first call for its extraConfig record and memory size (a cache lookup).
+ * @throws InvalidArgumentError as {@link parseWorkload} for a value out of range (not cached).
+ */
 export function workloadOf(vm: VirtualMachine): GuestWorkload | undefined {
-  return parseWorkload(vm.name, vm.config.extraConfig, vm.config.memoryMB);
+  const { extraConfig, memoryMB } = vm.config;
+  const cached = parsedWorkloads.get(extraConfig);
+  if (cached !== undefined && cached.memoryMB === memoryMB) return cached.workload;
+  const workload = parseWorkload(vm.name, extraConfig, memoryMB);
+  parsedWorkloads.set(extraConfig, { memoryMB, workload });
+  return workload;
 }
 
 /**
