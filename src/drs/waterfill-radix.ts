@@ -3,13 +3,18 @@
  * in the same order, so the same amounts to the bit. The fill level's sweep visits breakpoints in
  * (breakpoint, slope) order; waterfill.ts orders them with a comparator sort, O(n log n) with a
  * closure call per comparison. Here the events are ordered by two stable LSD radix sorts over
- * the IEEE-754 bits (slope, then breakpoint), O(n) with at most 16 byte passes (passes where every
- * key has the same byte are skipped). Events equal in both keys are interchangeable in the sweep,
+ * the IEEE-754 bits (slope, then breakpoint), O(n) with at most 12 digit passes of 11 bits (digits
+ * every key shares are skipped). Events equal in both keys are interchangeable in the sweep,
  * so any order sorted by (breakpoint, slope) gives the same level.
  */
 
 /** Below this many events an insertion sort beats the radix passes. */
 const SMALL_SORT = 32;
+
+/** The radix digits: six of 11 bits cover a float64's 64 bits. */
+const DIGITS = 6;
+const DIGIT_BUCKETS = 2048;
+const DIGIT_MASK = DIGIT_BUCKETS - 1;
 
 /** Whether the platform stores a float64's low word first (the radix passes read the words). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -29,9 +34,8 @@ export class WaterFiller {
   #order = new Int32Array(0);
   #spare = new Int32Array(0);
   #keyBits = new Float64Array(0);
-  #lo = new Uint32Array(0);
-  #hi = new Uint32Array(0);
-  readonly #count = new Int32Array(256);
+  #digits = new Uint16Array(0);
+  readonly #tally = new Int32Array(DIGITS * DIGIT_BUCKETS);
 
   /** Makes room for `n` items (contents of the input arrays are kept only when no growth happens). Amortized O(1). */
   reserve(n: number): void {
@@ -46,8 +50,7 @@ export class WaterFiller {
     this.#order = new Int32Array(2 * size);
     this.#spare = new Int32Array(2 * size);
     this.#keyBits = new Float64Array(2 * size);
-    this.#hi = new Uint32Array(2 * size);
-    this.#lo = new Uint32Array(2 * size);
+    this.#digits = new Uint16Array(DIGITS * 2 * size);
   }
 
   /**
@@ -138,36 +141,54 @@ export class WaterFiller {
   /**
    * Stable LSD radix sort of `#order[0..count)` by `key[event]`, over the float's bits mapped to an
    * unsigned order (sign flipped for positives, all bits for negatives; −0 counted as +0, as the
-   * comparator does). Leaves the result in `#order` and returns it. O(count) per byte pass, ≤ 8 passes.
+   * comparator does), in six 11-bit digits whose counts are taken in one read of the keys. Leaves
+   * the result in `#order` and returns it. O(count) per digit, ≤ 6 digit passes (a digit every key
+   * shares is skipped).
    */
   #radixBy(key: Float64Array, count: number): Int32Array {
     const bits = this.#keyBits;
     const words = new Uint32Array(bits.buffer, 0, 2 * count);
-    const lo = this.#lo, hi = this.#hi;
+    const digits = this.#digits;
+    const tally = this.#tally;
+    tally.fill(0);
     for (let e = 0; e < count; e++) {
       bits[e] = key[e]! + 0;
-      const l = words[2 * e]!, h = words[2 * e + 1]!;
+      let l = words[2 * e]!, h = words[2 * e + 1]!;
       if (h >>> 31) {
-        lo[e] = ~l >>> 0;
-        hi[e] = ~h >>> 0;
+        l = ~l >>> 0;
+        h = ~h >>> 0;
       } else {
-        lo[e] = l;
-        hi[e] = (h | 0x80000000) >>> 0;
+        h = (h | 0x80000000) >>> 0;
       }
+      const d0 = l & DIGIT_MASK, d1 = (l >>> 11) & DIGIT_MASK, d2 = ((l >>> 22) | (h << 10)) & DIGIT_MASK;
+      const d3 = (h >>> 1) & DIGIT_MASK, d4 = (h >>> 12) & DIGIT_MASK, d5 = h >>> 23;
+      digits[e] = d0;
+      digits[count + e] = d1;
+      digits[2 * count + e] = d2;
+      digits[3 * count + e] = d3;
+      digits[4 * count + e] = d4;
+      digits[5 * count + e] = d5;
+      tally[d0]!++;
+      tally[DIGIT_BUCKETS + d1]!++;
+      tally[2 * DIGIT_BUCKETS + d2]!++;
+      tally[3 * DIGIT_BUCKETS + d3]!++;
+      tally[4 * DIGIT_BUCKETS + d4]!++;
+      tally[5 * DIGIT_BUCKETS + d5]!++;
     }
-    for (let pass = 0; pass < 8; pass++) this.#bytePass(pass < 4 ? lo : hi, (pass & 3) * 8, count);
+    for (let pass = 0; pass < DIGITS; pass++) this.#digitPass(pass, count);
     return this.#order;
   }
 
-  /** One stable counting pass of `#order` by byte `shift` of `word[event]`; skipped when every event has the same byte. */
-  #bytePass(word: Uint32Array, shift: number, count: number): void {
-    const tally = this.#count;
-    tally.fill(0);
+  /** One stable counting pass of `#order` by digit `pass` (counts already taken); skipped when every event has the same digit. */
+  #digitPass(pass: number, count: number): void {
+    const digits = this.#digits;
+    const tally = this.#tally;
     const from = this.#order;
-    for (let k = 0; k < count; k++) tally[(word[from[k]!]! >>> shift) & 255]!++;
-    if (tally[(word[from[0]!]! >>> shift) & 255] === count) return;
+    const base = pass * DIGIT_BUCKETS;
+    const row = pass * count;
+    if (tally[base + digits[row + from[0]!]!] === count) return;
     let sum = 0;
-    for (let b = 0; b < 256; b++) {
+    for (let b = base; b < base + DIGIT_BUCKETS; b++) {
       const c = tally[b]!;
       tally[b] = sum;
       sum += c;
@@ -175,7 +196,7 @@ export class WaterFiller {
     const to = this.#spare;
     for (let k = 0; k < count; k++) {
       const e = from[k]!;
-      to[tally[(word[e]! >>> shift) & 255]!++] = e;
+      to[tally[base + digits[row + e]!]!++] = e;
     }
     this.#spare = from;
     this.#order = to;
