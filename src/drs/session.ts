@@ -22,6 +22,7 @@ import { HostLedger } from './ledger.js';
 import type { Recommendation } from './recommendations.js';
 import { RuleIndex } from './rules.js';
 import type { ClusterSnapshot, DrsHostState, DrsRule, HostSnapshot, PoolSnapshot, VmDemand, VmSnapshot } from './snapshot.js';
+import { sameMakeUp } from './session-sync.js';
 import { VmotionTimes } from './vmotion-cache.js';
 
 /** A VM record the session owns: its demand, host and dirty rate change in place. */
@@ -45,8 +46,8 @@ interface Kept {
 /** One cluster kept across DRS passes; see the file comment. Not shared between threads of control: one call at a time. */
 export class DrsSession {
   #hosts: readonly HostSnapshot[];
-  readonly #pools: readonly PoolSnapshot[];
-  readonly #rootPool: ClusterSnapshot['rootPool'];
+  #pools: readonly PoolSnapshot[];
+  #rootPool: ClusterSnapshot['rootPool'];
   #rules: readonly DrsRule[];
   #vms: readonly LiveVm[];
   #index = new Map<VmId, number>();
@@ -67,6 +68,34 @@ export class DrsSession {
     this.#rules = snapshot.rules.slice();
     this.#vms = snapshot.vms.map(liveCopy);
     this.#reindex();
+  }
+
+  /**
+   * Brings the session to `snapshot`, a newer picture of its cluster: when the make-up is the same
+   * (session-sync.ts: hosts, pools, rules, and the VMs in the same order with the same settings),
+   * only demand, dirty rates, hosts and restart priorities are written in place and the kept state
+   * stays; otherwise the session takes a copy of `snapshot` afresh and drops the kept state. Either
+   * way the next pass is exactly `balanceCluster(snapshot, options)`. O(V + H + P + rule members).
+   * @throws as {@link setHost} for a VM on an unknown host; InvalidArgumentError for a VM id listed twice.
+   */
+  sync(snapshot: ClusterSnapshot): void {
+    if (!sameMakeUp(this.#held(), snapshot)) {
+      this.#hosts = snapshot.hosts.slice();
+      this.#pools = snapshot.pools.slice();
+      this.#rootPool = snapshot.rootPool;
+      this.#rules = snapshot.rules.slice();
+      this.#vms = snapshot.vms.map(liveCopy);
+      this.#reindex();
+      this.#kept = undefined;
+      return;
+    }
+    snapshot.vms.forEach((vm, v) => {
+      this.setDemand(v, vm.demand);
+      const live = this.#vms[v]!;
+      live.dirtyMBps = vm.dirtyMBps;
+      live.restartPriority = vm.restartPriority;
+      if (live.host !== vm.host) this.setHost(v, vm.host);
+    });
   }
 
   /** Number of VMs. */
@@ -216,9 +245,14 @@ export class DrsSession {
     this.#index = index;
   }
 
+  /** The cluster as held (no copy). */
+  #held(): ClusterSnapshot {
+    return { hosts: this.#hosts, pools: this.#pools, rootPool: this.#rootPool, vms: this.#vms, rules: this.#rules };
+  }
+
   /** Builds the kept state from the cluster as it stands. O(V + P + H). Errors: as balanceCluster's set-up. */
   #keep(): Kept {
-    const snapshot: ClusterSnapshot = { hosts: this.#hosts, pools: this.#pools, rootPool: this.#rootPool, vms: this.#vms, rules: this.#rules };
+    const snapshot = this.#held();
     const plan = new DivvyPlan(snapshot);
     const v = snapshot.vms.length;
     const vectors = vectorsOver(new ArrayBuffer(8 * (2 * v + 2 * snapshot.pools.length)), v, snapshot.pools.length);

@@ -66,6 +66,25 @@ describe('DrsSession', () => {
     );
   });
 
+  it('after sync to a newer snapshot gives exactly balanceCluster of that snapshot, whether only demand and hosts changed or the make-up too', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 0, max: OPTIONS.length - 1 }), (seed, o) => {
+        const options = OPTIONS[o]!;
+        const rng = Rng.seeded(seed);
+        const session = new DrsSession(randomCluster(seed, { hostStates: seed % 3 === 0, maxVms: 60 }), options);
+        for (let s = 0; s < 3; s++) {
+          session.balance();
+          const scratch = new DrsSession(session.snapshot(), options);
+          step(scratch, scratch.snapshot(), rng, undefined, s);
+          const next = scratch.snapshot();
+          session.sync(next);
+          expect(record(session.balance())).toEqual(record(balanceCluster(next, options)));
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('keeps each result\'s entitlements as they were at its pass, after later passes change demand', () => {
     const snapshot = randomCluster(5, { maxVms: 40 });
     const session = new DrsSession(snapshot);
