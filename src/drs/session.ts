@@ -73,29 +73,38 @@ export class DrsSession {
   /**
    * Brings the session to `snapshot`, a newer picture of its cluster: when the make-up is the same
    * (session-sync.ts: hosts, pools, rules, and the VMs in the same order with the same settings),
-   * only demand, dirty rates, hosts and restart priorities are written in place and the kept state
-   * stays; otherwise the session takes a copy of `snapshot` afresh and drops the kept state. Either
+   * the session takes copies of its VM records (demand, dirty rates, hosts and any other field
+   * that does not change the make-up) and keeps its kept state; otherwise it takes a copy of
+   * `snapshot` afresh and drops the kept state. Either
    * way the next pass is exactly `balanceCluster(snapshot, options)`. O(V + H + P + rule members).
-   * @throws as {@link setHost} for a VM on an unknown host; InvalidArgumentError for a VM id listed twice.
+   * @throws NotFoundError for a VM on an unknown host; InvalidArgumentError for a VM id listed twice.
    */
   sync(snapshot: ClusterSnapshot): void {
-    if (!sameMakeUp(this.#held(), snapshot)) {
+    const same = sameMakeUp(this.#held(), snapshot);
+    const previous = this.#vms;
+    this.#vms = snapshot.vms.map(liveCopy);
+    if (!same) {
       this.#hosts = snapshot.hosts.slice();
       this.#pools = snapshot.pools.slice();
       this.#rootPool = snapshot.rootPool;
       this.#rules = snapshot.rules.slice();
-      this.#vms = snapshot.vms.map(liveCopy);
       this.#reindex();
       this.#kept = undefined;
       return;
     }
-    snapshot.vms.forEach((vm, v) => {
-      this.setDemand(v, vm.demand);
-      const live = this.#vms[v]!;
-      live.dirtyMBps = vm.dirtyMBps;
-      live.restartPriority = vm.restartPriority;
-      if (live.host !== vm.host) this.setHost(v, vm.host);
-    });
+    const kept = this.#kept;
+    if (!kept) return;
+    for (let v = 0; v < previous.length; v++) {
+      const host = this.#vms[v]!.host;
+      if (host === previous[v]!.host) continue;
+      const h = kept.hostIndex.get(host);
+      if (h === undefined) {
+        this.#kept = undefined;
+        throw new NotFoundError('HostSystem', host);
+      }
+      kept.vmHost[v] = h;
+      kept.coreMHz[v] = this.#hosts[h]!.coreMHz;
+    }
   }
 
   /** Number of VMs. */
