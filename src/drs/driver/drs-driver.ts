@@ -14,7 +14,9 @@ import { InvalidArgumentError, InvalidStateError } from '../../sim/errors.js';
 import type { Timer } from '../../sim/clock.js';
 import type { ClusterId } from '../../sim/ids.js';
 import type { VSphereModel } from '../../hypervisor/model.js';
-import { balanceCluster, type BalanceOptions, type StopReason } from '../balance.js';
+import type { BalanceOptions, StopReason } from '../balance.js';
+import { DrsSession } from '../session.js';
+import type { ClusterSnapshot } from '../snapshot.js';
 import { DEFAULT_MIGRATION_THRESHOLD, DRS_PERIOD_SEC } from '../constants.js';
 import type { Recommendation, RejectedMove } from '../recommendations.js';
 import { MigrationQueue, type MigrationRecord } from './migrations.js';
@@ -93,6 +95,8 @@ export interface DrsHandle {
 interface DrsRuntime {
   readonly state: DrsState & { passes: DrsPassRecord[]; sharingPlacements: SharingPlacementRecord[] };
   readonly queue: MigrationQueue;
+  /** Each cluster's DRS session, kept across passes (remade when the cluster's threshold changes). */
+  readonly sessions: Map<ClusterId, { readonly threshold: number; readonly session: DrsSession }>;
 }
 
 const RUNTIMES = new WeakMap<VSphereModel, DrsRuntime>();
@@ -105,7 +109,7 @@ export function enableDrs(model: VSphereModel, settings: DrsSettings = {}): DrsH
   if (RUNTIMES.has(model)) throw new InvalidStateError('InvalidState', 'drs', 'enabled', 'DRS is already enabled on this model');
   const s = checkSettings(settings);
   const queue = new MigrationQueue(model, s.balance.precopy ?? {}, s.historySize);
-  const runtime: DrsRuntime = { state: { settings: s, passes: [], migrations: queue.history, sharingPlacements: [] }, queue };
+  const runtime: DrsRuntime = { state: { settings: s, passes: [], migrations: queue.history, sharingPlacements: [] }, queue, sessions: new Map() };
   RUNTIMES.set(model, runtime);
   const previousPolicy = model.placementPolicy;
   const placement = new PlacementCache(model, s.balance, undefined, sharingHooks(model, runtime));
@@ -176,6 +180,18 @@ function runPasses(model: VSphereModel, runtime: DrsRuntime, only?: ClusterId): 
   return records;
 }
 
+/** The cluster's session synced to `snapshot` (a pass on it is balanceCluster's on `snapshot`), made anew when the threshold changed. O(V) when the make-up is unchanged. */
+function syncedSession(runtime: DrsRuntime, cluster: ClusterId, snapshot: ClusterSnapshot, threshold: number): DrsSession {
+  const held = runtime.sessions.get(cluster);
+  if (held?.threshold === threshold) {
+    held.session.sync(snapshot);
+    return held.session;
+  }
+  const session = new DrsSession(snapshot, { ...runtime.state.settings.balance, threshold });
+  runtime.sessions.set(cluster, { threshold, session });
+  return session;
+}
+
 function runPass(model: VSphereModel, runtime: DrsRuntime, cluster: ClusterId): DrsPassRecord {
   const { settings } = runtime.state;
   const own = clusterSettings(model, cluster).drs;
@@ -184,7 +200,7 @@ function runPass(model: VSphereModel, runtime: DrsRuntime, cluster: ClusterId): 
   runtime.queue.supersede(hosts, `superseded by the pass at ${at} ms`);
   let result;
   try {
-    result = balanceCluster(snapshotCluster(model, cluster), { ...settings.balance, threshold: own?.migrationThreshold ?? settings.migrationThreshold });
+    result = syncedSession(runtime, cluster, snapshotCluster(model, cluster), own?.migrationThreshold ?? settings.migrationThreshold).balance();
   } catch (e) {
     return { at, cluster, imbalanceBefore: NaN, imbalanceAfter: NaN, targetImbalance: NaN, stopReason: 'no-candidate', recommendations: [], rejected: [], applied: false, error: (e as Error).message };
   }
