@@ -163,7 +163,7 @@ const HOSTS_PER_ORDER = 4;
 /**
  * The union of the {@link HOSTS_PER_ORDER} open hosts with the lowest (`direction` 1) or highest
  * (−1) CPU load, memory load and combined load `score`, in host order (ties: lower index first).
- * O(H log H), no per-host objects.
+ * O(H) per ordering (a selection of the first few, not a sort), no per-host objects.
  */
 function shortlist(ledger: HostLedger, open: Uint8Array, score: Float64Array, direction: 1 | -1): number[] {
   const hosts: number[] = [];
@@ -171,10 +171,32 @@ function shortlist(ledger: HostLedger, open: Uint8Array, score: Float64Array, di
   if (hosts.length <= 3 * HOSTS_PER_ORDER) return hosts;
   const picked = new Uint8Array(open.length);
   const key = new Float64Array(open.length);
+  const first = new Int32Array(HOSTS_PER_ORDER);
   for (let order = 0; order < 3; order++) {
-    for (const h of hosts) key[h] = order === 0 ? ledger.cpuLoad(h) : order === 1 ? ledger.memoryLoad(h) : score[h]!;
-    const sorted = hosts.slice().sort((a, b) => direction * (key[a]! - key[b]!) || a - b);
-    for (let i = 0; i < HOSTS_PER_ORDER; i++) picked[sorted[i]!] = 1;
+    for (const h of hosts) key[h] = direction * (order === 0 ? ledger.cpuLoad(h) : order === 1 ? ledger.memoryLoad(h) : score[h]!);
+    const n = firstByKey(hosts, key, first);
+    for (let i = 0; i < n; i++) picked[first[i]!] = 1;
   }
   return hosts.filter((h) => picked[h]);
+}
+
+/**
+ * Writes into `out` the first `out.length` of `hosts` (ascending host indices) ordered by `key`
+ * ascending, ties by index — what sorting with (key[a] − key[b]) || a − b and keeping the first
+ * few gives — and returns how many. O(hosts × out.length).
+ */
+function firstByKey(hosts: readonly number[], key: Float64Array, out: Int32Array): number {
+  const k = out.length;
+  let n = 0;
+  for (const h of hosts) {
+    const kh = key[h]!;
+    let i = n;
+    // Hosts come in ascending index order, so an equal key never goes before one already held.
+    while (i > 0 && kh - key[out[i - 1]!]! < 0) i--;
+    if (i >= k) continue;
+    for (let j = Math.min(n, k - 1); j > i; j--) out[j] = out[j - 1]!;
+    out[i] = h;
+    if (n < k) n++;
+  }
+  return n;
 }
