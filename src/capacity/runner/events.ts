@@ -106,14 +106,15 @@ function restarting(state: RunState): number {
  */
 export function loseStopped(state: RunState): number {
   const model = state.inventory.model;
-  let lost = 0;
-  for (const c of [...state.containers.values()]) {
-    if (model.registry.get('VirtualMachine', c.vm).powerState === 'poweredOn' || haRestarting(model, c.vm)) continue;
+  const stopped: Container[] = [];
+  for (const c of state.containers.values()) {
+    if (model.registry.get('VirtualMachine', c.vm).powerState !== 'poweredOn' && !haRestarting(model, c.vm)) stopped.push(c);
+  }
+  for (const c of stopped) {
     if (c.departure) model.clock.cancel(c.departure);
     depart(state, c);
-    lost++;
   }
-  return lost;
+  return stopped.length;
 }
 
 function changePoolLimit(state: RunState, e: Extract<InjectedEvent, { kind: 'poolLimit' }>): string {
