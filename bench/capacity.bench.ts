@@ -6,18 +6,19 @@
  *   10,000 containers × 30 days; the size measured here is set by CAPACITY_BENCH_CONTAINERS and
  *   CAPACITY_BENCH_DAYS, default 200 × 1 day (about a minute here), and is named in every row: nothing is extrapolated);
  * - heap per container beyond its memory image (target ≤ 1 KB): after the run, with the model and
- *   the result still held and a full GC, the heap above the pre-run baseline is measured; then
- *   every VM's guest memory is released on its host (clones first, then templates) and, after
- *   another full GC, what is left above the baseline — the model's records (VMs, disks, datastore
- *   files, tasks, events), the runner's state and the result — is divided by the containers placed.
- *   The difference between the two is reported as the memory images;
+ *   the result still held and a full GC, the heap is read; then every VM's guest memory is released
+ *   on its host (clones first, then templates) and, after another full GC, read again; then the
+ *   model and the result are dropped and a last full GC gives the floor. What the second reading
+ *   holds above the floor — the model's records (VMs, disks, datastore files, tasks, events), the
+ *   runner's state and the result — is divided by the containers placed; the difference between
+ *   the two readings is reported as the memory images. (A floor taken after the run, not before it,
+ *   keeps what earlier suites in the same process leave behind out of the figure.)
  * - the shipped sweep example (examples/scenarios/sweeps/clone-density-by-arrival-rate.yaml, 8
  *   points) on 1 and on 2 worker threads: wall seconds and the speed-up.
  */
 import { resolve } from 'node:path';
 import { runScenario } from '../src/capacity/runner/index.js';
 import type { CapacityInventory } from '../src/capacity/runner/index.js';
-import type { CapacityRunResult } from '../src/capacity/report/result.js';
 import { parseScenario, type Scenario } from '../src/capacity/scenario/index.js';
 import { loadSweepFile, runPoints } from '../src/capacity/sweep/index.js';
 import type { BenchResult } from './report.js';
@@ -85,19 +86,24 @@ export interface CapacityRunFigures {
   /** Running containers summed over the samples after the first. */
   readonly vmSteps: number;
   readonly placed: number;
-  /** Heap above the pre-run baseline with the model and result held, after a full GC, bytes. */
+  /** Heap above the floor with the model and result held, after a full GC, bytes. */
   readonly heldBytes: number;
   /** The same after every guest memory image was released, bytes. */
   readonly withoutImagesBytes: number;
-  readonly result: CapacityRunResult;
 }
 
 /** Runs `scenario` once and measures it (heap figures need node --expose-gc). */
 export async function measureRun(scenario: Scenario): Promise<CapacityRunFigures> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run the benchmark with node --expose-gc (npm run bench does)');
+  const { held, withoutImages, ...figures } = await runHeld(scenario, gc);
   gc();
-  const baseline = heapUsed();
+  const floor = heapUsed();
+  return { ...figures, heldBytes: held - floor, withoutImagesBytes: withoutImages - floor };
+}
+
+/** Runs `scenario`, reading the heap with its model and result held (`held`) and again with the guest memory released (`withoutImages`). */
+async function runHeld(scenario: Scenario, gc: () => void): Promise<Omit<CapacityRunFigures, 'heldBytes' | 'withoutImagesBytes'> & { held: number; withoutImages: number }> {
   let inventory: CapacityInventory | undefined;
   let lastSampleAt = 0;
   const t0 = performance.now();
@@ -107,12 +113,12 @@ export async function measureRun(scenario: Scenario): Promise<CapacityRunFigures
   });
   const totalSeconds = (performance.now() - t0) / 1000;
   gc();
-  const heldBytes = heapUsed() - baseline;
+  const held = heapUsed();
   releaseGuestMemory(inventory!);
   gc();
-  const withoutImagesBytes = heapUsed() - baseline;
+  const withoutImages = heapUsed();
   const vmSteps = result.samples.slice(1).reduce((a, s) => a + s.running, 0);
-  return { simulateSeconds: (lastSampleAt - t0) / 1000, totalSeconds, vmSteps, placed: result.totals.placed, heldBytes, withoutImagesBytes, result };
+  return { simulateSeconds: (lastSampleAt - t0) / 1000, totalSeconds, vmSteps, placed: result.totals.placed, held, withoutImages };
 }
 
 /** Releases every VM's guest memory on every host of the run: clones first, then the frozen templates they forked from. */
