@@ -8,6 +8,8 @@
  * so any order sorted by (breakpoint, slope) gives the same level.
  */
 
+import { fillAtLevel } from './waterfill.js';
+
 /** Below this many events an insertion sort beats the radix passes. */
 const SMALL_SORT = 32;
 
@@ -58,23 +60,7 @@ export class WaterFiller {
    * waterFillInto would. O(n). Preconditions: as waterFillInto; {@link reserve}(n) was called.
    */
   fill(n: number, total: number): void {
-    const { floor, cap, weight, out } = this;
-    let floors = 0;
-    let caps = 0;
-    for (let i = 0; i < n; i++) {
-      floors += floor[i]!;
-      caps += cap[i]!;
-    }
-    if (total <= floors) {
-      for (let i = 0; i < n; i++) out[i] = floors > 0 ? (floor[i]! * total) / floors : 0;
-      return;
-    }
-    if (total >= caps) {
-      for (let i = 0; i < n; i++) out[i] = weight[i]! > 0 ? cap[i]! : floor[i]!;
-      return;
-    }
-    const level = this.#level(n, total, floors);
-    for (let i = 0; i < n; i++) out[i] = Math.min(cap[i]!, Math.max(floor[i]!, level * weight[i]!));
+    fillAtLevel(this.floor, this.cap, this.weight, n, total, this.out, (floors) => this.#level(n, total, floors));
   }
 
   /** The sweep of waterfill.ts's fillLevel over the events in (breakpoint, slope) order. */

@@ -32,7 +32,16 @@ export function waterFill(items: readonly FillItem[], total: number): number[] {
  * no object per item. O(n log n). Preconditions: as waterFill; the four arrays have one length.
  */
 export function waterFillInto(floor: Float64Array, cap: Float64Array, weight: Float64Array, total: number, out: Float64Array): void {
-  const n = floor.length;
+  fillAtLevel(floor, cap, weight, floor.length, total, out, (floors) => fillLevel(floor, cap, weight, total, floors));
+}
+
+/**
+ * The water fill of items 0..n−1 around a level: all at their floor scaled down when `total` does
+ * not cover the floors, all at their cap when it covers the caps, else each at
+ * min(cap, max(floor, level × weight)) with the level from `levelOf(floors)` — the one step the
+ * comparator fill and the radix fill (waterfill-radix.ts) compute differently. O(n) plus `levelOf`.
+ */
+export function fillAtLevel(floor: Float64Array, cap: Float64Array, weight: Float64Array, n: number, total: number, out: Float64Array, levelOf: (floors: number) => number): void {
   let floors = 0;
   let caps = 0;
   for (let i = 0; i < n; i++) {
@@ -47,15 +56,10 @@ export function waterFillInto(floor: Float64Array, cap: Float64Array, weight: Fl
     for (let i = 0; i < n; i++) out[i] = weight[i]! > 0 ? cap[i]! : floor[i]!;
     return;
   }
-  const level = fillLevel(floor, cap, weight, total, floors);
+  const level = levelOf(floors);
   for (let i = 0; i < n; i++) out[i] = Math.min(cap[i]!, Math.max(floor[i]!, level * weight[i]!));
 }
 
-/**
- * The level λ where Σ clamp(λ·w, floor, cap) = total, for floors < total < caps: a sweep over the
- * breakpoints floor/w (slope +w) and cap/w (slope −w), ordered by (breakpoint, slope); events
- * equal in both are interchangeable. O(n log n).
- */
 function fillLevel(floor: Float64Array, cap: Float64Array, weight: Float64Array, total: number, floors: number): number {
   const at = new Float64Array(2 * floor.length);
   const slopeOf = new Float64Array(2 * floor.length);
