@@ -55,7 +55,7 @@ export function createDisk(model: VSphereModel, spec: NewDisk): DiskInfo {
   try {
     if (spec.copyOf !== undefined) copyContent(model, spec.copyOf, dsPath);
     const made = spec.copyOf === undefined ? info : store.info(dsPath);
-    const descriptorSize = Buffer.byteLength(store.descriptorText(dsPath));
+    const descriptorSize = store.descriptorByteLength(dsPath);
     files.ensureSpace(descriptorSize + made.allocatedBytes, dsPath);
     files.setVirtual(spec.path, { kind: 'projection', owner: dsPath, render: 'descriptor', size: descriptorSize });
     files.setVirtual(datastoreRelative(made.extentPath), { kind: 'extent', owner: dsPath, render: '', size: made.allocatedBytes });

@@ -43,10 +43,10 @@ export function mergeChildIntoParent(chain: ChainAccess, childPath: string): Con
   const before = parent.allocatedBytes + child.allocatedBytes;
   parent.own.overlay(child.own);
   parent.resolved = child.resolved;
-  parent.children.delete(child.path);
+  parent.removeChild(child.path);
   for (const path of child.children) {
     chain.disk(path).parentPath = parent.path;
-    parent.children.add(path);
+    parent.addChild(path);
   }
   chain.forget(child.path);
   renewContentId(chain, parent);
@@ -72,8 +72,8 @@ export function mergeParentIntoChild(chain: ChainAccess, childPath: string): Con
   const merged = parent.own.clone();
   merged.overlay(child.own);
   child.own = merged;
-  grandparent.children.delete(parent.path);
-  grandparent.children.add(child.path);
+  grandparent.removeChild(parent.path);
+  grandparent.addChild(child.path);
   child.parentPath = grandparent.path;
   chain.forget(parent.path);
   renewContentId(chain, child);

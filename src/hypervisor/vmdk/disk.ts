@@ -34,11 +34,30 @@ export interface ContentId {
 /** Largest CID drawn: ffffffff means "no parent" and fffffffe is ESXi's fresh-disk placeholder. */
 const MAX_DRAWN_CID = 0xfffffffd;
 
-/** A fresh content id drawn from `rng` (four draws). */
+/**
+ * A drawn content id: the three high words of the long content id are kept as numbers and the
+ * 32-digit text is built when asked for (a descriptor render), not when the disk is made — every
+ * delta draws one, and the text as a string of concatenations held ~0.5 KB per disk. O(1).
+ */
+class DrawnContentId implements ContentId {
+  constructor(
+    readonly cid: number,
+    readonly high0: number,
+    readonly high1: number,
+    readonly high2: number,
+  ) {}
+
+  get longContentId(): string {
+    return formatCid(this.high0) + formatCid(this.high1) + formatCid(this.high2) + formatCid(this.cid);
+  }
+}
+
+/** A fresh content id drawn from `rng` (four draws: the three high words, then the CID). */
 export function drawContentId(rng: Rng): ContentId {
-  const high = formatCid(rng.int(0, 0xffffffff)) + formatCid(rng.int(0, 0xffffffff)) + formatCid(rng.int(0, 0xffffffff));
-  const cid = rng.int(0, MAX_DRAWN_CID);
-  return { cid, longContentId: high + formatCid(cid) };
+  const high0 = rng.int(0, 0xffffffff) | 0;
+  const high1 = rng.int(0, 0xffffffff) | 0;
+  const high2 = rng.int(0, 0xffffffff) | 0;
+  return new DrawnContentId(rng.int(0, MAX_DRAWN_CID), high0, high1, high2);
 }
 
 /** A ddb.uuid in ESXi's layout, drawn from `rng` (13 draws). */
@@ -47,17 +66,39 @@ export function drawDiskUuid(rng: Rng): string {
   return `60 00 C2 ${hex.slice(0, 5).join(' ')}-${hex.slice(5).join(' ')}`;
 }
 
+/** The children of a disk without any (shared; never written: a disk makes its own set with its first child). */
+const NO_CHILDREN: ReadonlySet<string> = new Set();
+
 /** The lines between a descriptor's header and its extent lines (see formatDescriptor). */
 const EXTENTS_HEADER = '\n# Extent description\n';
 /** The lines between a descriptor's extent lines and its sorted ddb entries (see formatDescriptor). */
 const DDB_HEADER = '\n# The Disk Data Base \n#DDB\n\n';
 
+/** A delta's descriptor text from its parts (the one template {@link VirtualDisk.descriptorText} and its byte count share). */
+function deltaDescriptorText(cid: string, parentCid: string, format: string, hint: string, sectors: number | string, extentType: string, fileName: string, grain: string, longContentId: string): string {
+  return (
+    `# Disk DescriptorFile\nversion=1\nencoding="UTF-8"\nCID=${cid}\nparentCID=${parentCid}\nisNativeSnapshot="no"\ncreateType="${format}"\nparentFileNameHint="${hint}"\n` +
+    `${EXTENTS_HEADER}RW ${sectors} ${extentType} "${fileName}"\n${DDB_HEADER}${grain}ddb.longContentID = "${longContentId}"\n`
+  );
+}
+
+/** A SEsparse descriptor's grain line (grain size in sectors). */
+function grainLine(grainBytes: number): string {
+  return `ddb.grain = "${grainBytes / SECTOR_BYTES}"\n`;
+}
+
+const CID_DIGITS = 8;
+/** Digits of a drawn long content id (a restored one may be any text). */
+const LONG_CONTENT_ID_DIGITS = 32;
+/** Bytes of a delta descriptor's text without its variable parts. */
+const DELTA_FIXED_BYTES = Buffer.byteLength(deltaDescriptorText('', '', '', '', '', '', '', '', ''));
+
 /** A disk's state. Fields are mutated only by the store and the consolidation functions. */
 export class VirtualDisk {
   /** The grains this disk itself holds. */
   own = new GrainMap();
-  /** Descriptor paths of the disks whose parent this is. */
-  readonly children = new Set<string>();
+  /** Descriptor paths of the disks whose parent this is; made with the first child (most disks are leaves). */
+  #children: Set<string> | undefined;
   /** Delta disks between this one and the base (0 for a base). */
   depth = 0;
   /** Snapshot deltas between this one and the base, this one included. */
@@ -79,6 +120,21 @@ export class VirtualDisk {
     readonly metadataBytes: number,
     readonly base: BaseDiskSettings | undefined,
   ) {}
+
+  /** Descriptor paths of the disks whose parent this is (read-only view; see addChild, removeChild). O(1). */
+  get children(): ReadonlySet<string> {
+    return this.#children ?? NO_CHILDREN;
+  }
+
+  /** Records a child delta. O(1). */
+  addChild(path: string): void {
+    (this.#children ??= new Set()).add(path);
+  }
+
+  /** Forgets a child delta; returns whether it was one. O(1). */
+  removeChild(path: string): boolean {
+    return this.#children?.delete(path) ?? false;
+  }
 
   /** Grains the disk's capacity spans. O(1). */
   get grainCount(): number {
@@ -103,9 +159,9 @@ export class VirtualDisk {
   descriptorText(): string {
     const sectors = this.capacityBytes / SECTOR_BYTES;
     const fileName = extentFileName(this.path, this.extentKind);
-    const head = `# Disk DescriptorFile\nversion=1\nencoding="UTF-8"\nCID=${formatCid(this.contentId.cid)}\n`;
-    const longContentId = `ddb.longContentID = "${this.contentId.longContentId}"\n`;
     if (this.parentPath === undefined) {
+      const head = `# Disk DescriptorFile\nversion=1\nencoding="UTF-8"\nCID=${formatCid(this.contentId.cid)}\n`;
+      const longContentId = `ddb.longContentID = "${this.contentId.longContentId}"\n`;
       const base = this.base!;
       const extent = base.createType === 'vmfs' ? `RW ${sectors} VMFS "${fileName}"` : `RW ${sectors} FLAT "${fileName}" 0`;
       const g = geometryFor(sectors, base.adapterType);
@@ -116,12 +172,26 @@ export class VirtualDisk {
       );
     }
     const sparse = this.format === 'seSparse';
-    const extent = `RW ${sectors} ${sparse ? 'SESPARSE' : 'VMFSSPARSE'} "${fileName}"`;
-    const grain = sparse ? `ddb.grain = "${this.grainBytes / SECTOR_BYTES}"\n` : '';
-    return (
-      `${head}parentCID=${formatCid(this.parentCid)}\nisNativeSnapshot="no"\ncreateType="${this.format}"\nparentFileNameHint="${parentHint(this.path, this.parentPath)}"\n` +
-      `${EXTENTS_HEADER}${extent}\n${DDB_HEADER}${grain}${longContentId}`
-    );
+    const grain = sparse ? grainLine(this.grainBytes) : '';
+    return deltaDescriptorText(formatCid(this.contentId.cid), formatCid(this.parentCid), this.format, parentHint(this.path, this.parentPath), sectors, sparse ? 'SESPARSE' : 'VMFSSPARSE', fileName, grain, this.contentId.longContentId);
+  }
+
+  /**
+   * `Buffer.byteLength(this.descriptorText())`, for a delta without rendering the text: its fixed
+   * part plus the bytes of its names and numbers (CIDs are fixed-width hex). O(path length).
+   */
+  descriptorByteLength(): number {
+    if (this.parentPath === undefined) return Buffer.byteLength(this.descriptorText());
+    const sparse = this.format === 'seSparse';
+    const variable =
+      2 * CID_DIGITS +
+      (this.contentId instanceof DrawnContentId ? LONG_CONTENT_ID_DIGITS : Buffer.byteLength(this.contentId.longContentId)) +
+      this.format.length +
+      Buffer.byteLength(parentHint(this.path, this.parentPath)) +
+      String(this.capacityBytes / SECTOR_BYTES).length +
+      (sparse ? 'SESPARSE'.length + grainLine(this.grainBytes).length : 'VMFSSPARSE'.length) +
+      Buffer.byteLength(extentFileName(this.path, this.extentKind));
+    return DELTA_FIXED_BYTES + variable;
   }
 
   /** The descriptor ESXi would write for this disk. O(1). */

@@ -12,11 +12,18 @@ export interface GrainRun {
   readonly tag: number;
 }
 
+/**
+ * The run arrays of every map that holds no run yet, shared and never written: {@link GrainMap}
+ * makes its own arrays on its first write (most delta disks are never written, and three arrays
+ * each cost an allocation and 48 bytes per disk).
+ */
+const NO_RUNS: number[] = [];
+
 /** A mutable set of grain runs. Grains are non-negative integers; tags are unsigned 32-bit integers. */
 export class GrainMap {
-  #starts: number[] = [];
-  #ends: number[] = [];
-  #tags: number[] = [];
+  #starts: number[] = NO_RUNS;
+  #ends: number[] = NO_RUNS;
+  #tags: number[] = NO_RUNS;
   #allocated = 0;
 
   /** A map holding `runs`. Precondition: runs sorted by start, non-overlapping, start < end. */
@@ -82,6 +89,7 @@ export class GrainMap {
   /** An independent copy. O(n). */
   clone(): GrainMap {
     const copy = new GrainMap();
+    if (this.#starts === NO_RUNS) return copy;
     copy.#starts = [...this.#starts];
     copy.#ends = [...this.#ends];
     copy.#tags = [...this.#tags];
@@ -120,6 +128,11 @@ export class GrainMap {
     if (hi < this.#starts.length && this.#starts[hi] === tail.end && this.#tags[hi] === tail.tag) {
       merged[merged.length - 1] = { ...tail, end: this.#ends[hi]! };
       hi++;
+    }
+    if (this.#starts === NO_RUNS) {
+      this.#starts = [];
+      this.#ends = [];
+      this.#tags = [];
     }
     this.#starts.splice(lo, hi - lo, ...merged.map((r) => r.start));
     this.#ends.splice(lo, hi - lo, ...merged.map((r) => r.end));

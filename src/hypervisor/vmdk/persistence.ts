@@ -73,7 +73,7 @@ export function restoreDisk(saved: SavedDisk, find: (path: string) => VirtualDis
   if (parent) {
     disk.depth = parent.depth + 1;
     disk.snapshotDepth = parent.snapshotDepth + (saved.purpose === 'snapshot' ? 1 : 0);
-    parent.children.add(disk.path);
+    parent.addChild(disk.path);
   }
   return disk;
 }

@@ -119,7 +119,7 @@ export class VmdkStore {
     const disk = new VirtualDisk(path, parentPath, parent.contentId.cid, contentId, capacityBytes, grainBytes, format, purpose, this.#sparseMetadataBytes, undefined);
     disk.depth = parent.depth + 1;
     disk.snapshotDepth = parent.snapshotDepth + (purpose === 'snapshot' ? 1 : 0);
-    parent.children.add(path);
+    parent.addChild(path);
     this.#disks.set(path, disk);
     const siblings = this.#sortedChildren.get(parentPath);
     if (siblings) siblings.splice(insertionPoint(siblings, path), 0, path);
@@ -215,7 +215,7 @@ export class VmdkStore {
       throw new InvalidStateError('ResourceInUse', path, 'parent', `cannot delete ${path}: ${[...disk.children].join(', ')} depend on it`);
     }
     if (disk.parentPath !== undefined) {
-      this.#disk(disk.parentPath).children.delete(path);
+      this.#disk(disk.parentPath).removeChild(path);
       const siblings = this.#sortedChildren.get(disk.parentPath);
       const at = siblings ? insertionPoint(siblings, path) : -1;
       if (siblings?.[at] === path) siblings.splice(at, 1);
@@ -290,6 +290,11 @@ export class VmdkStore {
     return this.#disk(path).descriptorText();
   }
 
+  /** `Buffer.byteLength(descriptorText(path))`, without rendering a delta's text. O(path length). @throws NotFoundError */
+  descriptorByteLength(path: string): number {
+    return this.#disk(path).descriptorByteLength();
+  }
+
   /** Sum of every disk's allocated bytes (descriptor text not included). O(disks). */
   totalAllocatedBytes(): number {
     let total = 0;
@@ -302,8 +307,8 @@ export class VmdkStore {
    * first time. A disk without children keeps no list (a new delta's info is asked for on every
    * create; keeping one would cost a map entry per disk and a splice per later child).
    */
-  #childrenOf(disk: VirtualDisk): string[] {
-    if (disk.children.size === 0) return [];
+  #childrenOf(disk: VirtualDisk): readonly string[] {
+    if (disk.children.size === 0) return NO_CHILDREN;
     let sorted = this.#sortedChildren.get(disk.path);
     if (!sorted) {
       sorted = [...disk.children].sort();
@@ -348,6 +353,9 @@ export class VmdkStore {
     return index!;
   }
 }
+
+/** The children list of a disk without any, shared by every such info (frozen). */
+const NO_CHILDREN: readonly string[] = Object.freeze([]);
 
 /** Where `path` goes in the sorted `paths` (the order of Array.prototype.sort). O(log c). */
 function insertionPoint(paths: readonly string[], path: string): number {
