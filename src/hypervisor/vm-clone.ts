@@ -12,7 +12,7 @@ import type { DatastoreId, HostId, ResourcePoolId, SnapshotId, VmId } from '../s
 import { chainAllocatedBytes, createDisk, discardDisk, getDisk, releaseChain, retainChain } from './disks.js';
 import type { VSphereModel } from './model.js';
 import type { TaskRecord } from './tasks.js';
-import type { CloneMode, VirtualDevice, VirtualMachine, VmConfig } from './types.js';
+import type { CloneMode, Provenance, VirtualDevice, VirtualMachine, VmConfig } from './types.js';
 import { hostName, materializeVm, type VmBlueprint } from './vm-create.js';
 import { applyDestroy, resizeVmx } from './vm-config.js';
 import { applyPower, powerOnBlocker } from './vm-power.js';
@@ -46,14 +46,16 @@ export function cloneVM(model: VSphereModel, source: VmId, spec: VmCloneSpec): T
     entity: source,
     entityName: src.name,
     durationMs: spec.mode === 'instant' ? instantCloneLatency(model, src) : cloneLatency(model, src, spec),
-    execute: () => applyClone(model, source, spec),
+    execute() {
+      return applyClone(model, source, spec);
+    },
   });
 }
 
 function checkCloneSpec(model: VSphereModel, src: VirtualMachine, spec: VmCloneSpec): void {
   if (!spec || typeof spec !== 'object') throw new InvalidArgumentError('spec', 'a clone spec is required');
   checkVmName(spec.name);
-  if (!['instant', 'linked', 'full'].includes(spec.mode)) throw new InvalidArgumentError('mode', `clone mode must be instant, linked or full, got '${String(spec.mode)}'`);
+  if (spec.mode !== 'instant' && spec.mode !== 'linked' && spec.mode !== 'full') throw new InvalidArgumentError('mode', `clone mode must be instant, linked or full, got '${String(spec.mode)}'`);
   if (model.vmByName(spec.name)) throw new DuplicateNameError('VirtualMachine', spec.name, 'the inventory');
   if (spec.pool !== undefined) model.registry.get('ResourcePool', spec.pool);
   if (spec.datastore !== undefined) model.registry.get('Datastore', spec.datastore);
@@ -121,7 +123,7 @@ function applyClone(model: VSphereModel, source: VmId, spec: VmCloneSpec): VmId 
 }
 
 function cloneBlueprint(model: VSphereModel, src: VirtualMachine, spec: VmCloneSpec): VmBlueprint {
-  const parts = clonePartsOf(src.config);
+  const parts = clonePartsOf(src);
   return {
     name: spec.name,
     pool: spec.pool ?? src.pool,
@@ -129,7 +131,7 @@ function cloneBlueprint(model: VSphereModel, src: VirtualMachine, spec: VmCloneS
     datastore: spec.datastore ?? src.datastore,
     config: parts.config,
     devices: parts.devices,
-    provenance: { via: 'clone', mode: spec.mode, source: src.id },
+    provenance: parts.provenance[spec.mode],
     cloneDisks: cloneDisksOf(model, src, spec, parts),
   };
 }
@@ -153,18 +155,22 @@ interface CloneParts {
   readonly disks: readonly (VirtualDevice & { type: 'disk' })[];
   /** An instant clone's disks: a delta on each of the source's disks. */
   readonly instantDisks: VmBlueprint['cloneDisks'];
+  /** A clone's provenance record per mode (records are immutable, so every clone of this source shares one). */
+  readonly provenance: Readonly<Record<CloneMode, Extract<Provenance, { via: 'clone' }>>>;
 }
 
 /**
  * Clone parts by source configuration. VM records and their configurations are immutable (an
- * update replaces the record), so a configuration object always derives the same parts; a source
+ * update replaces the record), so a configuration object always derives the same parts (a
+ * configuration object shared by two VMs re-derives them, as provenance names the source); a source
  * cloned many times (an instant-clone template) derives them once. O(devices) on a miss, O(1) after.
  */
 const CLONE_PARTS = new WeakMap<VmConfig, CloneParts>();
 
-function clonePartsOf(config: VmConfig): CloneParts {
+function clonePartsOf(src: VirtualMachine): CloneParts {
+  const config = src.config;
   let parts = CLONE_PARTS.get(config);
-  if (parts) return parts;
+  if (parts && parts.provenance.instant.source === src.id) return parts;
   const disks = config.devices.filter((d): d is VirtualDevice & { type: 'disk' } => d.type === 'disk');
   const cd = config.devices.find((d) => d.type === 'cdrom');
   parts = {
@@ -176,6 +182,11 @@ function clonePartsOf(config: VmConfig): CloneParts {
     },
     disks,
     instantDisks: disks.map((d) => ({ parent: d.fileName, capacityBytes: d.capacityBytes })),
+    provenance: {
+      instant: { via: 'clone', mode: 'instant', source: src.id },
+      linked: { via: 'clone', mode: 'linked', source: src.id },
+      full: { via: 'clone', mode: 'full', source: src.id },
+    },
   };
   CLONE_PARTS.set(config, parts);
   return parts;
