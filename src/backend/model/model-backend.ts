@@ -259,22 +259,26 @@ export class ModelBackend implements Backend {
   }
 
   #handle<T>(info: TaskRecord): Task<T> {
-    return { id: info.id, descriptionId: info.descriptionId, wait: () => this.#wait<T>(info.id) };
+    return new ModelTask<T>(info.id, info.descriptionId, this.#waitFor);
   }
 
+  /** `#wait` as a function made once, for every task handle to call. */
+  readonly #waitFor = (id: TaskId): Promise<unknown> => this.#wait(id);
+
   #wait<T>(id: TaskId): Promise<T> {
-    const done = (): boolean => {
-      const s = this.model.tasks.info(id).state;
-      return s === 'success' || s === 'error';
-    };
-    this.driver.pump(done);
-    if (done()) return this.#outcome<T>(id);
+    this.driver.pump(() => this.#finished(id));
+    if (this.#finished(id)) return this.#outcome<T>(id);
     if (this.driver.kind !== 'realtime') return Promise.reject(new SystemError(`task ${id} cannot complete: the clock has nothing left to run`));
     return new Promise<T>((resolve, reject) => {
       const list = this.#waiters.get(id) ?? [];
       list.push({ resolve: resolve as (v: unknown) => void, reject });
       this.#waiters.set(id, list);
     });
+  }
+
+  #finished(id: TaskId): boolean {
+    const s = this.model.tasks.info(id).state;
+    return s === 'success' || s === 'error';
   }
 
   #outcome<T>(id: TaskId): Promise<T> {
@@ -288,5 +292,22 @@ export class ModelBackend implements Backend {
     if (!ws) return;
     this.#waiters.delete(info.id);
     for (const w of ws) (error ? w.reject(error) : w.resolve(info.result));
+  }
+}
+
+/** A task handle: its id and description, and `wait()` through the backend that made it (no closure per task). */
+class ModelTask<T> implements Task<T> {
+  readonly #waitFor: (id: TaskId) => Promise<unknown>;
+
+  constructor(
+    readonly id: TaskId,
+    readonly descriptionId: string,
+    waitFor: (id: TaskId) => Promise<unknown>,
+  ) {
+    this.#waitFor = waitFor;
+  }
+
+  wait(): Promise<T> {
+    return this.#waitFor(this.id) as Promise<T>;
   }
 }
