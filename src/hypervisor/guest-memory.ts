@@ -92,6 +92,12 @@ export function moveMemory(model: VSphereModel, vm: VirtualMachine, from: HostId
   source.release(vm.id);
 }
 
+/** A running VM's workload may have changed (a reconfigure): its guest writes again on the next tick. */
+export function wakeGuest(model: VSphereModel, vm: VirtualMachine): void {
+  model.memoryOf(vm.host).wake(vm.id);
+  ensureGuestTicker(model);
+}
+
 /** Starts the background tick that runs guest workloads and page scanners, once per model (no-op while it runs). */
 export function ensureGuestTicker(model: VSphereModel): void {
   if (model.guestTicker) return;
@@ -108,14 +114,19 @@ export function ensureGuestTicker(model: VSphereModel): void {
   model.guestTicker = model.clock.schedule(tick, run, { background: true, label: 'guest workloads' });
 }
 
-/** Lets every guest with a workload on one host write for `ms`; returns how many ran. */
+/**
+ * Lets every guest on one host whose writes may still change a count write for `ms` (the host's
+ * writers: a guest without a workload rests until woken); returns how many ran. O(writers).
+ */
 function runGuests(model: VSphereModel, mem: HostMemory, rng: ReturnType<VSphereModel['rng']['fork']>, ms: number): number {
   let n = 0;
-  for (const id of [...mem.vms()]) {
+  for (const id of mem.writers()) {
     const vm = model.registry.find(id);
-    if (vm?.kind !== 'VirtualMachine' || mem.isFrozen(id)) continue;
-    const profile = workloadOf(vm);
-    if (!profile) continue;
+    const profile = vm?.kind === 'VirtualMachine' ? workloadOf(vm) : undefined;
+    if (!profile) {
+      mem.rest(id);
+      continue;
+    }
     mem.runWorkload(id, profile, rng, ms);
     n++;
   }

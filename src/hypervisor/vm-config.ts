@@ -11,7 +11,7 @@ import type { TaskRecord } from './tasks.js';
 import type { VirtualDevice, VirtualMachine, VmConfig } from './types.js';
 import { hostName, nextMac } from './vm-create.js';
 import { transferBlocker, transferHold } from './vm-power.js';
-import { ensureGuestTicker, parseWorkload } from './guest-memory.js';
+import { parseWorkload, wakeGuest } from './guest-memory.js';
 import { checkSize, checkVmName, type VmDiskSpec } from './vm-spec.js';
 
 /** What ReconfigVM may change. */
@@ -74,7 +74,7 @@ function applyReconfigure(model: VSphereModel, id: VmId, spec: VmReconfigSpec): 
   transferHold(model, vm, next);
   const updated = model.registry.update({ ...next, config: { ...config, devices: [...kept, ...disks, ...nics] } });
   resizeVmx(model, updated);
-  if (updated.powerState === 'poweredOn' && parseWorkload(updated.name, updated.config.extraConfig, updated.config.memoryMB)) ensureGuestTicker(model);
+  if (updated.powerState === 'poweredOn' && parseWorkload(updated.name, updated.config.extraConfig, updated.config.memoryMB)) wakeGuest(model, updated);
   model.events.log({ type: 'VmReconfiguredEvent', vm: id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `Reconfigured ${updated.name} on ${hostName(model, vm.host)}` });
   return id;
 }

@@ -21,9 +21,10 @@ import { minFreeMB, nextMemoryState, type MemoryState } from './memory-state.js'
 import { createMemoryPool } from './pool.js';
 import type { HostMemoryOptions, HostMemoryStats, VmMemoryStats } from './memory-stats.js';
 import { PageSharing } from './page-sharing.js';
+import { sharedWriteState, stepGuest, type GuestWriteState } from './guest-writes.js';
 import { reclaim, release, type Reclaimed } from './reclamation.js';
 import type { ImageId, MemoryImages } from './types.js';
-import { runWorkload, type GuestWorkload } from './workload.js';
+import type { GuestWorkload } from './workload.js';
 
 /** What the host holds for one running VM. */
 export interface VmMemory {
@@ -34,16 +35,9 @@ export interface VmMemory {
   activeMB: number;
   /** What reclamation took from it. */
   readonly reclaimed: Reclaimed;
-  /** Guest pages its workload wrote since its memory was last shared (booted, forked, adopted). */
-  writtenSinceShared: number;
+  /** What its workload wrote since its memory was last shared (booted, forked, adopted). */
+  writes: GuestWriteState;
 }
-
-/**
- * After a guest has written this many times its working set since its memory was last shared,
- * 1 − e^−3 ≈ 95% of the working set is private and further writes barely change any counter, so
- * {@link HostMemory.runWorkload} stops simulating them until the memory is shared again (estimate).
- */
-export const WORKLOAD_SATURATION = 3;
 
 /** The memory of one host. Operations are O(1) plus the pool's costs, and reclamation O(VMs). */
 export class HostMemory {
@@ -52,7 +46,10 @@ export class HostMemory {
   readonly sharing: PageSharing;
   readonly #vms = new Map<string, VmMemory>();
   readonly #frozen = new Set<string>();
+  /** VMs whose guest writes may still change a count (see {@link writers}). */
+  readonly #writers = new Set<string>();
   #overheadMB = 0;
+  #configuredMB = 0;
   #state: MemoryState = 'high';
   /** Sum of every VM's reclaimed amounts, kept current so stats() is O(1). */
   #reclaimed: Reclaimed = { balloonMB: 0, compressedMB: 0, swappedMB: 0 };
@@ -78,6 +75,30 @@ export class HostMemory {
     return this.#vms.keys();
   }
 
+  /**
+   * Ids of the VMs whose guest may still change a count by writing: every VM from when its memory
+   * was last shared until {@link runWorkload} finds its writes settled or {@link rest} says it has no
+   * workload. Deleting the current id while iterating is safe.
+   */
+  writers(): IterableIterator<string> {
+    return this.#writers.keys();
+  }
+
+  /** The guest of `vm` runs no workload: it leaves {@link writers} until {@link wake}. */
+  rest(vm: string): void {
+    this.#writers.delete(vm);
+  }
+
+  /** The workload of `vm` may have changed (e.g. a reconfigure): it is a writer again. */
+  wake(vm: string): void {
+    if (this.#vms.has(vm)) this.#writers.add(vm);
+  }
+
+  /** Configured memory of the VMs it holds, MB. O(1). */
+  get configuredMB(): number {
+    return this.#configuredMB;
+  }
+
   /** The ESXi memory state now. */
   get state(): MemoryState {
     return this.#state;
@@ -96,7 +117,7 @@ export class HostMemory {
     if (this.#vms.has(vm)) throw new InvalidStateError('InvalidState', vm, 'running', `${vm} already has memory on this host`);
     const image = this.pool.createBytes(configuredMB * MiB);
     const touched = Math.min(touchMB, configuredMB);
-    this.#add(vm, { image, configuredMB, overheadMB, activeMB: touched, reclaimed: { balloonMB: 0, compressedMB: 0, swappedMB: 0 }, writtenSinceShared: 0 });
+    this.#add(vm, { image, configuredMB, overheadMB, activeMB: touched, reclaimed: { balloonMB: 0, compressedMB: 0, swappedMB: 0 }, writes: sharedWriteState() });
     const pages = Math.ceil((touched * MiB) / this.pool.granuleBytes);
     if (touched > 0 && content === undefined) this.pool.writeBytes(image, 0, touched * MiB);
     else if (touched > 0) this.#writeContent(image, pages, content!);
@@ -128,8 +149,9 @@ export class HostMemory {
   fork(source: string, child: string, overheadMB: number): void {
     const src = this.#get(source);
     const image = this.pool.fork(src.image);
-    src.writtenSinceShared = 0;
-    this.#add(child, { image, configuredMB: src.configuredMB, overheadMB, activeMB: src.activeMB, reclaimed: { balloonMB: 0, compressedMB: 0, swappedMB: 0 }, writtenSinceShared: 0 });
+    src.writes = sharedWriteState();
+    if (!this.#frozen.has(source)) this.#writers.add(source);
+    this.#add(child, { image, configuredMB: src.configuredMB, overheadMB, activeMB: src.activeMB, reclaimed: { balloonMB: 0, compressedMB: 0, swappedMB: 0 }, writes: sharedWriteState() });
     this.#settle();
   }
 
@@ -137,6 +159,7 @@ export class HostMemory {
   freeze(vm: string): void {
     this.pool.freeze(this.#get(vm).image);
     this.#frozen.add(vm);
+    this.#writers.delete(vm);
   }
 
   /** Whether a VM's memory is a frozen template. */
@@ -150,7 +173,9 @@ export class HostMemory {
    */
   adopt(vm: string, configuredMB: number, overheadMB: number, residentMB: number, activeMB: number): void {
     this.powerOn(vm, configuredMB, overheadMB, residentMB);
-    this.#get(vm).activeMB = Math.min(activeMB, configuredMB);
+    const m = this.#get(vm);
+    m.activeMB = Math.min(activeMB, configuredMB);
+    m.writes = sharedWriteState(Math.ceil((Math.min(residentMB, configuredMB) * MiB) / this.pool.granuleBytes));
   }
 
   /** The VM stops (power off, suspend, failure, migration away): its memory is freed. */
@@ -160,7 +185,9 @@ export class HostMemory {
     this.sharing.forget(m.image);
     this.#vms.delete(vm);
     this.#frozen.delete(vm);
+    this.#writers.delete(vm);
     this.#overheadMB -= m.overheadMB;
+    this.#configuredMB -= m.configuredMB;
     this.#reclaimed.balloonMB -= m.reclaimed.balloonMB;
     this.#reclaimed.compressedMB -= m.reclaimed.compressedMB;
     this.#reclaimed.swappedMB -= m.reclaimed.swappedMB;
@@ -175,18 +202,18 @@ export class HostMemory {
   }
 
   /**
-   * The guest runs `profile` for `ms` of simulated time; its working set becomes its active memory.
-   * Once it has written {@link WORKLOAD_SATURATION} times its working set since its memory was last
-   * shared, its writes are no longer simulated (they would change no counter materially).
+   * The guest runs `profile` for `ms` of simulated time, sampled or as its expectation as the
+   * calibration's memory.guestWrites says (guest-writes.ts); its working set becomes its active
+   * memory. Once its writes can change no count (settled, or saturated when sampled) it leaves
+   * {@link writers} until its memory is shared again.
    */
   runWorkload(vm: string, profile: GuestWorkload, rng: Rng, ms: number): void {
     const m = this.#get(vm);
     m.activeMB = Math.min(m.configuredMB, profile.workingSetBytes / MiB);
-    const pageSize = this.calibration.memory.pageSize;
-    if (m.writtenSinceShared >= WORKLOAD_SATURATION * (profile.workingSetBytes / pageSize)) return;
-    const run = runWorkload(this.pool, m.image, profile, rng, ms, pageSize);
-    m.writtenSinceShared += run.guestPages;
-    this.sharing.noteWritten(run.guestPages * Math.max(1, pageSize / this.pool.granuleBytes) + run.writes);
+    const step = stepGuest(this.pool, m.image, m.writes, profile, rng, ms, this.calibration);
+    if (step.done) this.#writers.delete(vm);
+    if (step.granulesWritten === 0) return;
+    this.sharing.noteWritten(step.granulesWritten);
     this.#settle();
   }
 
@@ -243,7 +270,9 @@ export class HostMemory {
 
   #add(vm: string, m: VmMemory): void {
     this.#vms.set(vm, m);
+    this.#writers.add(vm);
     this.#overheadMB += m.overheadMB;
+    this.#configuredMB += m.configuredMB;
     this.sharing.track(m.image);
   }
 

@@ -10,6 +10,8 @@ export * from './byte-range.js';
 export * from './tally.js';
 export * from './tables.js';
 export * from './workload.js';
+export * from './expected-writes.js';
+export * from './guest-writes.js';
 export * from './memory-state.js';
 export * from './reclamation.js';
 export * from './host-memory.js';

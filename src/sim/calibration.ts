@@ -76,7 +76,18 @@ export interface MemoryCalibration {
   readonly bootTouchedMB: number;
   /** How often the model lets guests with a workload profile write their memory, simulated ms (estimate). */
   readonly guestTickMs: number;
+  /**
+   * How guest writes are modelled: 'sampled' draws every run of pages a workload writes (seeded);
+   * 'expected' writes the mean of that process in O(1) per VM and step (instantclone/expected-writes.ts).
+   */
+  readonly guestWrites: GuestWriteModel;
 }
+
+/** The two ways of modelling guest writes (see {@link MemoryCalibration.guestWrites}). */
+export type GuestWriteModel = 'sampled' | 'expected';
+
+/** The values {@link MemoryCalibration.guestWrites} takes. */
+export const GUEST_WRITE_MODELS: readonly GuestWriteModel[] = ['sampled', 'expected'];
 
 /** Disk parameters (VMFS / VIC). */
 export interface DiskCalibration {
@@ -133,6 +144,7 @@ export const DEFAULT_CALIBRATION: Calibration = deepFreeze({
     compressionCacheFraction: 0.1,
     bootTouchedMB: 25,
     guestTickMs: 1000,
+    guestWrites: 'sampled',
   },
   disk: {
     sesparseGrainBytes: 4096,
@@ -168,7 +180,11 @@ export function calibrate(overrides: CalibrationOverrides = {}, base: Calibratio
   for (const section of Object.keys(overrides)) {
     if (!Object.hasOwn(base, section)) throw new InvalidArgumentError('calibration', `unknown calibration section ${section}`);
   }
-  return mergeChecked('', base as unknown as Record<string, unknown>, overrides) as unknown as Calibration;
+  const merged = mergeChecked('', base as unknown as Record<string, unknown>, overrides) as unknown as Calibration;
+  if (!GUEST_WRITE_MODELS.includes(merged.memory.guestWrites)) {
+    throw new InvalidArgumentError('calibration', `calibration memory.guestWrites must be one of ${GUEST_WRITE_MODELS.join(', ')}, got '${merged.memory.guestWrites}'`);
+  }
+  return merged;
 }
 
 /**

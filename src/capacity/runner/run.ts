@@ -55,12 +55,11 @@ export interface RunOptions {
 }
 
 /**
- * Guest-memory step of capacity runs, ms: guests write a minute of dirty pages at a time instead
- * of a second (calibration memory.guestTickMs), which keeps day-long runs of thousands of
- * containers fast; the pages written per minute are the same (estimate: a step well under the
- * sampling interval changes no sampled figure materially).
+ * Guest-memory step of capacity runs, ms. Capacity runs write guests' memory as the expectation of
+ * their workloads (calibration memory.guestWrites 'expected', O(1) per VM and step), which is exact
+ * for the mean at any step length, so guests step every five minutes, the default sampling interval.
  */
-export const CAPACITY_GUEST_TICK_MS = 60_000;
+export const CAPACITY_GUEST_TICK_MS = 300_000;
 
 /**
  * Runs `scenario` to its end (or until `signal` aborts) and returns the whole result. Yields to
@@ -71,11 +70,12 @@ export const CAPACITY_GUEST_TICK_MS = 60_000;
  */
 export async function runScenario(input: Scenario, options: RunOptions = {}): Promise<CapacityRunResult> {
   const scenario = shortened(input, options.durationMs);
-  const inventory = buildInventory(scenario, runCalibration(scenario, options.guestTickMs));
+  const calibration = runCalibration(scenario, options.guestTickMs);
+  const inventory = buildInventory(scenario, calibration);
   const { model } = inventory;
   options.onInventory?.(inventory);
   const state = newRunState(inventory, new Provisioner(model));
-  const assumptions = [...scenarioAssumptions(scenario), ...startClusterServices(scenario, model), ...RUNNER_ASSUMPTIONS];
+  const assumptions = [...scenarioAssumptions(scenario), ...startClusterServices(scenario, model), ...RUNNER_ASSUMPTIONS, guestWritesAssumption(calibration)];
   scheduleInjectedEvents(state, scenario);
   const samples: CapacitySample[] = [takeSample(state, 0)];
   const arrivals = scenarioArrivals(scenario);
@@ -124,13 +124,23 @@ const RUNNER_ASSUMPTIONS: readonly string[] = [
   'Instant clones fork a frozen template made on first use on each host (its working set touched); linked and full clones copy an image VM holding 512 MB of data (an estimate); booted and cloned guests touch their working set when they start.',
   'Headroom is a trial on a saved and restored copy of the model at the end of the run: containers are added one at a time, as the run adds them, until the first refusal; guest memory is rebuilt from the real hosts and guests do not run during the trial.',
   'Failover capacity (N+k): how many of the largest hosts of a cluster can fail with the reservations of its powered-on VMs still fitting in the capacity left (the aggregate test of the percentage policy).',
-  'Guests write their dirty pages in steps of the calibration memory.guestTickMs (a minute unless the scenario sets it).',
   'A container on a failed host stops and is removed; its request is not retried.',
 ];
 
+/** How the run's guests write their memory, in words. */
+function guestWritesAssumption(calibration: Calibration): string {
+  const step = formatDuration(calibration.memory.guestTickMs);
+  if (calibration.memory.guestWrites === 'sampled') return `Guests write their dirty pages as sampled runs of pages (seeded), in steps of ${step} (calibration memory.guestTickMs).`;
+  return `Guests write their dirty pages as the expectation of their workload (calibration memory.guestWrites: expected): the mean share of the working set that runs of writes starting at random reach, in steps of ${step} (calibration memory.guestTickMs).`;
+}
+
+/** The scenario's calibration with the capacity defaults of guest writes where the scenario sets none. */
 function runCalibration(scenario: Scenario, guestTickMs = CAPACITY_GUEST_TICK_MS): Calibration {
-  if (scenario.calibrationOverrides.memory?.guestTickMs !== undefined) return scenario.calibration;
-  return calibrate({ memory: { guestTickMs } }, scenario.calibration);
+  const memory = scenario.calibrationOverrides.memory;
+  return calibrate(
+    { memory: { ...(memory?.guestTickMs === undefined ? { guestTickMs } : {}), ...(memory?.guestWrites === undefined ? { guestWrites: 'expected' as const } : {}) } },
+    scenario.calibration,
+  );
 }
 
 function shortened(scenario: Scenario, durationMs: number | undefined): Scenario {
