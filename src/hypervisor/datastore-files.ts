@@ -44,7 +44,10 @@ export interface DirectoryEntry {
 export class DatastoreFiles {
   readonly #vol = new Volume();
   readonly #virtual = new Map<string, Map<string, VirtualEntry>>();
-  /** Folder → number of folders holding virtual entries at or below it (for exists/readdir). */
+  /**
+   * Folder → number of folders holding virtual entries strictly below it (for exists/readdir); a
+   * folder holding entries itself is a key of the entry map, so a VM folder adds nothing here.
+   */
   readonly #virtualDirs = new Map<string, number>();
   #usage = 0;
   /**
@@ -332,11 +335,13 @@ export class DatastoreFiles {
   }
 
   #isVirtualDir(p: string): boolean {
-    return this.#virtualDirs.has(p);
+    return this.#virtual.has(p) || this.#virtualDirs.has(p);
   }
 
+  /** Counts `d` more folders holding entries below each ancestor of `dir`. O(depth). */
   #countDir(dir: string, d: number): void {
-    for (let cur = dir; ; cur = dirOf(cur)) {
+    if (dir === '') return;
+    for (let cur = dirOf(dir); ; cur = dirOf(cur)) {
       const n = (this.#virtualDirs.get(cur) ?? 0) + d;
       if (n <= 0) this.#virtualDirs.delete(cur);
       else this.#virtualDirs.set(cur, n);

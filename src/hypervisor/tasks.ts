@@ -71,15 +71,18 @@ export class TaskManager {
 
   /** Queues a task; it runs when its lock is free. Returns its initial record. */
   submit<T>(spec: TaskSpec<T>): TaskRecord {
+    const now = this.clock.now();
+    const queue = spec.lock === undefined ? undefined : this.#locks.get(spec.lock);
+    const startsNow = queue === undefined;
     const live: LiveTask = {
       info: {
         id: this.ids.next('task'),
         descriptionId: spec.descriptionId,
         entity: spec.entity,
         entityName: spec.entityName,
-        state: 'queued',
-        queueTime: this.clock.now(),
-        startTime: undefined,
+        state: startsNow ? START_STATE : 'queued',
+        queueTime: now,
+        startTime: startsNow ? now : undefined,
         completeTime: undefined,
         result: undefined,
         error: undefined,
@@ -88,14 +91,10 @@ export class TaskManager {
       error: undefined,
     };
     this.#live.set(live.info.id, live);
-    if (spec.lock === undefined) this.#start(live);
+    if (queue) queue.push(live);
     else {
-      const queue = this.#locks.get(spec.lock);
-      if (queue) queue.push(live);
-      else {
-        this.#locks.set(spec.lock, [live]);
-        this.#start(live);
-      }
+      if (spec.lock !== undefined) this.#locks.set(spec.lock, [live]);
+      this.#run(live);
     }
     return live.info;
   }
@@ -153,8 +152,14 @@ export class TaskManager {
     this.#trim();
   }
 
+  /** Starts a queued task (its lock came free). */
   #start(live: LiveTask): void {
     this.#transition(live, 'START', this.clock.now(), undefined, undefined, undefined);
+    this.#run(live);
+  }
+
+  /** Runs a task that is in the running state: its start check, then its completion after its duration. */
+  #run(live: LiveTask): void {
     try {
       live.spec.onStart?.();
     } catch (e) {
@@ -220,6 +225,12 @@ export class TaskManager {
     else if (i === 0 && queue[0]!.info.state === 'queued') this.#start(queue[0]!);
   }
 }
+
+/**
+ * The state a task submitted with its lock free starts in: made running at once (the queued record
+ * such a task had before was replaced at once, one record per task for nothing).
+ */
+const START_STATE = nextState(TASK_TABLE, 'queued', 'START') as TaskRecordState;
 
 /** Wraps anything thrown into a VicsimError (unexpected errors keep their message). */
 export function asVicsimError(e: unknown): VicsimError {
