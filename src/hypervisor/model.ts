@@ -16,7 +16,7 @@ import { EventLog } from './events.js';
 import { Registry, type RegistryChange } from './registry.js';
 import { TaskManager } from './tasks.js';
 import type { Host, VirtualMachine } from './types.js';
-import { renderVmx } from './vmx.js';
+import { renderVmx, vmxByteLength } from './vmx.js';
 import { VmdkStore } from './vmdk/vmdk-store.js';
 import { overheadMB } from '../sim/overhead.js';
 import { vicPlacement, type PlacementPolicy } from './placement.js';
@@ -182,6 +182,11 @@ export class VSphereModel {
 
   /** A port group's name, for `.vmx` rendering (made once, not per render). */
   readonly #networkName = (id: string): string => this.registry.get('Network', id).name;
+
+  /** The byte size of a VM's `.vmx` file, counted without rendering it. O(devices + extraConfig). */
+  vmxSize(vm: VirtualMachine): number {
+    return vmxByteLength(vm, fileNameOf, this.#networkName);
+  }
 
   #render(e: VirtualEntry): string {
     if (e.render === 'vmx') return renderVmx(this.registry.get('VirtualMachine', e.owner), fileNameOf, this.#networkName);

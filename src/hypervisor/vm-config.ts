@@ -278,7 +278,5 @@ function removeVmFiles(model: VSphereModel, datastore: DatastoreId, folder: stri
 /** Re-measures a VM's projected .vmx after its record changed. */
 export function resizeVmx(model: VSphereModel, vm: VirtualMachine): void {
   const files = model.files(vm.datastore);
-  const entry = { kind: 'projection' as const, owner: vm.id, render: 'vmx', size: 0 };
-  entry.size = Buffer.byteLength(files.projector(entry));
-  files.setVirtual(`${vm.folder}/${vm.folder}.vmx`, entry);
+  files.setVirtual(`${vm.folder}/${vm.folder}.vmx`, { kind: 'projection', owner: vm.id, render: 'vmx', size: model.vmxSize(vm) });
 }

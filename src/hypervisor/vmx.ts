@@ -1,56 +1,130 @@
 /**
  * Renders a VM's `.vmx` configuration file from its record, in the format ESXi writes
- * (`key = "value"` lines). The file is a projection: the record is the source of truth.
+ * (`key = "value"` lines). The file is a projection: the record is the source of truth. One walk
+ * over the record feeds either a text builder (reads) or a byte counter (the file's size, needed on
+ * every create and reconfigure: counting builds no text).
  */
 import type { VirtualMachine } from './types.js';
+
+/** Receives a `.vmx` file one `key = "value"` line at a time (the value not escaped yet). */
+interface VmxSink {
+  line(key: string, value: string | number): void;
+}
 
 /**
  * The `.vmx` text of a VM; disks by file name, NICs by port-group name. Built by appending lines to
  * one string (no per-line arrays). O(devices + extraConfig).
  */
 export function renderVmx(vm: VirtualMachine, diskFileName: (dsPath: string) => string, networkName: (id: string) => string): string {
+  const text = new TextSink();
+  writeVmx(vm, diskFileName, networkName, text);
+  return text.out;
+}
+
+/**
+ * `Buffer.byteLength(renderVmx(vm, …))` without building the text: each line's key and value
+ * bytes plus its fixed punctuation. O(devices + extraConfig), no allocation for ASCII values.
+ */
+export function vmxByteLength(vm: VirtualMachine, diskFileName: (dsPath: string) => string, networkName: (id: string) => string): number {
+  const counter = new ByteCountSink();
+  writeVmx(vm, diskFileName, networkName, counter);
+  return counter.bytes;
+}
+
+/** The lines of a VM's `.vmx`, in ESXi's order. */
+function writeVmx(vm: VirtualMachine, diskFileName: (dsPath: string) => string, networkName: (id: string) => string, out: VmxSink): void {
   const c = vm.config;
   const cpu = c.cpuAllocation;
   const mem = c.memoryAllocation;
-  let out =
-    `.encoding = "UTF-8"\nconfig.version = "8"\nvirtualHW.version = "14"\ndisplayName = "${escapeVmx(vm.name)}"\nguestOS = "${escapeVmx(c.guestId)}"\n` +
-    `numvcpus = "${c.numCpu}"\nmemSize = "${c.memoryMB}"\n` +
-    `sched.cpu.min = "${cpu.reservation}"\nsched.cpu.max = "${limitText(cpu.limit)}"\nsched.cpu.shares = "${escapeVmx(sharesText(cpu.shares))}"\n` +
-    `sched.mem.min = "${mem.reservation}"\nsched.mem.max = "${limitText(mem.limit)}"\nsched.mem.shares = "${escapeVmx(sharesText(mem.shares))}"\n` +
-    `vc.uuid = "${escapeVmx(vm.id)}"\nannotation = "${escapeVmx(c.annotation)}"\n`;
-  if (c.template) out += 'templateVM = "TRUE"\n';
+  out.line('.encoding', 'UTF-8');
+  out.line('config.version', '8');
+  out.line('virtualHW.version', '14');
+  out.line('displayName', vm.name);
+  out.line('guestOS', c.guestId);
+  out.line('numvcpus', c.numCpu);
+  out.line('memSize', c.memoryMB);
+  out.line('sched.cpu.min', cpu.reservation);
+  out.line('sched.cpu.max', limitText(cpu.limit));
+  out.line('sched.cpu.shares', sharesText(cpu.shares));
+  out.line('sched.mem.min', mem.reservation);
+  out.line('sched.mem.max', limitText(mem.limit));
+  out.line('sched.mem.shares', sharesText(mem.shares));
+  out.line('vc.uuid', vm.id);
+  out.line('annotation', c.annotation);
+  if (c.template) out.line('templateVM', 'TRUE');
   let scsi = 0;
   let eth = 0;
   for (const d of c.devices) {
     if (d.type === 'disk') {
       const slot = `scsi0:${scsi++}`;
-      out += `${slot}.present = "TRUE"\n${slot}.fileName = "${escapeVmx(diskFileName(d.fileName))}"\n`;
+      out.line(`${slot}.present`, 'TRUE');
+      out.line(`${slot}.fileName`, diskFileName(d.fileName));
     } else if (d.type === 'nic') {
       const slot = `ethernet${eth++}`;
-      out += `${slot}.present = "TRUE"\n${slot}.virtualDev = "vmxnet3"\n${slot}.networkName = "${escapeVmx(networkName(d.network))}"\n${slot}.address = "${escapeVmx(d.macAddress)}"\n`;
+      out.line(`${slot}.present`, 'TRUE');
+      out.line(`${slot}.virtualDev`, 'vmxnet3');
+      out.line(`${slot}.networkName`, networkName(d.network));
+      out.line(`${slot}.address`, d.macAddress);
     } else if (d.type === 'cdrom') {
-      out += `ide0:0.present = "TRUE"\nide0:0.deviceType = "${d.iso ? 'cdrom-image' : 'atapi-cdrom'}"\nide0:0.fileName = "${escapeVmx(d.iso ?? '')}"\n`;
+      out.line('ide0:0.present', 'TRUE');
+      out.line('ide0:0.deviceType', d.iso ? 'cdrom-image' : 'atapi-cdrom');
+      out.line('ide0:0.fileName', d.iso ?? '');
     } else {
-      out += `serial0.present = "TRUE"\nserial0.fileType = "file"\nserial0.fileName = "${escapeVmx(d.fileName)}"\n`;
+      out.line('serial0.present', 'TRUE');
+      out.line('serial0.fileType', 'file');
+      out.line('serial0.fileName', d.fileName);
     }
   }
-  if (scsi > 0) out += 'scsi0.present = "TRUE"\nscsi0.virtualDev = "pvscsi"\n';
-  for (const k in c.extraConfig) out += `${k} = "${escapeVmx(c.extraConfig[k]!)}"\n`;
-  return out;
+  if (scsi > 0) {
+    out.line('scsi0.present', 'TRUE');
+    out.line('scsi0.virtualDev', 'pvscsi');
+  }
+  for (const k in c.extraConfig) out.line(k, c.extraConfig[k]!);
 }
 
-function limitText(limit: number): string {
-  return limit === -1 ? 'unlimited' : String(limit);
+/** Builds the text. */
+class TextSink implements VmxSink {
+  out = '';
+
+  line(key: string, value: string | number): void {
+    this.out += `${key} = "${typeof value === 'number' ? value : escapeVmx(value)}"\n`;
+  }
 }
 
-function sharesText(s: { level: string; shares: number }): string {
-  return s.level === 'custom' ? String(s.shares) : s.level;
+/** Counts the text's UTF-8 bytes. */
+class ByteCountSink implements VmxSink {
+  bytes = 0;
+
+  line(key: string, value: string | number): void {
+    this.bytes += utf8Length(key) + LINE_PUNCTUATION_BYTES + (typeof value === 'number' ? String(value).length : escapedLength(value));
+  }
+}
+
+/** ` = "` and `"\n` around each value. */
+const LINE_PUNCTUATION_BYTES = 6;
+
+function limitText(limit: number): string | number {
+  return limit === -1 ? 'unlimited' : limit;
+}
+
+function sharesText(s: { level: string; shares: number }): string | number {
+  return s.level === 'custom' ? s.shares : s.level;
 }
 
 const NEEDS_ESCAPE = /[|"\x00-\x1f]/;
+const ASCII_NEEDING_NO_ESCAPE = /^[\x20-\x21\x23-\x7b\x7d-\x7f]*$/;
 
 /** ESXi escapes `"`, `|` and control characters as |XX hex. */
 function escapeVmx(v: string): string {
   if (!NEEDS_ESCAPE.test(v)) return v;
   return v.replace(/[|"\x00-\x1f]/g, (ch) => `|${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+/** UTF-8 bytes of `escapeVmx(v)`. O(length); allocates only for values that need escaping or are not ASCII. */
+function escapedLength(v: string): number {
+  return ASCII_NEEDING_NO_ESCAPE.test(v) ? v.length : Buffer.byteLength(escapeVmx(v));
+}
+
+function utf8Length(s: string): number {
+  return ASCII_NEEDING_NO_ESCAPE.test(s) ? s.length : Buffer.byteLength(s);
 }
