@@ -8,12 +8,13 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import type { ContainerEngine } from '../vch/engine/engine.js';
 import { NoSuchObjectError } from '../vch/engine/errors.js';
-import { parseJsonBody, readBody } from './body.js';
+import { readBody } from './body.js';
 import { PlainStreamConnection, readOptionsBody, UpgradedConnection } from './connection.js';
 import { toHttpError } from './errors.js';
 import { Listeners, type TlsSettings } from './listeners.js';
 import { Query } from './query.js';
-import { matchRoute, type ApiLogger, type BaseContext, type Route, type ServerLimits } from './router.js';
+import { PlainRequestContext, RequestBase, RequestLifetime } from './request-context.js';
+import { matchRoute, type ApiLogger, type Route, type ServerLimits } from './router.js';
 import { ROUTES } from './routes/index.js';
 import { negotiateVersion } from './version.js';
 import { dockerHeaders, rawHttpResponse, sendError } from './wire.js';
@@ -71,7 +72,7 @@ export function createDockerApiServer(engine: ContainerEngine, opts: DockerApiSe
 
 /** Routes requests and upgrades to handlers; tracks what is in flight so close() can end it. */
 export class Dispatcher {
-  private readonly inFlight = new Set<AbortController>();
+  private readonly inFlight = new Set<RequestLifetime>();
   private readonly logged = new WeakSet<object>();
   private readonly headers: Record<string, string>;
 
@@ -87,16 +88,16 @@ export class Dispatcher {
 
   /** Aborts every request in flight (their handlers end their streams). */
   abortAll(): void {
-    for (const c of this.inFlight) c.abort();
+    for (const c of this.inFlight) c.end();
   }
 
   /** Handles a plain request. Never throws. */
   onRequest(req: IncomingMessage, res: ServerResponse): void {
     for (const [k, v] of Object.entries(this.headers)) res.setHeader(k, v);
-    const controller = this.track();
-    res.on('close', () => this.untrack(controller));
-    req.on('error', () => controller.abort());
-    this.serve(req, res, controller.signal).catch((err: unknown) => {
+    const lifetime = this.track();
+    res.on('close', () => this.untrack(lifetime));
+    req.on('error', () => lifetime.end());
+    this.serve(req, res, lifetime).catch((err: unknown) => {
       const e = this.map(err);
       if (!res.headersSent) sendError(res, e.status, e.message);
       else res.destroy();
@@ -106,11 +107,11 @@ export class Dispatcher {
   /** Handles a request with `Connection: Upgrade` (hijacked attach and exec start). Never throws. */
   onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => undefined);
-    const controller = this.track();
-    socket.on('close', () => this.untrack(controller));
+    const lifetime = this.track();
+    socket.on('close', () => this.untrack(lifetime));
     let conn: UpgradedConnection | undefined;
     const run = async (): Promise<void> => {
-      const { ctx, route } = this.resolve(req, controller.signal);
+      const { ctx, route } = this.resolve(req, lifetime);
       if (!route.stream) throw new NoSuchObjectError('page not found');
       const length = Number(req.headers['content-length'] ?? 0) || 0;
       const { options, rest } = await readOptionsBody(socket, head, length, this.limits.maxJsonBodyBytes);
@@ -124,8 +125,8 @@ export class Dispatcher {
     });
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
-    const { ctx, route } = this.resolve(req, signal);
+  private async serve(req: IncomingMessage, res: ServerResponse, lifetime: RequestLifetime): Promise<void> {
+    const { ctx, route } = this.resolve(req, lifetime);
     if (route.stream) {
       let options: Buffer = Buffer.alloc(0);
       if (route.readsOptions) options = await readBody(req, this.limits.maxJsonBodyBytes);
@@ -138,25 +139,17 @@ export class Dispatcher {
       }
       return;
     }
-    const limits = this.limits;
-    await route.handle!({
-      ...ctx,
-      req,
-      res,
-      json: async (emptyValue?: unknown) => parseJsonBody(await readBody(req, limits.maxJsonBodyBytes), emptyValue),
-      bytes: () => readBody(req, limits.maxArchiveBodyBytes),
-    });
+    await route.handle!(new PlainRequestContext(ctx, req, res));
   }
 
-  private resolve(req: IncomingMessage, signal: AbortSignal): { ctx: BaseContext; route: Route } {
+  private resolve(req: IncomingMessage, lifetime: RequestLifetime): { ctx: RequestBase; route: Route } {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const { version, path } = negotiateVersion(q < 0 ? url : url.slice(0, q));
     const match = matchRoute(this.routes, req.method ?? 'GET', path);
     if (!match) throw new NoSuchObjectError('page not found');
     const query = new Query(new URLSearchParams(q < 0 ? '' : url.slice(q + 1)));
-    const ctx: BaseContext = { engine: this.engine, params: match.params, query, apiVersion: version, signal, limits: this.limits, headers: req.headers };
-    return { ctx, route: match.route };
+    return { ctx: new RequestBase(this.engine, match.params, query, version, lifetime, this.limits, req.headers), route: match.route };
   }
 
   private map(err: unknown): ReturnType<typeof toHttpError> {
@@ -168,14 +161,14 @@ export class Dispatcher {
     return e;
   }
 
-  private track(): AbortController {
-    const c = new AbortController();
+  private track(): RequestLifetime {
+    const c = new RequestLifetime();
     this.inFlight.add(c);
     return c;
   }
 
-  private untrack(c: AbortController): void {
-    c.abort();
+  private untrack(c: RequestLifetime): void {
+    c.end();
     this.inFlight.delete(c);
   }
 }

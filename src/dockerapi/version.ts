@@ -35,14 +35,25 @@ export interface VersionedPath {
 
 const VERSION_PREFIX = /^\/v(\d+(?:\.\d+)*)(\/.*)$/;
 
+/** Versions already found in range (clients send one or two): at most this many are remembered. */
+const ACCEPTED_CACHE_SIZE = 64;
+const accepted = new Set<string>();
+
 /**
  * Splits `/v1.44/containers/json` into version and path; an unversioned path gets MAX_API_VERSION.
  * Throws BadParameterError (400) with docker's wording for a version outside the supported range.
+ * O(path length); the range check runs once per distinct accepted version (up to 64 remembered).
  */
 export function negotiateVersion(pathname: string): VersionedPath {
   const m = VERSION_PREFIX.exec(pathname);
   if (!m) return { version: MAX_API_VERSION, path: pathname };
   const version = m[1]!;
+  if (!accepted.has(version)) checkVersionRange(version);
+  return { version, path: m[2]! };
+}
+
+/** Throws docker's 400 for a version outside [MIN_API_VERSION, MAX_API_VERSION]; remembers one inside. O(parts). */
+function checkVersionRange(version: string): void {
   if (compareApiVersions(version, MAX_API_VERSION) > 0) {
     throw new BadParameterError(`client version ${version} is too new. Maximum supported API version is ${MAX_API_VERSION}`);
   }
@@ -51,7 +62,7 @@ export function negotiateVersion(pathname: string): VersionedPath {
       `client version ${version} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`,
     );
   }
-  return { version, path: m[2]! };
+  if (accepted.size < ACCEPTED_CACHE_SIZE) accepted.add(version);
 }
 
 /** Whether `version` is at least `min` (e.g. multiplexed content types from 1.42). */
