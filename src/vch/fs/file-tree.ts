@@ -14,7 +14,7 @@ import {
   type LinkNode,
   type NodeMeta,
 } from './nodes.js';
-import { endsInDots, joinNames, mkdirParents, walkPath, type WalkAdapter, type Walked } from './path-walk.js';
+import { endsInDots, joinNames, mkdirParents, tryWalkPath, walkPath, type WalkAdapter, type Walked } from './path-walk.js';
 import { FsError, type FileStat, type GuestFs, type WriteOptions } from './types.js';
 
 /** A directory of a FileTree; `owner` says which tree may mutate it in place. */
@@ -178,13 +178,9 @@ export class FileTree implements GuestFs {
   }
 
   private probe(path: string, follow: boolean): FileStat | undefined {
-    try {
-      const node = this.resolve(path, follow).node;
-      return node && statOfNode(node.kind, node.meta, node as { content?: Uint8Array; target?: string });
-    } catch (error) {
-      if (error instanceof FsError) return undefined;
-      throw error;
-    }
+    const walked = tryWalkPath(this.adapter, path, follow);
+    const node = typeof walked === 'string' ? undefined : walked.node;
+    return node && statOfNode(node.kind, node.meta, node as { content?: Uint8Array; target?: string });
   }
 
   private resolve(path: string, follow: boolean): Walked<TreeNode> {

@@ -55,6 +55,16 @@ export function lastComponent(path: string): string {
  * @throws FsError ENOENT (a missing intermediate directory), ENOTDIR, ELOOP.
  */
 export function walkPath<N>(adapter: WalkAdapter<N>, path: string, followLast: boolean): Walked<N> {
+  const walked = tryWalkPath(adapter, path, followLast);
+  if (typeof walked === 'string') throw new FsError(walked, path);
+  return walked;
+}
+
+/**
+ * {@link walkPath} that returns the errno instead of throwing it: lookups that only ask whether a
+ * path exists (stat, PATH search) make no error object. Same cost.
+ */
+export function tryWalkPath<N>(adapter: WalkAdapter<N>, path: string, followLast: boolean): Walked<N> | 'ENOENT' | 'ENOTDIR' | 'ELOOP' {
   const pending = splitPath(path).reverse();
   let stack: N[] = [adapter.root()];
   let names: string[] = [];
@@ -62,7 +72,7 @@ export function walkPath<N>(adapter: WalkAdapter<N>, path: string, followLast: b
   while (pending.length > 0) {
     const part = pending.pop()!;
     const current = stack[stack.length - 1]!;
-    if (adapter.kind(current) !== 'dir') throw new FsError('ENOTDIR', path);
+    if (adapter.kind(current) !== 'dir') return 'ENOTDIR';
     if (part === '.') continue;
     if (part === '..') {
       if (stack.length > 1) {
@@ -72,14 +82,11 @@ export function walkPath<N>(adapter: WalkAdapter<N>, path: string, followLast: b
       continue;
     }
     const next = adapter.child(current, part);
-    if (next === undefined) {
-      if (pending.length === 0) return { dirs: stack, names: [...names, part], node: undefined };
-      throw new FsError('ENOENT', path);
-    }
+    if (next === undefined) return pending.length === 0 ? { dirs: stack, names: [...names, part], node: undefined } : 'ENOENT';
     if (adapter.kind(next) === 'symlink' && (pending.length > 0 || followLast)) {
-      if (++links > MAX_SYMLINKS) throw new FsError('ELOOP', path);
+      if (++links > MAX_SYMLINKS) return 'ELOOP';
       const target = adapter.target(next);
-      if (target === '') throw new FsError('ENOENT', path);
+      if (target === '') return 'ENOENT';
       if (target.startsWith('/')) {
         stack = [adapter.root()];
         names = [];

@@ -15,7 +15,7 @@ import { FileTree, type FileTreeOptions } from './file-tree.js';
 import { OPAQUE_MARKER, WHITEOUT_PREFIX } from './layer-tree.js';
 import type { LayerStack, MergedDir } from './layer-stack.js';
 import type { FileNode } from './nodes.js';
-import { childPath, endsInDots, joinNames, lastComponent, mkdirParents, splitPath, walkPath, type WalkAdapter, type Walked } from './path-walk.js';
+import { childPath, endsInDots, joinNames, lastComponent, mkdirParents, splitPath, tryWalkPath, walkPath, type WalkAdapter, type Walked } from './path-walk.js';
 import { copyInto } from './tree-copy.js';
 import { FsError, type FileStat, type GuestFs, type WriteOptions } from './types.js';
 import { isOpaque, isReservedName, kindOf, linkTargetOf, lowerAt, statOf, unionAdapter, unionNames, visibleLowerChild, type UnionNode } from './union-node.js';
@@ -194,12 +194,14 @@ export class UnionFs implements GuestFs {
     this.upper.utimes(node.path, mtimeMs);
   }
 
+  /** The stat of `path`, undefined when it does not resolve (no error object is made for that). */
   private probe(path: string, follow: boolean): FileStat | undefined {
     try {
-      const node = this.resolve(path, follow).node;
+      const walked = tryWalkPath(this.adapter, path, follow);
+      const node = typeof walked === 'string' ? undefined : walked.node;
       return node && statOf(node);
     } catch (error) {
-      if (error instanceof FsError) return undefined;
+      if (error instanceof FsError) return undefined; // a mounted filesystem's own failure
       throw error;
     }
   }
