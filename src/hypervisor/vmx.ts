@@ -8,7 +8,10 @@ import type { VirtualMachine } from './types.js';
 
 /** Receives a `.vmx` file one `key = "value"` line at a time (the value not escaped yet). */
 interface VmxSink {
+  /** A line with an ASCII key. */
   line(key: string, value: string | number): void;
+  /** A line with a key from the user (extraConfig), any text. */
+  userLine(key: string, value: string): void;
 }
 
 /**
@@ -79,7 +82,7 @@ function writeVmx(vm: VirtualMachine, diskFileName: (dsPath: string) => string, 
     out.line('scsi0.present', 'TRUE');
     out.line('scsi0.virtualDev', 'pvscsi');
   }
-  for (const k in c.extraConfig) out.line(k, c.extraConfig[k]!);
+  for (const k in c.extraConfig) out.userLine(k, c.extraConfig[k]!);
 }
 
 /** Builds the text. */
@@ -89,6 +92,10 @@ class TextSink implements VmxSink {
   line(key: string, value: string | number): void {
     this.out += `${key} = "${typeof value === 'number' ? value : escapeVmx(value)}"\n`;
   }
+
+  userLine(key: string, value: string): void {
+    this.line(key, value);
+  }
 }
 
 /** Counts the text's UTF-8 bytes. */
@@ -96,7 +103,11 @@ class ByteCountSink implements VmxSink {
   bytes = 0;
 
   line(key: string, value: string | number): void {
-    this.bytes += utf8Length(key) + LINE_PUNCTUATION_BYTES + (typeof value === 'number' ? String(value).length : escapedLength(value));
+    this.bytes += key.length + LINE_PUNCTUATION_BYTES + (typeof value === 'number' ? numberLength(value) : escapedLength(value));
+  }
+
+  userLine(key: string, value: string): void {
+    this.bytes += Buffer.byteLength(key) + LINE_PUNCTUATION_BYTES + escapedLength(value);
   }
 }
 
@@ -112,7 +123,6 @@ function sharesText(s: { level: string; shares: number }): string | number {
 }
 
 const NEEDS_ESCAPE = /[|"\x00-\x1f]/;
-const ASCII_NEEDING_NO_ESCAPE = /^[\x20-\x21\x23-\x7b\x7d-\x7f]*$/;
 
 /** ESXi escapes `"`, `|` and control characters as |XX hex. */
 function escapeVmx(v: string): string {
@@ -120,11 +130,21 @@ function escapeVmx(v: string): string {
   return v.replace(/[|"\x00-\x1f]/g, (ch) => `|${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
-/** UTF-8 bytes of `escapeVmx(v)`. O(length); allocates only for values that need escaping or are not ASCII. */
+/** UTF-8 bytes of `escapeVmx(v)`: one pass over ASCII text (an escape adds two bytes), allocating only for non-ASCII text. O(length). */
 function escapedLength(v: string): number {
-  return ASCII_NEEDING_NO_ESCAPE.test(v) ? v.length : Buffer.byteLength(escapeVmx(v));
+  let n = v.length;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 0x80) return Buffer.byteLength(escapeVmx(v));
+    if (c < 0x20 || c === 0x22 || c === 0x7c) n += 2;
+  }
+  return n;
 }
 
-function utf8Length(s: string): number {
-  return ASCII_NEEDING_NO_ESCAPE.test(s) ? s.length : Buffer.byteLength(s);
+/** Characters of a number as a template literal writes it; whole numbers without a string. */
+function numberLength(v: number): number {
+  if (!Number.isSafeInteger(v) || v < 0) return String(v).length;
+  let digits = 1;
+  for (let rest = v; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  return digits;
 }

@@ -7,7 +7,7 @@ import { renderVmx, vmxByteLength } from '../../src/hypervisor/vmx.js';
 const text = fc.stringMatching(/^[a-z0-9 |"\t\né字-]{0,10}$/);
 
 const allocation: fc.Arbitrary<Allocation> = fc.record({
-  reservation: fc.integer({ min: 0, max: 100_000 }),
+  reservation: fc.oneof(fc.integer({ min: 0, max: 100_000 }), fc.constantFrom(9, 10, 99, 100, 999_999, 1_000_000, 2 ** 53 - 1), fc.double({ min: 0, max: 1e6, noNaN: true })),
   limit: fc.oneof(fc.constant(-1), fc.integer({ min: 0, max: 100_000 })),
   shares: fc.record({ level: fc.constantFrom('low' as const, 'normal' as const, 'high' as const, 'custom' as const), shares: fc.integer({ min: 0, max: 100_000 }) }),
   expandableReservation: fc.constant(false),
@@ -28,7 +28,7 @@ const vm: fc.Arbitrary<VirtualMachine> = fc.record({
   memoryAllocation: allocation,
   guestId: text,
   annotation: text,
-  extraConfig: fc.dictionary(fc.stringMatching(/^[A-Za-z0-9_.:-]{1,8}$/), text, { maxKeys: 4 }),
+  extraConfig: fc.dictionary(fc.stringMatching(/^[A-Za-z0-9_.:é字-]{1,8}$/), text, { maxKeys: 4 }),
   devices: fc.array(device, { maxLength: 6 }),
   template: fc.boolean(),
 }).map(({ name, ...config }) => ({
