@@ -8,25 +8,36 @@
 export class HostVmIndex {
   #bits = new Uint32Array(0);
   #words = 0;
+  readonly #counts: Int32Array;
 
-  /** An empty index over `hostCount` hosts. O(1). */
-  constructor(readonly hostCount: number) {}
+  /** An empty index over `hostCount` hosts. O(hosts). */
+  constructor(readonly hostCount: number) {
+    this.#counts = new Int32Array(hostCount);
+  }
+
+  /** VMs on host `h`. O(1). */
+  count(h: number): number {
+    return this.#counts[h]!;
+  }
 
   /** Records VM `v` on host `h`. Amortized O(1) (O(hosts × V/32) when a row grows). */
   add(h: number, v: number): void {
     const word = v >>> 5;
     if (word >= this.#words) this.#grow(word + 1);
     this.#bits[h * this.#words + word]! |= 1 << (v & 31);
+    this.#counts[h]!++;
   }
 
   /** Forgets every VM, keeping the rows' width. O(hosts × V/32). */
   clear(): void {
     this.#bits.fill(0);
+    this.#counts.fill(0);
   }
 
   /** Forgets VM `v` on host `h`. O(1). Preconditions: `v` was added on `h`. */
   remove(h: number, v: number): void {
     this.#bits[h * this.#words + (v >>> 5)]! &= ~(1 << (v & 31));
+    this.#counts[h]!--;
   }
 
   /**

@@ -52,6 +52,8 @@ export class HostLedger {
   readonly #resMem: Float64Array;
   readonly #scratch = new Float64Array(4);
   readonly #onHost: HostVmIndex;
+  /** The most VMs each host runs (its maxVms; Infinity without one). */
+  readonly #maxVms: Float64Array;
   #sumCpu = 0;
   #sqCpu = 0;
   #sumMem = 0;
@@ -77,6 +79,7 @@ export class HostLedger {
     this.#resMem = new Float64Array(n);
     this.#counts = this.#counted.reduce((a, b) => a + b, 0);
     this.#onHost = new HostVmIndex(n);
+    this.#maxVms = Float64Array.from(hosts, (h) => h.maxVms ?? Infinity);
   }
 
   /**
@@ -107,11 +110,9 @@ export class HostLedger {
   }
 
   /**
-   * Puts every VM v back on host `hosts[v]` with entitlement `cpu[v]` MHz / `mem[v]` MB (its
-   * reservations unchanged) and recomputes the host totals by adding the VMs in index order: the
-   * same figures, to the bit, as {@link fromVectors} of a snapshot with those hosts and
-   * entitlements. What a DRS session does between passes instead of building a ledger. O(hosts × V/32 + V), no allocation.
-   * Preconditions: each array has one entry per ledger VM; every `hosts[v]` is a host index.
+   * Puts every VM v back on host `hosts[v]` with entitlement `cpu[v]` MHz / `mem[v]` MB (reservations unchanged) and
+   * recomputes the host totals adding the VMs in index order: to the bit what {@link fromVectors} gives for those hosts and
+   * entitlements (a DRS session's step between passes). O(hosts × V/32 + V), no allocation. Preconditions: one entry per ledger VM.
    */
   reload(hosts: Int32Array, cpu: Float64Array, mem: Float64Array): void {
     const entCpu = this.#entCpu, entMem = this.#entMem, resCpu = this.#resCpu, resMem = this.#resMem;
@@ -361,10 +362,15 @@ export class HostLedger {
     );
   }
 
-  /** Whether host `to`'s unreserved capacity admits `cpu` MHz and `mem` MB more of reservations. O(1). */
+  /** Whether host `to` admits one more VM reserving `cpu` MHz and `mem` MB (room in its unreserved capacity, fewer than its maxVms). O(1). */
   fitsReservation(to: number, cpu: number, mem: number): boolean {
     const host = this.hosts[to]!;
-    return this.#resCpu[to]! + cpu <= host.cpuMHz * (1 + FIT_EPSILON) && this.#resMem[to]! + mem <= host.memoryMB * (1 + FIT_EPSILON);
+    return !this.atVmLimit(to) && this.#resCpu[to]! + cpu <= host.cpuMHz * (1 + FIT_EPSILON) && this.#resMem[to]! + mem <= host.memoryMB * (1 + FIT_EPSILON);
+  }
+
+  /** Whether host `h` already runs its maxVms (ESXi's maximum of VMs per host). O(1). */
+  atVmLimit(h: number): boolean {
+    return this.#onHost.count(h) >= this.#maxVms[h]!;
   }
 
   /** Reserved MHz and MB on host `h`. O(1). */

@@ -32,7 +32,7 @@ export function refuseMove(ledger: HostLedger, rules: RuleIndex, v: number, to: 
   const refuse = (reason: MoveRefusal['reason'], detail: string): MoveRefusal => ({ host: host.id, reason, detail });
   if (ledger.vmHost[v] === to) return refuse('same-host', 'the VM already runs there');
   if (!ledger.receives(to)) return refuse('host-state', `host is ${host.state}`);
-  if (!ledger.fitsReservation(to, ledger.vmResCpu[v]!, ledger.vmResMem[v]!)) return refuse('reservation', 'unreserved capacity is below the VM reservations');
+  if (!ledger.fitsReservation(to, ledger.vmResCpu[v]!, ledger.vmResMem[v]!)) return refuse('reservation', ledger.atVmLimit(to) ? `host runs its maximum of ${host.maxVms} VMs` : 'unreserved capacity is below the VM reservations');
   if (!ledger.fitsLoadCap(to, ledger.vmCpu[v]!, ledger.vmMem[v]!, cap)) return refuse('load-cap', `load would exceed ${Math.round(cap * 100)}%`);
   const broken = rules.brokenRule(ledger, ledger.vmIds[v]!, to, strength);
   if (broken) return refuse('rule', `would break rule ${broken.id} (${broken.kind})`);

@@ -2,8 +2,8 @@
  * Initial placement: which host a VM powers on (or an instant clone lands) on. A placement
  * strategy is one function over a ledger; "no host fits" is a result listing why each host was
  * refused, never an exception. A host qualifies when it is connected, is allowed for the
- * request (an instant clone needs its template's host), its unreserved capacity admits the VM's
- * reservations and overhead (admission control), the VM's mandatory rules hold there, and the
+ * request (an instant clone needs its template's host), it runs fewer than its maxVms and its
+ * unreserved capacity admits the VM's reservations and overhead (admission control), the VM's mandatory rules hold there, and the
  * VM's expected entitlement keeps the host under the load cap (100%). `should` rules are kept
  * when any host allows it and relaxed otherwise.
  *
@@ -241,7 +241,7 @@ function describeRefusal(context: PlacementContext, request: PlacementRequest, o
   const detail = {
     'host-state': `host is ${host.state}`,
     'not-allowed': 'host is not among the allowed hosts (no template there)',
-    reservation: `unreserved ${host.cpuMHz - reserved.cpuMHz} MHz / ${host.memoryMB - reserved.memoryMB} MB < ${vm.cpu.reservation} MHz / ${vm.memory.reservation + vm.overheadMB} MB`,
+    reservation: ledger.atVmLimit(option.index) ? `host runs its maximum of ${host.maxVms} VMs` : `unreserved ${host.cpuMHz - reserved.cpuMHz} MHz / ${host.memoryMB - reserved.memoryMB} MB < ${vm.cpu.reservation} MHz / ${vm.memory.reservation + vm.overheadMB} MB`,
     rule: `would break rule ${rules.brokenRule(ledger, vm.id, option.index, 'mandatory')?.id}`,
     'load-cap': `load would exceed ${Math.round((context.loadCap ?? HOST_LOAD_CAP) * 100)}%`,
   }[reason];

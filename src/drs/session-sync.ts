@@ -24,7 +24,7 @@ function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boo
 }
 
 function sameHost(a: HostSnapshot, b: HostSnapshot): boolean {
-  return a === b || (a.id === b.id && a.cpuMHz === b.cpuMHz && a.coreMHz === b.coreMHz && a.memoryMB === b.memoryMB && a.state === b.state && a.vmotionGbps === b.vmotionGbps);
+  return a === b || (a.id === b.id && a.cpuMHz === b.cpuMHz && a.coreMHz === b.coreMHz && a.memoryMB === b.memoryMB && a.state === b.state && a.vmotionGbps === b.vmotionGbps && a.maxVms === b.maxVms);
 }
 
 function sameAllocation(a: VmAllocation, b: VmAllocation): boolean {

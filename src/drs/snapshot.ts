@@ -28,6 +28,8 @@ export interface HostSnapshot {
   readonly state: DrsHostState;
   /** Speed of the vMotion network, Gb/s (1 or 10 in the concurrency tables), > 0. */
   readonly vmotionGbps: number;
+  /** Powered-on VMs the host runs at most (ESXi's configuration maximum); undefined = no limit. */
+  readonly maxVms?: number;
 }
 
 /**

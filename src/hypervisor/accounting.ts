@@ -37,7 +37,7 @@ export interface PoolNode {
 export class ReservationAccounting {
   readonly #pools = new Map<ResourcePoolId, PoolNode>();
   readonly #used = new Map<ResourcePoolId, { cpu: number; memory: number }>();
-  readonly #hostUsed = new Map<HostId, { cpu: number; memory: number }>();
+  readonly #hostUsed = new Map<HostId, { cpu: number; memory: number; vms: number }>();
 
   /** Registers or replaces a pool's node (its used amount is kept). */
   setPool(node: PoolNode): void {
@@ -160,12 +160,18 @@ export class ReservationAccounting {
     return undefined;
   }
 
-  /** Adds (or releases) reservations on a host. */
-  applyHost(id: HostId, delta: Amount): void {
-    const u = this.#hostUsed.get(id) ?? { cpu: 0, memory: 0 };
+  /** Adds (or releases) reservations on a host, of `vms` powered-on VMs more (or fewer). O(1). */
+  applyHost(id: HostId, delta: Amount, vms = 0): void {
+    const u = this.#hostUsed.get(id) ?? { cpu: 0, memory: 0, vms: 0 };
     u.cpu += delta.cpu;
     u.memory += delta.memory;
+    u.vms += vms;
     this.#hostUsed.set(id, u);
+  }
+
+  /** Powered-on VMs holding reservations on host `id`. O(1). */
+  hostVms(id: HostId): number {
+    return this.#hostUsed.get(id)?.vms ?? 0;
   }
 
   /**

@@ -3,7 +3,7 @@
  * by 0.7 × unconsumed memory + 0.3 × inactive memory (vic-behaviour.md, Placement). Guest memory
  * activity is not modelled at this layer — a powered-on VM counts as consuming its configured
  * memory plus overhead, none of it inactive — so the ranking reduces to unconsumed memory.
- * Only connected hosts whose unreserved capacity admits the VM qualify; ties (hosts equally
+ * Only connected hosts below ESXi's maximum of powered-on VMs whose unreserved capacity admits the VM qualify; ties (hosts equally
  * loaded, e.g. VMs created together before any is powered on) go to the host with the fewest VMs
  * registered, then to the host added first, so a burst of creates spreads. O(hosts in the cluster).
  */
@@ -33,7 +33,7 @@ export function placeVm(model: VSphereModel, cluster: ClusterId, config: VmConfi
   let bestScore = -Infinity;
   let bestCount = Infinity;
   for (const h of model.hostsOf(cluster)) {
-    if (h.state !== 'connected' || config.numCpu > h.cpuCores) continue;
+    if (h.state !== 'connected' || config.numCpu > h.cpuCores || model.accounting.hostVms(h.id) >= model.calibration.vm.maxVmsPerHost) continue;
     if (model.accounting.checkHost(h.id, h.name, model.hostCapacity(h), need)) continue;
     const score = h.memoryMB - model.consumedMB(h.id);
     const count = model.vmsOnHost(h.id).size;

@@ -8,7 +8,7 @@ import type { VmId } from '../sim/ids.js';
 import { VM_POWER_TABLE, nextState } from './lifecycle.js';
 import type { VSphereModel } from './model.js';
 import type { TaskRecord } from './tasks.js';
-import type { PowerState, VirtualMachine } from './types.js';
+import type { Host, PowerState, VirtualMachine } from './types.js';
 import { hostName } from './vm-create.js';
 
 /** The power operations and their vCenter task names, machine events and latencies. */
@@ -76,13 +76,20 @@ export function powerOnBlocker(model: VSphereModel, vm: VirtualMachine): Error |
   if (!memory.canAllocate) {
     return new InsufficientResourcesError(`host '${host.name}' (${host.id}), in the low memory state`, 'memory', vm.config.memoryMB, Math.max(0, Math.floor(memory.stats().freeMB)), 'MB');
   }
-  const blocker = model.accounting.checkPool(vm.pool, need) ?? model.accounting.checkHost(host.id, host.name, model.hostCapacity(host), need);
+  const blocker = model.accounting.checkPool(vm.pool, need) ?? model.accounting.checkHost(host.id, host.name, model.hostCapacity(host), need) ?? vmCountBlocker(model, host);
   if (blocker) return blocker;
   for (const check of model.powerOnChecks) {
     const refusal = check(vm);
     if (refusal) return refusal;
   }
   return undefined;
+}
+
+/** The error of a host already running ESXi's maximum of powered-on VMs (calibration vm.maxVmsPerHost), or undefined. O(1). */
+function vmCountBlocker(model: VSphereModel, host: Host): InsufficientResourcesError | undefined {
+  const max = model.calibration.vm.maxVmsPerHost;
+  if (model.accounting.hostVms(host.id) < max) return undefined;
+  return new InsufficientResourcesError(`host '${host.name}' (${host.id}), which runs ESXi's maximum of ${max} VMs per host`, 'vms', 1, 0, 'VMs');
 }
 
 /**
@@ -108,14 +115,14 @@ function startVm(model: VSphereModel, registered: VirtualMachine, forkOf?: VmId)
 export function releaseVm(model: VSphereModel, vm: VirtualMachine): void {
   const need = model.vmReservation(vm);
   model.accounting.applyPool(vm.pool, { cpu: -need.cpu, memory: -need.memory });
-  model.accounting.applyHost(vm.host, { cpu: -need.cpu, memory: -need.memory });
+  model.accounting.applyHost(vm.host, { cpu: -need.cpu, memory: -need.memory }, -1);
 }
 
 /** Takes a powered-on VM's reservations (the inverse of releaseVm; callers check admission first). */
 export function holdVm(model: VSphereModel, vm: VirtualMachine): void {
   const need = model.vmReservation(vm);
   model.accounting.applyPool(vm.pool, need);
-  model.accounting.applyHost(vm.host, need);
+  model.accounting.applyHost(vm.host, need, 1);
 }
 
 /**

@@ -51,6 +51,11 @@ export interface VmSizing {
   readonly minMemoryMB: number;
   /** VIC rounds memory up to a multiple of this, MB. */
   readonly memoryGranularityMB: number;
+  /**
+   * Powered-on VMs one ESXi host runs at most: the configuration maximum "virtual machines per
+   * host", 1,024 since vSphere 6.0 (VMware Configuration Maximums 6.0 to 8.0).
+   */
+  readonly maxVmsPerHost: number;
 }
 
 /** Host memory parameters (ESXi). */
@@ -130,7 +135,7 @@ export const DEFAULT_CALIBRATION: Calibration = deepFreeze({
     relocateMs: 1000,
     poolOpMs: 50,
   },
-  vm: { defaultMemoryMB: 2048, defaultCpus: 2, minMemoryMB: 512, memoryGranularityMB: 128 },
+  vm: { defaultMemoryMB: 2048, defaultCpus: 2, minMemoryMB: 512, memoryGranularityMB: 128, maxVmsPerHost: 1024 },
   memory: {
     pageSize: 4096,
     largePageSize: 2 * 1024 * 1024,

@@ -77,10 +77,10 @@ export class InvalidStateError extends VicsimError {
 export class InsufficientResourcesError extends VicsimError {
   constructor(
     readonly scope: string,
-    readonly resource: 'cpu' | 'memory' | 'disk',
+    readonly resource: 'cpu' | 'memory' | 'disk' | 'vms',
     readonly requested: number,
     readonly available: number,
-    readonly unit: 'MHz' | 'MB' | 'bytes',
+    readonly unit: 'MHz' | 'MB' | 'bytes' | 'VMs',
   ) {
     super(
       'InsufficientResourcesFault',

@@ -24,7 +24,7 @@ describe('the example scenarios', () => {
     expect(scenarioAssumptions(s).length).toBeGreaterThan(4);
   });
 
-  it('instant-vs-full-density sends the same 2,000 requests to an instant-clone and a full-clone VCH on identical hosts', async () => {
+  it('instant-vs-full-density sends the same 1,000 requests to an instant-clone and a full-clone VCH on identical hosts', async () => {
     const s = await load('instant-vs-full-density.yaml');
     expect(s.clusters.map((c) => c.hosts)).toEqual([[{ ...s.clusters[0]!.hosts[0]!, name: 'instant_H0' }], [{ ...s.clusters[0]!.hosts[0]!, name: 'full_H0' }]]);
     expect(s.vchs.map((v) => [v.name, v.cluster, v.provisioning])).toEqual([
@@ -32,8 +32,8 @@ describe('the example scenarios', () => {
       ['vch-full', 'full', 'full'],
     ]);
     expect(s.arrivals.map((a) => a.kind === 'schedule' && [a.vch, a.batches])).toEqual([
-      ['vch-instant', [{ atMs: 0, count: 2000 }]],
-      ['vch-full', [{ atMs: 0, count: 2000 }]],
+      ['vch-instant', [{ atMs: 0, count: 1000 }]],
+      ['vch-full', [{ atMs: 0, count: 1000 }]],
     ]);
     expect(s.profiles[0]).toMatchObject({ memoryMB: 1024, workingSetMB: 256, lifetime: { kind: 'forever' } });
   });

@@ -17,7 +17,7 @@ function expectRefused(overrides: unknown, message: string | RegExp): void {
 
 describe('DEFAULT_CALIBRATION', () => {
   it('holds the VIC container VM defaults and the vSphere clone generation limits', () => {
-    expect(DEFAULT_CALIBRATION.vm).toEqual({ defaultMemoryMB: 2048, defaultCpus: 2, minMemoryMB: 512, memoryGranularityMB: 128 });
+    expect(DEFAULT_CALIBRATION.vm).toEqual({ defaultMemoryMB: 2048, defaultCpus: 2, minMemoryMB: 512, memoryGranularityMB: 128, maxVmsPerHost: 1024 });
     expect(DEFAULT_CALIBRATION.cloneGenerations).toEqual({ warnAbove: 100, failAt: 255 });
     expect(DEFAULT_CALIBRATION.memory.interVmTps).toBe(false);
   });
@@ -131,5 +131,13 @@ describe('calibrate refusals', () => {
     [{ vm: null }, 'vm'],
   ])('refuses something other than an object in %j', (overrides, path) => {
     expectRefused(overrides, `calibration ${path} must be an object`);
+  });
+});
+
+describe('calibration memory.guestWrites', () => {
+  it('is sampled by default, takes expected, and refuses any other value by name', () => {
+    expect(DEFAULT_CALIBRATION.memory.guestWrites).toBe('sampled');
+    expect(calibrate({ memory: { guestWrites: 'expected' } }).memory.guestWrites).toBe('expected');
+    expect(() => calibrate({ memory: { guestWrites: 'average' as never } })).toThrow("calibration memory.guestWrites must be one of sampled, expected, got 'average'");
   });
 });

@@ -138,12 +138,16 @@ export interface TimelineEvent {
   readonly detail: string;
 }
 
-/** How many more containers of one profile fit now (at the end of the run), and what stops the next. */
+/**
+ * How many more containers of one profile fit now (at the end of the run), and what stops the next:
+ * a resource of the hosts (memory, cpu, or vmsPerHost — every host runs ESXi's maximum of VMs) or
+ * another refusal reason.
+ */
 export interface Headroom {
   readonly profile: string;
   readonly vch: string;
   readonly additional: number;
-  readonly limitedBy: 'memory' | 'cpu' | RefusalReason;
+  readonly limitedBy: 'memory' | 'cpu' | 'vmsPerHost' | RefusalReason;
 }
 
 /** Failover capacity of one cluster at the end of the run: it survives `hostFailures` failures (N+k). */

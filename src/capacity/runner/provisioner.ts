@@ -7,7 +7,7 @@
  * for boot), as bench/density.bench.ts measures it.
  */
 import { InsufficientResourcesError, VicsimError } from '../../sim/errors.js';
-import type { HostId, VmId } from '../../sim/ids.js';
+import type { ClusterId, HostId, VmId } from '../../sim/ids.js';
 import { MiB } from '../../sim/units.js';
 import type { VSphereModel } from '../../hypervisor/model.js';
 import { placeVm } from '../../hypervisor/placement.js';
@@ -77,7 +77,7 @@ export class Provisioner {
     let host: HostId | undefined;
     if (mode === 'instant') {
       host = placeVm(model, vch.cluster, buildConfig(name, config, { numCpu: config.numCpu!, memoryMB: config.memoryMB! }));
-      if (host === undefined) return done(this.#refusal(new InsufficientResourcesError(`cluster ${vch.cluster}: no connected host admits ${name}`, 'memory', config.memoryMB!, 0, 'MB'), vch));
+      if (host === undefined) return done(this.#refusal(noHostError(model, vch.cluster, name, config.memoryMB!), vch));
     }
     this.#sources.withSource(vch, mode, config, configKey(config), touch, host, (s) => {
       if (!s.ok) return done(this.#refusal(s.error, vch));
@@ -98,4 +98,17 @@ export class Provisioner {
     if (!refusal) throw error;
     return { ok: false, ...refusal };
   }
+}
+
+/**
+ * Why no host of `cluster` admits container `name`: every connected host runs ESXi's maximum of
+ * VMs, or (otherwise) memory. O(hosts in the cluster).
+ */
+function noHostError(model: VSphereModel, cluster: ClusterId, name: string, memoryMB: number): InsufficientResourcesError {
+  const max = model.calibration.vm.maxVmsPerHost;
+  const connected = model.hostsOf(cluster).filter((h) => h.state === 'connected');
+  if (connected.length > 0 && connected.every((h) => model.accounting.hostVms(h.id) >= max)) {
+    return new InsufficientResourcesError(`cluster ${cluster}: every connected host runs ESXi's maximum of ${max} VMs`, 'vms', 1, 0, 'VMs');
+  }
+  return new InsufficientResourcesError(`cluster ${cluster}: no connected host admits ${name}`, 'memory', memoryMB, 0, 'MB');
 }

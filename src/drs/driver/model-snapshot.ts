@@ -36,7 +36,7 @@ const HOST_STATES: Readonly<Record<HostState, DrsHostState>> = { connected: 'con
 export function snapshotCluster(model: VSphereModel, clusterId: ClusterId): ClusterSnapshot {
   const cluster = model.registry.get('Cluster', clusterId);
   const hostRecords = model.hostsOf(clusterId);
-  const hosts = hostRecords.map(hostSnapshot);
+  const hosts = hostRecords.map((h) => hostSnapshot(h, model.calibration.vm.maxVmsPerHost));
   const pools: PoolSnapshot[] = [];
   for (const p of model.registry.all('ResourcePool')) if (p.cluster === clusterId) pools.push(poolSnapshot(p));
   const vms: VmSnapshot[] = [];
@@ -50,7 +50,7 @@ export function snapshotCluster(model: VSphereModel, clusterId: ClusterId): Clus
 }
 
 /** A host as DRS sees it: all cores' MHz, memory, state, fastest NIC as the vMotion link. O(NICs). */
-export function hostSnapshot(h: Host): HostSnapshot {
+export function hostSnapshot(h: Host, maxVms?: number): HostSnapshot {
   const fastestMbps = Math.max(0, ...h.nics.map((n) => n.speedMbps));
   return {
     id: h.id,
@@ -59,6 +59,7 @@ export function hostSnapshot(h: Host): HostSnapshot {
     memoryMB: h.memoryMB,
     state: HOST_STATES[h.state],
     vmotionGbps: fastestMbps > 0 ? fastestMbps / 1000 : DEFAULT_VMOTION_GBPS,
+    ...(maxVms === undefined ? {} : { maxVms }),
   };
 }
 

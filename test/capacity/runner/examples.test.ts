@@ -23,11 +23,12 @@ describe('the example scenarios, run', () => {
     expect(r.totals.failover).toHaveLength(r.scenario.clusters.length);
   }, 120_000);
 
-  it('instant-vs-full-density holds every container of both modes and more memory per full clone', async () => {
+  it('instant-vs-full-density holds every container of both modes, more memory per full clone, and the full host first full', async () => {
     const r = await runScenario(await loadScenarioFile(join(DIR, 'instant-vs-full-density.yaml')), { durationMs: FIRST_MS });
     const last = r.samples.at(-1)!;
-    expect(last.hosts.map((h) => h.containers)).toEqual([2000, 2000]);
+    expect(last.hosts.map((h) => h.containers)).toEqual([1000, 1000]);
     const [instant, full] = last.hosts.map((h) => h.memory.consumedMB);
     expect(full!).toBeGreaterThan(instant! * 1.5);
+    expect(r.totals.headroom.map((h) => h.limitedBy)).toEqual(['vmsPerHost', 'memory']);
   }, 120_000);
 });
