@@ -1,6 +1,13 @@
 /** Helpers to end guest work when a signal aborts it. */
 import { lookupSignal } from './signals.js';
 
+/**
+ * A signal that never aborts (nothing holds its controller): the parent signal of a process tree's
+ * first program, which only its own signals end. Kernel.start uses that program's own signal as is
+ * instead of combining it with this one (AbortSignal.any made two signals and a weak reference per start).
+ */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+
 /** The exit status of a process ended by the signal that is `signal.reason` (128 + n; 143 for TERM). */
 export function abortStatus(signal: AbortSignal): number {
   const reason: unknown = signal.reason;

@@ -13,15 +13,29 @@ export interface Identity {
   readonly groups: readonly (readonly [number, string | undefined])[];
 }
 
-function table(fs: GuestFs, path: string): string[][] {
+/** Parsed /etc/passwd and /etc/group texts: containers of one image read the same files at every start. */
+const PARSED = new Map<string, readonly (readonly string[])[]>();
+/** Distinct texts remembered before the cache starts afresh (estimate: a few images' files). */
+const PARSED_CACHE_SIZE = 64;
+
+/** The colon-separated rows of a guest file (comments and blank lines out); none when it cannot be read. The file is read each time (the guest's I/O). */
+function table(fs: GuestFs, path: string): readonly (readonly string[])[] {
+  let text: string;
   try {
-    return fromBytes(fs.readFile(path))
-      .split('\n')
-      .filter((l) => l && !l.startsWith('#'))
-      .map((l) => l.split(':'));
+    text = fromBytes(fs.readFile(path));
   } catch {
     return [];
   }
+  let rows = PARSED.get(text);
+  if (!rows) {
+    rows = text
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => l.split(':'));
+    if (PARSED.size >= PARSED_CACHE_SIZE) PARSED.clear();
+    PARSED.set(text, rows);
+  }
+  return rows;
 }
 
 /**

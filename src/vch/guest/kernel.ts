@@ -3,7 +3,7 @@
  * applet, a `#!` script through its interpreter, or a simulated service — with signal delivery.
  */
 import type { GuestFs } from '../fs/types.js';
-import { untilAborted } from './abort.js';
+import { NEVER_ABORTED, untilAborted } from './abort.js';
 import { APPLETS } from './applets/index.js';
 import type { ExecOverrides, ProgramContext, StdIo, Terminal } from './context.js';
 import type { Identity } from './identity.js';
@@ -80,7 +80,7 @@ export class Kernel {
 
   private start(launch: Launch, program: (ctx: ProgramContext) => Promise<number>): Promise<number> {
     const own = new AbortController();
-    const signal = AbortSignal.any([launch.signal, own.signal]);
+    const signal = launch.signal === NEVER_ABORTED ? own.signal : AbortSignal.any([launch.signal, own.signal]);
     let handler: ((sig: Signal) => boolean) | undefined;
     if (launch.control) {
       launch.control.deliver = (sig) => {

@@ -3,6 +3,7 @@
  * runs its argv through the guest kernel ({@link Kernel}) over the container's filesystem, with a
  * terminal line discipline when `tty` is set.
  */
+import { NEVER_ABORTED } from './abort.js';
 import { CallbackOut, InStream } from './io.js';
 import { Kernel } from './kernel.js';
 import { resolveIdentity } from './identity.js';
@@ -54,7 +55,7 @@ export function startProcess(spec: ProcessSpec): GuestProcess {
     env: environment(spec, identity.home),
     cwd: spec.cwd || '/',
     io: { stdin, stdout, stderr },
-    signal: new AbortController().signal,
+    signal: NEVER_ABORTED,
     pid,
     control,
   });
