@@ -81,9 +81,14 @@ export function chainOf(model: VSphereModel, top: string): string[] {
   return model.vmdks.chain(top);
 }
 
-/** Counts one more reference to every link of the chain under `top`. */
+/** Counts one more reference to every link of the chain under `top`. O(depth), no array. @throws NotFoundError (nothing changed) */
 export function retainChain(model: VSphereModel, top: string): void {
-  for (const p of chainOf(model, top)) model.diskRefs.set(p, (model.diskRefs.get(p) ?? 0) + 1);
+  const refs = model.diskRefs;
+  for (let p: string | undefined = top; p !== undefined; ) {
+    const parent = model.vmdks.parentOf(p);
+    refs.set(p, (refs.get(p) ?? 0) + 1);
+    p = parent;
+  }
 }
 
 /**
@@ -92,14 +97,15 @@ export function retainChain(model: VSphereModel, top: string): void {
  */
 export function releaseChain(model: VSphereModel, top: string): number {
   let freed = 0;
-  for (const p of chainOf(model, top)) {
+  for (let p: string | undefined = top; p !== undefined; ) {
+    const parent = model.vmdks.parentOf(p);
     const n = (model.diskRefs.get(p) ?? 0) - 1;
-    if (n > 0) {
-      model.diskRefs.set(p, n);
-      continue;
+    if (n > 0) model.diskRefs.set(p, n);
+    else {
+      model.diskRefs.delete(p);
+      freed += deleteDisk(model, p);
     }
-    model.diskRefs.delete(p);
-    freed += deleteDisk(model, p);
+    p = parent;
   }
   return freed;
 }

@@ -47,8 +47,14 @@ export interface VmDevicesSpec {
 export function checkVmName(name: unknown): string {
   if (typeof name !== 'string' || name.length === 0) throw new InvalidArgumentError('name', 'a VM needs a non-empty name');
   if (name.length > VM_LIMITS.maxNameLength) throw new InvalidArgumentError('name', `VM name '${name}' is longer than ${VM_LIMITS.maxNameLength} characters`);
-  if (/[\x00-\x1f]/.test(name)) throw new InvalidArgumentError('name', `VM name ${JSON.stringify(name)} contains control characters`);
+  if (hasControlCharacter(name)) throw new InvalidArgumentError('name', `VM name ${JSON.stringify(name)} contains control characters`);
   return name;
+}
+
+/** Whether `s` holds a character below U+0020. O(length), one pass without a regular expression (asked on every create and clone). */
+function hasControlCharacter(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) < 0x20) return true;
+  return false;
 }
 
 /** Checks vCPUs and memory. */
@@ -88,5 +94,6 @@ export function buildConfig(name: string, spec: VmConfigSpec, defaults: { numCpu
 
 /** A folder name for a VM name, as vSphere escapes it (`/` → `%2f`, `%` → `%25`). */
 export function folderFor(name: string): string {
+  if (!name.includes('%') && !name.includes('/') && !name.includes('\\')) return name;
   return name.replace(/%/g, '%25').replace(/\//g, '%2f').replace(/\\/g, '%5c');
 }

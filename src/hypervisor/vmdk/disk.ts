@@ -95,8 +95,8 @@ const DELTA_FIXED_BYTES = Buffer.byteLength(deltaDescriptorText('', '', '', '', 
 
 /** A disk's state. Fields are mutated only by the store and the consolidation functions. */
 export class VirtualDisk {
-  /** The grains this disk itself holds. */
-  own = new GrainMap();
+  /** The grains this disk itself holds; made on first use (most deltas are never written). */
+  #own: GrainMap | undefined;
   /** Descriptor paths of the disks whose parent this is; made with the first child (most disks are leaves). */
   #children: Set<string> | undefined;
   /** Delta disks between this one and the base (0 for a base). */
@@ -121,6 +121,20 @@ export class VirtualDisk {
     readonly base: BaseDiskSettings | undefined,
   ) {}
 
+  /** The grains this disk itself holds (made now if it holds none yet). O(1). */
+  get own(): GrainMap {
+    return (this.#own ??= new GrainMap());
+  }
+
+  set own(map: GrainMap) {
+    this.#own = map;
+  }
+
+  /** Grains this disk itself holds, without making its map. O(1). */
+  get allocatedGrains(): number {
+    return this.#own ? this.#own.allocatedGrains : 0;
+  }
+
   /** Descriptor paths of the disks whose parent this is (read-only view; see addChild, removeChild). O(1). */
   get children(): ReadonlySet<string> {
     return this.#children ?? NO_CHILDREN;
@@ -143,7 +157,7 @@ export class VirtualDisk {
 
   /** Bytes the extent file holds: allocated grains × grain size + the fixed metadata. O(1). */
   get allocatedBytes(): number {
-    return this.own.allocatedGrains * this.grainBytes + this.metadataBytes;
+    return this.allocatedGrains * this.grainBytes + this.metadataBytes;
   }
 
   /** The extent file's kind: `flat` for a base, otherwise by sparse format. */

@@ -247,6 +247,11 @@ export class VmdkStore {
     return [...this.#disks.keys()];
   }
 
+  /** The parent of disk `path`, undefined for a base. O(1). @throws NotFoundError */
+  parentOf(path: string): string | undefined {
+    return this.#disk(path).parentPath;
+  }
+
   /** `path` and its ancestors, top first, base last. O(depth). @throws NotFoundError */
   chain(path: string): string[] {
     const out: string[] = [];
@@ -270,7 +275,7 @@ export class VmdkStore {
       format: d.format,
       capacityBytes: d.capacityBytes,
       grainBytes: d.grainBytes,
-      allocatedGrains: d.own.allocatedGrains,
+      allocatedGrains: d.allocatedGrains,
       allocatedBytes: d.allocatedBytes,
       depth: d.depth,
       snapshotDepth: d.snapshotDepth,
