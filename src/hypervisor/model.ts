@@ -67,6 +67,12 @@ export class VSphereModel {
   /** Chooses the host of a VM created without one (default VIC's ranking; DRS replaces it). */
   placementPolicy: PlacementPolicy = vicPlacement;
   /**
+   * When set, the CPU a running VM's guest uses now, MHz (≥ 0), as DRS, HA and DPM measure it; undefined
+   * for a VM leaves its `vicsim.workload.cpuMhz` key in charge. The capacity runner sets it to
+   * play its profiles' CPU curves.
+   */
+  guestCpuDemand: ((vm: VirtualMachine) => number | undefined) | undefined;
+  /**
    * When set (DRS installs it), a host with powered-on VMs may enter maintenance mode: they keep
    * running there (no new ones start) and this is called once the host is in maintenance, to
    * move them off. Undefined: entering maintenance needs the host already free of running VMs.

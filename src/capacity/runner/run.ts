@@ -18,7 +18,7 @@ import { failoverCapacity } from './failover.js';
 import { headroomTrial } from './headroom.js';
 import { buildInventory, type CapacityInventory } from './inventory.js';
 import { Provisioner } from './provisioner.js';
-import { takeSample } from './sampler.js';
+import { containerCpuMHz, takeSample } from './sampler.js';
 import { newRunState } from './state.js';
 
 /** Where a run is, reported after every sample. */
@@ -75,6 +75,10 @@ export async function runScenario(input: Scenario, options: RunOptions = {}): Pr
   const { model } = inventory;
   options.onInventory?.(inventory);
   const state = newRunState(inventory, new Provisioner(model));
+  model.guestCpuDemand = (vm) => {
+    const c = state.containers.get(vm.id);
+    return c === undefined ? undefined : containerCpuMHz(c, model.clock.now());
+  };
   const assumptions = [...scenarioAssumptions(scenario), ...startClusterServices(scenario, model), ...RUNNER_ASSUMPTIONS, guestWritesAssumption(calibration)];
   scheduleInjectedEvents(state, scenario);
   const samples: CapacitySample[] = [takeSample(state, 0)];
@@ -125,6 +129,8 @@ const RUNNER_ASSUMPTIONS: readonly string[] = [
   'Headroom is a trial on a saved and restored copy of the model at the end of the run: containers are added one at a time, as the run adds them, until the first refusal; guest memory is rebuilt from the real hosts and guests do not run during the trial.',
   'Failover capacity (N+k): how many of the largest hosts of a cluster can fail with the reservations of its powered-on VMs still fitting in the capacity left (the aggregate test of the percentage policy).',
   'A container on a failed host stops and is removed; its request is not retried.',
+  "DRS, HA and DPM measure a container's CPU as its profile gives it at that moment (its constant or its curve); memory as its host's memory accounting holds it.",
+  "A host runs at most ESXi's maximum of 1,024 powered-on VMs (calibration vm.maxVmsPerHost), frozen templates included.",
 ];
 
 /** How the run's guests write their memory, in words. */

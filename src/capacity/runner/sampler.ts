@@ -27,7 +27,7 @@ export function takeSample(state: RunState, tMs: number): CapacitySample {
     const agg = byHost.get(host) ?? { containers: 0, vcpus: 0, cpuDemandMHz: 0 };
     agg.containers++;
     agg.vcpus += c.profile.cpus;
-    agg.cpuDemandMHz += demandOf(c, tMs);
+    agg.cpuDemandMHz += containerCpuMHz(c, tMs);
     byHost.set(host, agg);
   }
   const samples: HostSample[] = hosts.map((h) => {
@@ -62,7 +62,8 @@ export function takeSample(state: RunState, tMs: number): CapacitySample {
   return sample;
 }
 
-function demandOf(c: Container, tMs: number): number {
+/** The CPU container `c` uses at scenario time `tMs` by its profile (a constant or a curve on the scenario's or its own clock), MHz. O(curve points). */
+export function containerCpuMHz(c: Container, tMs: number): number {
   const cpu = c.profile.cpu;
   return cpuDemandAt(cpu, cpu.kind === 'curve' && cpu.clock === 'container' ? tMs - c.startedAtMs : tMs);
 }
@@ -70,13 +71,11 @@ function demandOf(c: Container, tMs: number): number {
 /**
  * A host's physical memory stack. Reclaimed memory (ballooned, half of compressed, swapped) comes
  * out of private guest memory, which is where reclamation takes it from, so the kinds stack to the
- * capacity. O(VMs on the host).
+ * capacity. O(1).
  */
 export function memorySample(model: VSphereModel, host: HostId): HostMemorySample {
   const mem = model.memoryOf(host);
   const s = mem.stats();
-  let configuredMB = 0;
-  for (const vm of mem.vms()) configuredMB += mem.vmStats(vm).configuredMB;
   const reclaimedMB = s.balloonedMB + s.compressedMB / 2 + s.swappedMB;
   return {
     capacityMB: s.capacityMB,
@@ -87,6 +86,6 @@ export function memorySample(model: VSphereModel, host: HostId): HostMemorySampl
     zeroMB: s.zeroMB,
     overheadMB: s.overheadMB,
     freeMB: Math.max(0, s.freeMB),
-    configuredMB,
+    configuredMB: mem.configuredMB,
   };
 }

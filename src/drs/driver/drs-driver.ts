@@ -16,11 +16,10 @@ import type { ClusterId } from '../../sim/ids.js';
 import type { VSphereModel } from '../../hypervisor/model.js';
 import type { BalanceOptions, StopReason } from '../balance.js';
 import { DrsSession } from '../session.js';
-import type { ClusterSnapshot } from '../snapshot.js';
 import { DEFAULT_MIGRATION_THRESHOLD, DRS_PERIOD_SEC } from '../constants.js';
 import type { Recommendation, RejectedMove } from '../recommendations.js';
 import { MigrationQueue, type MigrationRecord } from './migrations.js';
-import { snapshotCluster } from './model-snapshot.js';
+import { forEachDemand, snapshotWithSources, unchangedSince, type SnapshotSources } from './model-snapshot.js';
 import { clusterSettings } from './cluster-config.js';
 import { SHARING_IMBALANCE_TOLERANCE } from '../placement.js';
 import { PlacementCache, type SharingPlacementHooks, type SharingPlacementRecord } from './placement-cache.js';
@@ -96,7 +95,14 @@ interface DrsRuntime {
   readonly state: DrsState & { passes: DrsPassRecord[]; sharingPlacements: SharingPlacementRecord[] };
   readonly queue: MigrationQueue;
   /** Each cluster's DRS session, kept across passes (remade when the cluster's threshold changes). */
-  readonly sessions: Map<ClusterId, { readonly threshold: number; readonly session: DrsSession }>;
+  readonly sessions: Map<ClusterId, HeldSession>;
+}
+
+/** A cluster's DRS session, the threshold it was made for and the records of its last snapshot. */
+interface HeldSession {
+  readonly threshold: number;
+  readonly session: DrsSession;
+  sources: SnapshotSources;
 }
 
 const RUNTIMES = new WeakMap<VSphereModel, DrsRuntime>();
@@ -180,15 +186,26 @@ function runPasses(model: VSphereModel, runtime: DrsRuntime, only?: ClusterId): 
   return records;
 }
 
-/** The cluster's session synced to `snapshot` (a pass on it is balanceCluster's on `snapshot`), made anew when the threshold changed. O(V) when the make-up is unchanged. */
-function syncedSession(runtime: DrsRuntime, cluster: ClusterId, snapshot: ClusterSnapshot, threshold: number): DrsSession {
+/**
+ * The cluster's session brought up to the model, so a pass on it is balanceCluster's on a snapshot
+ * taken now: when the records are those of its last snapshot only the measured demand is written
+ * (no snapshot is made); else it is synced to a new snapshot, or made anew when the threshold
+ * changed. O(H + P + V) when the make-up is unchanged.
+ */
+function syncedSession(model: VSphereModel, runtime: DrsRuntime, cluster: ClusterId, threshold: number): DrsSession {
   const held = runtime.sessions.get(cluster);
+  if (held?.threshold === threshold && unchangedSince(model, cluster, held.sources)) {
+    forEachDemand(model, held.sources, (i, demand) => held.session.setDemand(i, demand));
+    return held.session;
+  }
+  const { snapshot, sources } = snapshotWithSources(model, cluster);
   if (held?.threshold === threshold) {
     held.session.sync(snapshot);
+    held.sources = sources;
     return held.session;
   }
   const session = new DrsSession(snapshot, { ...runtime.state.settings.balance, threshold });
-  runtime.sessions.set(cluster, { threshold, session });
+  runtime.sessions.set(cluster, { threshold, session, sources });
   return session;
 }
 
@@ -200,7 +217,7 @@ function runPass(model: VSphereModel, runtime: DrsRuntime, cluster: ClusterId): 
   runtime.queue.supersede(hosts, `superseded by the pass at ${at} ms`);
   let result;
   try {
-    result = syncedSession(runtime, cluster, snapshotCluster(model, cluster), own?.migrationThreshold ?? settings.migrationThreshold).balance();
+    result = syncedSession(model, runtime, cluster, own?.migrationThreshold ?? settings.migrationThreshold).balance();
   } catch (e) {
     return { at, cluster, imbalanceBefore: NaN, imbalanceAfter: NaN, targetImbalance: NaN, stopReason: 'no-candidate', recommendations: [], rejected: [], applied: false, error: (e as Error).message };
   }

@@ -2,8 +2,8 @@
  * ClusterSnapshots from a live {@link VSphereModel}: the glue between the model and the pure DRS
  * functions. Hosts map their state and capacity; pools their allocations; each powered-on VM its
  * allocations and measured demand — memory from its host's {@link HostMemory} (active, consumed =
- * private + shared, overhead), CPU from the `vicsim.workload.cpuMhz` extraConfig key (0 without
- * it), dirty rate from its workload profile, HA restart priority from `vicsim.ha.restartPriority`.
+ * private + shared, overhead), CPU from the model's guestCpuDemand when it answers for the VM, else
+ * the `vicsim.workload.cpuMhz` extraConfig key (0 without it), dirty rate from its workload profile, HA restart priority from `vicsim.ha.restartPriority`.
  * Rules are the cluster's enabled rules (cluster-config.ts). For page-sharing-aware placement,
  * {@link expectedSharedMB} estimates per host how much of a new VM's memory resident pages would back.
  */
@@ -11,9 +11,9 @@ import { InvalidArgumentError } from '../../sim/errors.js';
 import type { ClusterId, HostId, VmId } from '../../sim/ids.js';
 import type { VSphereModel } from '../../hypervisor/model.js';
 import { workloadOf } from '../../hypervisor/guest-memory.js';
-import type { Allocation, Host, HostState, ResourcePool, VirtualMachine, VmConfig } from '../../hypervisor/types.js';
+import type { Allocation, Cluster, Host, HostState, ResourcePool, VirtualMachine, VmConfig } from '../../hypervisor/types.js';
 import { clusterSettings } from './cluster-config.js';
-import type { ClusterSnapshot, DrsHostState, HostSnapshot, PoolSnapshot, RestartPriority, SharesSetting, VmDemand, VmSnapshot } from '../snapshot.js';
+import type { ClusterSnapshot, DrsHostState, DrsRule, HostSnapshot, PoolSnapshot, RestartPriority, SharesSetting, VmDemand, VmSnapshot } from '../snapshot.js';
 
 /** extraConfig key: the CPU the guest's workload runs, MHz (a number ≥ 0). */
 export const CPU_DEMAND_KEY = 'vicsim.workload.cpuMhz';
@@ -34,19 +34,72 @@ const HOST_STATES: Readonly<Record<HostState, DrsHostState>> = { connected: 'con
  * malformed `vicsim.workload.cpuMhz` or `vicsim.ha.restartPriority`.
  */
 export function snapshotCluster(model: VSphereModel, clusterId: ClusterId): ClusterSnapshot {
+  return snapshotWithSources(model, clusterId).snapshot;
+}
+
+/** The model records a cluster snapshot was made of, in the snapshot's order. */
+export interface SnapshotSources {
+  readonly cluster: Cluster;
+  readonly hosts: readonly Host[];
+  readonly pools: readonly ResourcePool[];
+  readonly rules: readonly DrsRule[];
+  readonly vms: readonly VirtualMachine[];
+}
+
+/** {@link snapshotCluster}, with the records it was made of. Same cost and errors. */
+export function snapshotWithSources(model: VSphereModel, clusterId: ClusterId): { snapshot: ClusterSnapshot; sources: SnapshotSources } {
   const cluster = model.registry.get('Cluster', clusterId);
   const hostRecords = model.hostsOf(clusterId);
-  const hosts = hostRecords.map((h) => hostSnapshot(h, model.calibration.vm.maxVmsPerHost));
-  const pools: PoolSnapshot[] = [];
-  for (const p of model.registry.all('ResourcePool')) if (p.cluster === clusterId) pools.push(poolSnapshot(p));
-  const vms: VmSnapshot[] = [];
+  const poolRecords = clusterPools(model, clusterId);
+  const vmRecords: VirtualMachine[] = [];
   for (const h of hostRecords) {
     for (const id of model.vmsOnHost(h.id)) {
       const vm = model.registry.get('VirtualMachine', id);
-      if (vm.powerState === 'poweredOn') vms.push(vmSnapshot(model, vm, measuredDemand(model, vm)));
+      if (vm.powerState === 'poweredOn') vmRecords.push(vm);
     }
   }
-  return { hosts, pools, rootPool: cluster.rootPool, vms, rules: clusterSettings(model, clusterId).rules };
+  const rules = clusterSettings(model, clusterId).rules;
+  const snapshot: ClusterSnapshot = {
+    hosts: hostRecords.map((h) => hostSnapshot(h, model.calibration.vm.maxVmsPerHost)),
+    pools: poolRecords.map(poolSnapshot),
+    rootPool: cluster.rootPool,
+    vms: vmRecords.map((vm) => vmSnapshot(model, vm, measuredDemand(model, vm))),
+    rules,
+  };
+  return { snapshot, sources: { cluster, hosts: hostRecords, pools: poolRecords, rules, vms: vmRecords } };
+}
+
+/**
+ * Whether a snapshot of the cluster now would be made of exactly `sources` (the same record
+ * objects in the same order: records are replaced, never changed), so it could differ from the
+ * last one only in measured demand. O(H + P + V) comparisons, no allocation but the host list.
+ */
+export function unchangedSince(model: VSphereModel, clusterId: ClusterId, sources: SnapshotSources): boolean {
+  if (model.registry.get('Cluster', clusterId) !== sources.cluster || clusterSettings(model, clusterId).rules !== sources.rules) return false;
+  const hosts = model.hostsOf(clusterId);
+  if (hosts.length !== sources.hosts.length || hosts.some((h, i) => h !== sources.hosts[i])) return false;
+  let p = 0;
+  for (const pool of model.registry.all('ResourcePool')) if (pool.cluster === clusterId && pool !== sources.pools[p++]) return false;
+  if (p !== sources.pools.length) return false;
+  let v = 0;
+  for (const h of hosts) {
+    for (const id of model.vmsOnHost(h.id)) {
+      const vm = model.registry.get('VirtualMachine', id);
+      if (vm.powerState === 'poweredOn' && vm !== sources.vms[v++]) return false;
+    }
+  }
+  return v === sources.vms.length;
+}
+
+/** Calls `write(i, demand)` with the measured demand of each VM of `sources` (i: its position in the snapshot). O(V). */
+export function forEachDemand(model: VSphereModel, sources: SnapshotSources, write: (i: number, demand: VmDemand) => void): void {
+  sources.vms.forEach((vm, i) => write(i, measuredDemand(model, vm)));
+}
+
+function clusterPools(model: VSphereModel, clusterId: ClusterId): ResourcePool[] {
+  const out: ResourcePool[] = [];
+  for (const p of model.registry.all('ResourcePool')) if (p.cluster === clusterId) out.push(p);
+  return out;
 }
 
 /** A host as DRS sees it: all cores' MHz, memory, state, fastest NIC as the vMotion link. O(NICs). */
@@ -84,7 +137,7 @@ export function vmSnapshot(model: VSphereModel, vm: VirtualMachine, demand: VmDe
 /** What a running VM's host measures: active and consumed memory, the workload's CPU. O(1). */
 export function measuredDemand(model: VSphereModel, vm: VirtualMachine): VmDemand {
   const mem = model.memoryOf(vm.host);
-  const cpuRunMHz = workloadCpuMHz(vm.name, vm.config);
+  const cpuRunMHz = model.guestCpuDemand?.(vm) ?? workloadCpuMHz(vm.name, vm.config);
   if (!mem.has(vm.id)) return { cpuRunMHz, cpuReadyMHz: 0, memActiveMB: 0, memConsumedMB: 0 };
   const s = mem.vmStats(vm.id);
   const consumed = s.privateMB + s.sharedMB;

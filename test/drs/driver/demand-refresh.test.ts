@@ -1,0 +1,49 @@
+/** DRS passes that only re-measure demand (no new snapshot) decide as a pass on a fresh snapshot does. */
+import { describe, expect, it } from 'vitest';
+import { balanceCluster } from '../../../src/drs/balance.js';
+import { drsState, enableDrs } from '../../../src/drs/driver/drs-driver.js';
+import { snapshotCluster, snapshotWithSources, unchangedSince } from '../../../src/drs/driver/model-snapshot.js';
+import { changeHost } from '../../../src/hypervisor/hosts.js';
+import { powerVM } from '../../../src/hypervisor/vm-power.js';
+import { runningVm, smallCluster, succeed } from '../../hypervisor/helpers.js';
+
+const MINUTE = 60_000;
+
+describe('a cluster snapshot’s sources', () => {
+  it('stay unchanged until a VM, host or pool record changes', () => {
+    const p = smallCluster({ hosts: 2 });
+    const vm = runningVm(p, { name: 'a', host: p.hosts[0]!.id });
+    const { sources } = snapshotWithSources(p.model, p.cluster.id);
+    expect(unchangedSince(p.model, p.cluster.id, sources)).toBe(true);
+    p.model.clock.runUntil(10 * MINUTE);
+    expect(unchangedSince(p.model, p.cluster.id, sources)).toBe(true);
+    succeed(p.model, powerVM(p.model, vm.id, 'powerOff'));
+    expect(unchangedSince(p.model, p.cluster.id, sources)).toBe(false);
+    const again = snapshotWithSources(p.model, p.cluster.id).sources;
+    succeed(p.model, changeHost(p.model, p.hosts[1]!.id, 'enterMaintenance'));
+    expect(unchangedSince(p.model, p.cluster.id, again)).toBe(false);
+  });
+});
+
+describe('DRS passes on a cluster whose demand changes', () => {
+  it('decide exactly as a pass on a snapshot taken at the same moment', () => {
+    const p = smallCluster({ hosts: 3, seed: 5 });
+    const ids = Array.from({ length: 9 }, (_, i) => runningVm(p, { name: `vm-${i}`, host: p.hosts[i % 2]!.id, memoryMB: 1024 }).id);
+    // Each VM's CPU swings on its own phase: demand changes every pass while the records stay put.
+    p.model.guestCpuDemand = (vm) => 1500 + 1400 * Math.sin(p.model.clock.now() / (20 * MINUTE) + ids.indexOf(vm.id));
+    enableDrs(p.model, { migrationThreshold: 4, intervalMs: 5 * MINUTE });
+    const start = p.model.clock.now();
+    let compared = 0;
+    for (let t = start + 5 * MINUTE; t <= start + 180 * MINUTE; t += 5 * MINUTE) {
+      p.model.clock.runUntil(t);
+      const pass = drsState(p.model)!.passes.at(-1)!;
+      expect(pass.at).toBe(t);
+      const fresh = balanceCluster(snapshotCluster(p.model, p.cluster.id), { threshold: 4 });
+      expect(pass.imbalanceBefore).toBe(fresh.imbalanceBefore);
+      expect(pass.recommendations.map((r) => [r.vm, r.to])).toEqual(fresh.recommendations.map((r) => [r.vm, r.to]));
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(20);
+    expect(drsState(p.model)!.migrations.length).toBeGreaterThan(0);
+  });
+});
