@@ -79,7 +79,7 @@ export async function runScenario(input: Scenario, options: RunOptions = {}): Pr
     const c = state.containers.get(vm.id);
     return c === undefined ? undefined : containerCpuMHz(c, model.clock.now());
   };
-  const assumptions = [...scenarioAssumptions(scenario), ...startClusterServices(scenario, model), ...RUNNER_ASSUMPTIONS, guestWritesAssumption(calibration)];
+  const assumptions = [...scenarioAssumptions(scenario), ...startClusterServices(scenario, model), ...RUNNER_ASSUMPTIONS, guestWritesAssumption(calibration), `A host runs at most ${calibration.vm.maxVmsPerHost} powered-on VMs, frozen templates included (calibration vm.maxVmsPerHost: ESXi's configuration maximum).`];
   scheduleInjectedEvents(state, scenario);
   const samples: CapacitySample[] = [takeSample(state, 0)];
   const arrivals = scenarioArrivals(scenario);
@@ -130,7 +130,6 @@ const RUNNER_ASSUMPTIONS: readonly string[] = [
   'Failover capacity (N+k): how many of the largest hosts of a cluster can fail with the reservations of its powered-on VMs still fitting in the capacity left (the aggregate test of the percentage policy).',
   'A container on a failed host stops and is removed; its request is not retried.',
   "DRS, HA and DPM measure a container's CPU as its profile gives it at that moment (its constant or its curve); memory as its host's memory accounting holds it.",
-  "A host runs at most ESXi's maximum of 1,024 powered-on VMs (calibration vm.maxVmsPerHost), frozen templates included.",
 ];
 
 /** How the run's guests write their memory, in words. */
