@@ -95,7 +95,8 @@ function cloneLatency(model: VSphereModel, src: VirtualMachine, spec: VmCloneSpe
 
 function applyClone(model: VSphereModel, source: VmId, spec: VmCloneSpec): VmId {
   const src = model.registry.get('VirtualMachine', source);
-  const bp = cloneBlueprint(model, src, spec);
+  const parts = clonePartsOf(src);
+  const bp = cloneBlueprint(model, src, spec, parts);
   if (spec.mode === 'instant') {
     if (src.powerState !== 'poweredOn') throw new InvalidPowerStateError(src.name, 'instant clone', src.powerState, 'poweredOn');
     const blocker = powerOnBlocker(model, { ...src, name: spec.name, pool: bp.pool });
@@ -109,7 +110,7 @@ function applyClone(model: VSphereModel, source: VmId, spec: VmCloneSpec): VmId 
     throw e;
   }
   const type = spec.mode === 'instant' ? 'VmInstantClonedEvent' : 'VmClonedEvent';
-  model.events.log({ type, vm: vm.id, host: vm.host, pool: vm.pool, cluster: vm.cluster, data: { source, mode: spec.mode }, fullFormattedMessage: `Cloned ${src.name} to ${vm.name} (${spec.mode}) on ${hostName(model, vm.host)}` });
+  model.events.log({ type, vm: vm.id, host: vm.host, pool: vm.pool, cluster: vm.cluster, data: parts.eventData[spec.mode], fullFormattedMessage: `Cloned ${src.name} to ${vm.name} (${spec.mode}) on ${hostName(model, vm.host)}` });
   if (spec.mode === 'instant' || spec.powerOn) {
     try {
       applyPower(model, vm.id, 'powerOn', spec.mode === 'instant' ? src.id : undefined);
@@ -122,8 +123,7 @@ function applyClone(model: VSphereModel, source: VmId, spec: VmCloneSpec): VmId 
   return vm.id;
 }
 
-function cloneBlueprint(model: VSphereModel, src: VirtualMachine, spec: VmCloneSpec): VmBlueprint {
-  const parts = clonePartsOf(src);
+function cloneBlueprint(model: VSphereModel, src: VirtualMachine, spec: VmCloneSpec, parts: CloneParts): VmBlueprint {
   return {
     name: spec.name,
     pool: spec.pool ?? src.pool,
@@ -157,6 +157,8 @@ interface CloneParts {
   readonly instantDisks: VmBlueprint['cloneDisks'];
   /** A clone's provenance record per mode (records are immutable, so every clone of this source shares one). */
   readonly provenance: Readonly<Record<CloneMode, Extract<Provenance, { via: 'clone' }>>>;
+  /** The clone event's data per mode (shared the same way). */
+  readonly eventData: Readonly<Record<CloneMode, Readonly<{ source: VmId; mode: CloneMode }>>>;
 }
 
 /**
@@ -187,6 +189,7 @@ function clonePartsOf(src: VirtualMachine): CloneParts {
       linked: { via: 'clone', mode: 'linked', source: src.id },
       full: { via: 'clone', mode: 'full', source: src.id },
     },
+    eventData: { instant: { source: src.id, mode: 'instant' }, linked: { source: src.id, mode: 'linked' }, full: { source: src.id, mode: 'full' } },
   };
   CLONE_PARTS.set(config, parts);
   return parts;
