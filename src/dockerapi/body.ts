@@ -3,6 +3,7 @@
  * base64url JSON `X-Registry-Auth` header.
  */
 import type { IncomingMessage } from 'node:http';
+import { finished } from 'node:stream';
 import type { RegistryAuth } from '../vch/engine/engine.js';
 import { BadParameterError } from '../vch/engine/errors.js';
 import { RequestBodyTooLargeError } from './errors.js';
@@ -11,9 +12,33 @@ import { RequestBodyTooLargeError } from './errors.js';
  * Reads the whole body, refusing more than `limitBytes` (413; the rest is not read). A declared
  * Content-Length above the limit is refused before reading. O(body).
  */
-export async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limitBytes) throw new RequestBodyTooLargeError(limitBytes);
+export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  const length = req.headers['content-length'];
+  const declared = Number(length ?? 0);
+  if (declared > limitBytes) return Promise.reject(new RequestBodyTooLargeError(limitBytes));
+  return length === undefined ? readUndeclared(req, limitBytes) : readDeclared(req);
+}
+
+/**
+ * A body whose Content-Length (within the limit) the HTTP parser holds it to, read with listeners:
+ * one promise, not an async iterator's per chunk. A request that fails or closes early rejects
+ * with the stream's error (ERR_STREAM_PREMATURE_CLOSE), as the iterator would.
+ */
+function readDeclared(req: IncomingMessage): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const onData = (chunk: Buffer): void => void chunks.push(chunk);
+    req.on('data', onData);
+    finished(req, (err) => {
+      req.off('data', onData);
+      if (err) reject(err);
+      else resolve(Buffer.concat(chunks));
+    });
+  });
+}
+
+/** A chunked body, counted against the limit as it arrives. */
+async function readUndeclared(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
