@@ -217,6 +217,13 @@ export class HostMemory {
     this.#settle();
   }
 
+  /** A VM's resident (private + shared) and active guest memory, MB, or undefined when the host holds none for it. O(1). */
+  usageMB(vm: string): { readonly residentMB: number; readonly activeMB: number } | undefined {
+    const m = this.#vms.get(vm);
+    if (m === undefined) return undefined;
+    return { residentMB: (this.pool.counters(m.image).residentPages * this.pool.granuleBytes) / MiB, activeMB: m.activeMB };
+  }
+
   /** One VM's memory. @throws NotFoundError */
   vmStats(vm: string): VmMemoryStats {
     const m = this.#get(vm);

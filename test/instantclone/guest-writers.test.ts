@@ -27,7 +27,7 @@ function step(host: HostMemory, ms: number): number {
   return n;
 }
 
-describe("a host's guest writers", () => {
+describe("a host's guest writers and per-VM figures", () => {
   it('are the running VMs whose memory was shared, not the frozen template', () => {
     expect([...clonesOnHost().writers()]).toEqual(['clone-0', 'clone-1', 'clone-2']);
   });
@@ -64,6 +64,16 @@ describe("a host's guest writers", () => {
     while (step(host, 600_000) > 0);
     host.fork('clone-0', 'grandchild', 30);
     expect([...host.writers()].sort()).toEqual(['clone-0', 'grandchild']);
+  });
+
+  it('report each VM’s resident and active memory as its stats do, and nothing for a VM they do not hold', () => {
+    const host = clonesOnHost();
+    step(host, 60_000);
+    for (const vm of ['template', 'clone-0', 'clone-1']) {
+      const s = host.vmStats(vm);
+      expect(host.usageMB(vm)).toEqual({ residentMB: s.privateMB + s.sharedMB, activeMB: s.activeMB });
+    }
+    expect(host.usageMB('no-such-vm')).toBeUndefined();
   });
 
   it('keep configured memory summed as VMs come and go', () => {

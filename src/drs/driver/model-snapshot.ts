@@ -136,12 +136,10 @@ export function vmSnapshot(model: VSphereModel, vm: VirtualMachine, demand: VmDe
 
 /** What a running VM's host measures: active and consumed memory, the workload's CPU. O(1). */
 export function measuredDemand(model: VSphereModel, vm: VirtualMachine): VmDemand {
-  const mem = model.memoryOf(vm.host);
   const cpuRunMHz = model.guestCpuDemand?.(vm) ?? workloadCpuMHz(vm.name, vm.config);
-  if (!mem.has(vm.id)) return { cpuRunMHz, cpuReadyMHz: 0, memActiveMB: 0, memConsumedMB: 0 };
-  const s = mem.vmStats(vm.id);
-  const consumed = s.privateMB + s.sharedMB;
-  return { cpuRunMHz, cpuReadyMHz: 0, memActiveMB: Math.min(s.activeMB, consumed), memConsumedMB: consumed };
+  const usage = model.memoryOf(vm.host).usageMB(vm.id);
+  if (usage === undefined) return { cpuRunMHz, cpuReadyMHz: 0, memActiveMB: 0, memConsumedMB: 0 };
+  return { cpuRunMHz, cpuReadyMHz: 0, memActiveMB: Math.min(usage.activeMB, usage.residentMB), memConsumedMB: usage.residentMB };
 }
 
 /**
