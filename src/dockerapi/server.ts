@@ -75,6 +75,8 @@ export class Dispatcher {
   private readonly inFlight = new Set<RequestLifetime>();
   private readonly logged = new WeakSet<object>();
   private readonly headers: Record<string, string>;
+  /** `headers` as pairs, listed once rather than per request. */
+  private readonly headerPairs: readonly (readonly [string, string])[];
 
   constructor(
     private readonly engine: ContainerEngine,
@@ -84,6 +86,7 @@ export class Dispatcher {
     private readonly logger: ApiLogger,
   ) {
     this.headers = dockerHeaders(serverVersion);
+    this.headerPairs = Object.entries(this.headers);
   }
 
   /** Aborts every request in flight (their handlers end their streams). */
@@ -93,7 +96,7 @@ export class Dispatcher {
 
   /** Handles a plain request. Never throws. */
   onRequest(req: IncomingMessage, res: ServerResponse): void {
-    for (const [k, v] of Object.entries(this.headers)) res.setHeader(k, v);
+    for (const [k, v] of this.headerPairs) res.setHeader(k, v);
     const lifetime = this.track();
     res.on('close', () => this.untrack(lifetime));
     req.on('error', () => lifetime.end());
