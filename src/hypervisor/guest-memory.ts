@@ -119,16 +119,12 @@ export function ensureGuestTicker(model: VSphereModel): void {
  * writers: a guest without a workload rests until woken); returns how many ran. O(writers).
  */
 function runGuests(model: VSphereModel, mem: HostMemory, rng: ReturnType<VSphereModel['rng']['fork']>, ms: number): number {
-  let n = 0;
-  for (const id of mem.writers()) {
-    const vm = model.registry.find(id);
-    const profile = vm?.kind === 'VirtualMachine' ? workloadOf(vm) : undefined;
-    if (!profile) {
-      mem.rest(id);
-      continue;
-    }
-    mem.runWorkload(id, profile, rng, ms);
-    n++;
-  }
-  return n;
+  return mem.runWorkloads(
+    (id) => {
+      const vm = model.registry.find(id);
+      return vm?.kind === 'VirtualMachine' ? workloadOf(vm) : undefined;
+    },
+    rng,
+    ms,
+  );
 }

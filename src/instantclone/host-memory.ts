@@ -77,16 +77,10 @@ export class HostMemory {
 
   /**
    * Ids of the VMs whose guest may still change a count by writing: every VM from when its memory
-   * was last shared until {@link runWorkload} finds its writes settled or {@link rest} says it has no
-   * workload. Deleting the current id while iterating is safe.
+   * was last shared until its writes settle, or {@link runWorkloads} finds it has no workload.
    */
   writers(): IterableIterator<string> {
     return this.#writers.keys();
-  }
-
-  /** The guest of `vm` runs no workload: it leaves {@link writers} until {@link wake}. */
-  rest(vm: string): void {
-    this.#writers.delete(vm);
   }
 
   /** The workload of `vm` may have changed (e.g. a reconfigure): it is a writer again. */
@@ -208,13 +202,40 @@ export class HostMemory {
    * {@link writers} until its memory is shared again.
    */
   runWorkload(vm: string, profile: GuestWorkload, rng: Rng, ms: number): void {
+    if (this.#step(vm, profile, rng, ms)) this.#settle();
+  }
+
+  /**
+   * One guest tick: every writer runs the workload `workloadOf` gives it for `ms` (one without a
+   * workload rests), in {@link writers} order, and the memory state is re-evaluated once at the end,
+   * as ESXi's memory scheduler does periodically rather than after every write. Returns how many
+   * ran. O(writers) plus the writes.
+   */
+  runWorkloads(workloadOf: (vm: string) => GuestWorkload | undefined, rng: Rng, ms: number): number {
+    let ran = 0;
+    let wrote = false;
+    for (const vm of this.#writers) {
+      const profile = workloadOf(vm);
+      if (profile === undefined) {
+        this.#writers.delete(vm);
+        continue;
+      }
+      wrote = this.#step(vm, profile, rng, ms) || wrote;
+      ran++;
+    }
+    if (wrote) this.#settle();
+    return ran;
+  }
+
+  /** Runs one guest's workload; returns whether it wrote anything. */
+  #step(vm: string, profile: GuestWorkload, rng: Rng, ms: number): boolean {
     const m = this.#get(vm);
     m.activeMB = Math.min(m.configuredMB, profile.workingSetBytes / MiB);
     const step = stepGuest(this.pool, m.image, m.writes, profile, rng, ms, this.calibration);
     if (step.done) this.#writers.delete(vm);
-    if (step.granulesWritten === 0) return;
+    if (step.granulesWritten === 0) return false;
     this.sharing.noteWritten(step.granulesWritten);
-    this.#settle();
+    return true;
   }
 
   /** A VM's resident (private + shared) and active guest memory, MB, or undefined when the host holds none for it. O(1). */
@@ -250,7 +271,7 @@ export class HostMemory {
     const r = this.#reclaimed;
     const merged = this.sharing.mergedPages;
     const overheadMB = this.#overheadMB + this.sharing.hashMB;
-    const consumedMB = (t.physicalPages - merged) * mb + overheadMB - r.balloonMB - r.compressedMB / 2 - r.swappedMB;
+    const consumedMB = this.#consumedMB(t.physicalPages);
     const backing = t.physicalPages - merged;
     return {
       capacityMB: this.capacityMB,
@@ -312,22 +333,28 @@ export class HostMemory {
    * Gives reclaimed memory back when there is room.
    */
   #settle(): void {
-    const mb = this.pool.granuleBytes / MiB;
-    const privateOf = (m: VmMemory) => this.pool.counters(m.image).privatePages * mb;
     const minFree = minFreeMB(this.capacityMB, this.calibration);
     this.sharing.reconcile();
-    let free = this.stats().freeMB;
+    let free = this.capacityMB - this.#consumedMB(this.pool.totals().physicalPages);
     this.#state = nextMemoryState(this.#state, free, minFree, this.calibration);
     if (this.#state !== 'high') this.sharing.breakLargePages();
     const held = this.#reclaimed.balloonMB + this.#reclaimed.compressedMB + this.#reclaimed.swappedMB;
     if (this.#state === 'soft' || this.#state === 'hard' || this.#state === 'low') {
-      reclaim([...this.#vms.values()], minFree - free, this.#state, privateOf, this.calibration);
+      const mb = this.pool.granuleBytes / MiB;
+      reclaim([...this.#vms.values()], minFree - free, this.#state, (m) => this.pool.counters(m.image).privatePages * mb, this.calibration);
       this.#sumReclaimed();
     } else if (this.#state === 'high' && held > 0) {
       release([...this.#vms.values()], free - this.calibration.memory.stateThresholds.high * minFree);
       this.#sumReclaimed();
-    }
-    free = this.stats().freeMB;
+    } else return;
+    free = this.capacityMB - this.#consumedMB(this.pool.totals().physicalPages);
     this.#state = nextMemoryState(this.#state, free, minFree, this.calibration);
+  }
+
+  /** Consumed memory, MB, with the pool physically holding `physicalPages` (see the file comment's identity). O(1). */
+  #consumedMB(physicalPages: number): number {
+    const r = this.#reclaimed;
+    const mb = this.pool.granuleBytes / MiB;
+    return (physicalPages - this.sharing.mergedPages) * mb + (this.#overheadMB + this.sharing.hashMB) - r.balloonMB - r.compressedMB / 2 - r.swappedMB;
   }
 }

@@ -18,6 +18,11 @@ export const MEMORY_STATE_HYSTERESIS = 0.05;
 
 const FIRST_TIER_MB = 28 * 1024;
 
+/** A state's position in {@link MEMORY_STATES} (0 = high). */
+function rank(s: MemoryState): number {
+  return MEMORY_STATES.indexOf(s);
+}
+
 /** minFree in MB for a host of `capacityMB`. */
 export function minFreeMB(capacityMB: number, calibration: Calibration): number {
   const m = calibration.memory;
@@ -38,7 +43,6 @@ export function rawMemoryState(freeMB: number, minFree: number, calibration: Cal
 /** The next state from `current`: worse at once, better only past the threshold plus the margin. */
 export function nextMemoryState(current: MemoryState, freeMB: number, minFree: number, calibration: Calibration): MemoryState {
   const raw = rawMemoryState(freeMB, minFree, calibration);
-  const rank = (s: MemoryState) => MEMORY_STATES.indexOf(s);
   if (rank(raw) >= rank(current)) return raw;
   const withMargin = rawMemoryState(freeMB - MEMORY_STATE_HYSTERESIS * minFree, minFree, calibration);
   return rank(withMargin) < rank(current) ? withMargin : current;

@@ -24,7 +24,7 @@ describe("DRS and a host's maximum of VMs", () => {
   });
 
   it('balances onto a host only while it is below its maximum', () => {
-    const movesTo = (maxVms: number) => balanceCluster(lopsided(maxVms), { migrationThreshold: 5 }).recommendations.filter((r) => r.to === 'host-2').length;
+    const movesTo = (maxVms: number) => balanceCluster(lopsided(maxVms), { threshold: 5 }).recommendations.filter((r) => r.to === 'host-2').length;
     expect(movesTo(10)).toBeGreaterThan(0);
     expect(movesTo(3)).toBeLessThanOrEqual(1);
     expect(movesTo(2)).toBe(0);
