@@ -102,14 +102,20 @@ function restarting(state: RunState): number {
 
 /**
  * Retires the containers whose VMs are stopped and not being restarted by HA (HA found no host, or
- * their restart failed). Returns how many. O(containers).
+ * their restart failed). Returns how many. O(containers) when a VM stopped since the last call or
+ * HA was still restarting one then (state.mayHaveStopped), else O(1).
  */
 export function loseStopped(state: RunState): number {
+  if (!state.mayHaveStopped) return 0;
   const model = state.inventory.model;
   const stopped: Container[] = [];
+  let restarting = false;
   for (const c of state.containers.values()) {
-    if (model.registry.get('VirtualMachine', c.vm).powerState !== 'poweredOn' && !haRestarting(model, c.vm)) stopped.push(c);
+    if (model.registry.get('VirtualMachine', c.vm).powerState === 'poweredOn') continue;
+    if (haRestarting(model, c.vm)) restarting = true;
+    else stopped.push(c);
   }
+  state.mayHaveStopped = restarting;
   for (const c of stopped) {
     if (c.departure) model.clock.cancel(c.departure);
     depart(state, c);

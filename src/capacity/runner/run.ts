@@ -79,6 +79,9 @@ export async function runScenario(input: Scenario, options: RunOptions = {}): Pr
     const c = state.containers.get(vm.id);
     return c === undefined ? undefined : containerCpuMHz(c, model.clock.now());
   };
+  const unlisten = model.registry.listen((c) => {
+    if (c.op === 'update' && c.object.kind === 'VirtualMachine' && c.object.powerState !== 'poweredOn') state.mayHaveStopped = true;
+  });
   const assumptions = [...scenarioAssumptions(scenario), ...startClusterServices(scenario, model), ...RUNNER_ASSUMPTIONS, guestWritesAssumption(calibration), `A host runs at most ${calibration.vm.maxVmsPerHost} powered-on VMs, frozen templates included (calibration vm.maxVmsPerHost: ESXi's configuration maximum).`];
   scheduleInjectedEvents(state, scenario);
   const samples: CapacitySample[] = [takeSample(state, 0)];
@@ -100,6 +103,7 @@ export async function runScenario(input: Scenario, options: RunOptions = {}): Pr
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } finally {
+    unlisten();
     await arrivals.return(undefined);
   }
   const simulatedMs = samples[samples.length - 1]!.tMs;

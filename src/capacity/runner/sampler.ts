@@ -9,6 +9,7 @@ import type { HostState } from '../../hypervisor/types.js';
 import type { CapacitySample, HostMemorySample, HostSample, HostSampleState } from '../report/result.js';
 import { noRefusals } from '../report/totals.js';
 import { cpuDemandAt } from '../scenario/evaluate.js';
+import type { CpuDemand } from '../scenario/types.js';
 import { hostOf, type Container, type RunState } from './state.js';
 import { dpmSampleAt, haRestartsBetween, migrationsBetween } from './cluster-services.js';
 
@@ -65,8 +66,17 @@ export function takeSample(state: RunState, tMs: number): CapacitySample {
 /** The CPU container `c` uses at scenario time `tMs` by its profile (a constant or a curve on the scenario's or its own clock), MHz. O(curve points). */
 export function containerCpuMHz(c: Container, tMs: number): number {
   const cpu = c.profile.cpu;
-  return cpuDemandAt(cpu, cpu.kind === 'curve' && cpu.clock === 'container' ? tMs - c.startedAtMs : tMs);
+  if (cpu.kind === 'constant') return cpu.mhz;
+  if (cpu.clock === 'container') return cpuDemandAt(cpu, tMs - c.startedAtMs);
+  const last = scenarioClockDemand.get(cpu);
+  if (last?.tMs === tMs) return last.mhz;
+  const mhz = cpuDemandAt(cpu, tMs);
+  scenarioClockDemand.set(cpu, { tMs, mhz });
+  return mhz;
 }
+
+/** The last value of each scenario-clock curve (one per profile, the same for all its containers at one instant). */
+const scenarioClockDemand = new WeakMap<CpuDemand, { readonly tMs: number; readonly mhz: number }>();
 
 /**
  * A host's physical memory stack. Reclaimed memory (ballooned, half of compressed, swapped) comes

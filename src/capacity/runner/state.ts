@@ -32,6 +32,8 @@ export interface RunState {
   requests: number;
   /** Simulated time of the previous sample (interval counters run from it). */
   lastSampleMs: number;
+  /** Set when a VM left the powered-on state since the last look for stopped containers (loseStopped). */
+  mayHaveStopped: boolean;
 }
 
 /** The host a container's VM runs on now (DRS may have moved it since it started). */
@@ -41,5 +43,5 @@ export function hostOf(state: RunState, c: Container): HostId {
 
 /** A fresh run state. */
 export function newRunState(inventory: CapacityInventory, provisioner: Provisioner): RunState {
-  return { inventory, provisioner, containers: new Map(), interval: { placed: 0, refused: noRefusals() }, provisioning: [], timeline: [], requests: 0, lastSampleMs: -1 };
+  return { inventory, provisioner, containers: new Map(), interval: { placed: 0, refused: noRefusals() }, provisioning: [], timeline: [], requests: 0, lastSampleMs: -1, mayHaveStopped: false };
 }

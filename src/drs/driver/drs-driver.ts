@@ -19,7 +19,8 @@ import { DrsSession } from '../session.js';
 import { DEFAULT_MIGRATION_THRESHOLD, DRS_PERIOD_SEC } from '../constants.js';
 import type { Recommendation, RejectedMove } from '../recommendations.js';
 import { MigrationQueue, type MigrationRecord } from './migrations.js';
-import { forEachDemand, snapshotWithSources, unchangedSince, type SnapshotSources } from './model-snapshot.js';
+import { forEachDemand, snapshotWithSources, type SnapshotSources } from './model-snapshot.js';
+import type { RegistryChange } from '../../hypervisor/registry.js';
 import { clusterSettings } from './cluster-config.js';
 import { SHARING_IMBALANCE_TOLERANCE } from '../placement.js';
 import { PlacementCache, type SharingPlacementHooks, type SharingPlacementRecord } from './placement-cache.js';
@@ -98,11 +99,12 @@ interface DrsRuntime {
   readonly sessions: Map<ClusterId, HeldSession>;
 }
 
-/** A cluster's DRS session, the threshold it was made for and the records of its last snapshot. */
+/** A cluster's DRS session, the threshold it was made for, the records of its last snapshot and whether any changed since. */
 interface HeldSession {
   readonly threshold: number;
   readonly session: DrsSession;
   sources: SnapshotSources;
+  changed: boolean;
 }
 
 const RUNTIMES = new WeakMap<VSphereModel, DrsRuntime>();
@@ -119,7 +121,10 @@ export function enableDrs(model: VSphereModel, settings: DrsSettings = {}): DrsH
   RUNTIMES.set(model, runtime);
   const previousPolicy = model.placementPolicy;
   const placement = new PlacementCache(model, s.balance, undefined, sharingHooks(model, runtime));
-  const unlisten = model.registry.listen((c) => placement.onChange(c));
+  const unlisten = model.registry.listen((c) => {
+    placement.onChange(c);
+    noteChange(runtime, c);
+  });
   const enabledOn = (cluster: ClusterId): boolean => clusterSettings(model, cluster).drs?.enabled ?? true;
   if (s.placement) {
     model.placementPolicy = (m, cluster, config) => (enabledOn(cluster) ? placement.place(cluster, config) : previousPolicy(m, cluster, config));
@@ -188,13 +193,13 @@ function runPasses(model: VSphereModel, runtime: DrsRuntime, only?: ClusterId): 
 
 /**
  * The cluster's session brought up to the model, so a pass on it is balanceCluster's on a snapshot
- * taken now: when the records are those of its last snapshot only the measured demand is written
- * (no snapshot is made); else it is synced to a new snapshot, or made anew when the threshold
- * changed. O(H + P + V) when the make-up is unchanged.
+ * taken now: when no record of the cluster changed since its last snapshot (the registry says) and
+ * its rules are the same, only the measured demand is written (no snapshot is made); else it is
+ * synced to a new snapshot, or made anew when the threshold changed. O(V) when nothing changed.
  */
 function syncedSession(model: VSphereModel, runtime: DrsRuntime, cluster: ClusterId, threshold: number): DrsSession {
   const held = runtime.sessions.get(cluster);
-  if (held?.threshold === threshold && unchangedSince(model, cluster, held.sources)) {
+  if (held?.threshold === threshold && !held.changed && clusterSettings(model, cluster).rules === held.sources.rules) {
     forEachDemand(model, held.sources, (i, demand) => held.session.setDemand(i, demand));
     return held.session;
   }
@@ -202,11 +207,21 @@ function syncedSession(model: VSphereModel, runtime: DrsRuntime, cluster: Cluste
   if (held?.threshold === threshold) {
     held.session.sync(snapshot);
     held.sources = sources;
+    held.changed = false;
     return held.session;
   }
   const session = new DrsSession(snapshot, { ...runtime.state.settings.balance, threshold });
-  runtime.sessions.set(cluster, { threshold, session, sources });
+  runtime.sessions.set(cluster, { threshold, session, sources, changed: false });
   return session;
+}
+
+/** Marks the sessions of the clusters a registry change touches (a VM, host, pool or the cluster itself) as changed. O(1). */
+function noteChange(runtime: DrsRuntime, change: RegistryChange): void {
+  for (const o of change.op === 'update' ? [change.object, change.previous] : [change.object]) {
+    const cluster = o.kind === 'Cluster' ? o.id : o.kind === 'VirtualMachine' || o.kind === 'Host' || o.kind === 'ResourcePool' ? o.cluster : undefined;
+    const held = cluster === undefined ? undefined : runtime.sessions.get(cluster);
+    if (held) held.changed = true;
+  }
 }
 
 function runPass(model: VSphereModel, runtime: DrsRuntime, cluster: ClusterId): DrsPassRecord {

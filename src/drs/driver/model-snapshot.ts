@@ -69,28 +69,6 @@ export function snapshotWithSources(model: VSphereModel, clusterId: ClusterId): 
   return { snapshot, sources: { cluster, hosts: hostRecords, pools: poolRecords, rules, vms: vmRecords } };
 }
 
-/**
- * Whether a snapshot of the cluster now would be made of exactly `sources` (the same record
- * objects in the same order: records are replaced, never changed), so it could differ from the
- * last one only in measured demand. O(H + P + V) comparisons, no allocation but the host list.
- */
-export function unchangedSince(model: VSphereModel, clusterId: ClusterId, sources: SnapshotSources): boolean {
-  if (model.registry.get('Cluster', clusterId) !== sources.cluster || clusterSettings(model, clusterId).rules !== sources.rules) return false;
-  const hosts = model.hostsOf(clusterId);
-  if (hosts.length !== sources.hosts.length || hosts.some((h, i) => h !== sources.hosts[i])) return false;
-  let p = 0;
-  for (const pool of model.registry.all('ResourcePool')) if (pool.cluster === clusterId && pool !== sources.pools[p++]) return false;
-  if (p !== sources.pools.length) return false;
-  let v = 0;
-  for (const h of hosts) {
-    for (const id of model.vmsOnHost(h.id)) {
-      const vm = model.registry.get('VirtualMachine', id);
-      if (vm.powerState === 'poweredOn' && vm !== sources.vms[v++]) return false;
-    }
-  }
-  return v === sources.vms.length;
-}
-
 /** Calls `write(i, demand)` with the measured demand of each VM of `sources` (i: its position in the snapshot). O(V). */
 export function forEachDemand(model: VSphereModel, sources: SnapshotSources, write: (i: number, demand: VmDemand) => void): void {
   sources.vms.forEach((vm, i) => write(i, measuredDemand(model, vm)));
