@@ -14,13 +14,16 @@
  *   the two readings is reported as the memory images. (A floor taken after the run, not before it,
  *   keeps what earlier suites in the same process leave behind out of the figure.)
  * - the shipped sweep example (examples/scenarios/sweeps/clone-density-by-arrival-rate.yaml, 8
- *   points) on 1 and on 2 worker threads: wall seconds and the speed-up.
+ *   points) on 1 and on 2 worker threads: wall seconds and the speed-up. The sweep runs from the
+ *   compiled package (dist/, which `npm run bench` builds first), as `vicsim sweep` does: its worker
+ *   threads start without the TypeScript loader, whose start-up would otherwise outweigh the points.
  */
 import { resolve } from 'node:path';
 import { runScenario } from '../src/capacity/runner/index.js';
 import type { CapacityInventory } from '../src/capacity/runner/index.js';
 import { parseScenario, type Scenario } from '../src/capacity/scenario/index.js';
-import { loadSweepFile, runPoints } from '../src/capacity/sweep/index.js';
+import { pathToFileURL } from 'node:url';
+import { loadSweepFile } from '../src/capacity/sweep/index.js';
 import type { BenchResult } from './report.js';
 
 /** Containers per host the generated scenario sizes its clusters for (about 60% of host memory configured). */
@@ -138,6 +141,8 @@ function heapUsed(): number {
 
 /** Wall seconds of running every point of the sweep example on `workers` worker threads. */
 async function sweepSeconds(scenarios: readonly Scenario[], workers: number): Promise<number> {
+  const compiled = pathToFileURL(resolve(import.meta.dirname, '../dist/capacity/sweep/index.js')).href;
+  const { runPoints } = (await import(compiled)) as typeof import('../src/capacity/sweep/index.js');
   const t0 = performance.now();
   const outcomes = await runPoints(scenarios, { workers });
   const failed = outcomes.find((o) => o.status !== 'done');
