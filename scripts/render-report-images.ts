@@ -1,8 +1,8 @@
 /**
  * Renders the charts of a capacity report into docs/images/, so the README can show them: runs a
- * shipped example scenario (by default n-plus-1-headroom, its first 6 simulated hours, about a
- * minute of CPU) with the same runner as `vicsim plan`, and writes each SVG chart of the HTML
- * report as its own file, named `<scenario>-<chart>.svg`.
+ * shipped example scenario (by default n-plus-1-headroom, all of it: a simulated day in seconds)
+ * with the same runner as `vicsim plan`, and writes each SVG chart of the HTML report as its own
+ * file, named `<scenario>-<chart>.svg`; `--duration` runs only the start of the scenario.
  *
  *   npx tsx scripts/render-report-images.ts [SCENARIO] [--duration 6h] [--out docs/images]
  *
@@ -20,10 +20,10 @@ import { formatDuration, parseDuration } from '../src/sim/units.js';
 const ROOT = resolve(import.meta.dirname, '..');
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { duration: { type: 'string', default: '6h' }, out: { type: 'string', default: join(ROOT, 'docs/images') } },
+  options: { duration: { type: 'string' }, out: { type: 'string', default: join(ROOT, 'docs/images') } },
 });
 const scenarioPath = positionals[0] ?? join(ROOT, 'examples/scenarios/n-plus-1-headroom.yaml');
-const durationMs = parseDuration(values.duration);
+const durationMs = values.duration === undefined ? undefined : parseDuration(values.duration);
 
 /** Every `<svg …data-chart="id"…>…</svg>` of an HTML report, with its chart id. */
 function svgCharts(html: string): { id: string; svg: string }[] {
@@ -36,7 +36,7 @@ function fileName(scenario: string, chart: string): string {
 
 const started = performance.now();
 const scenario = await loadScenarioFile(scenarioPath);
-const result = await runScenario(scenario, { durationMs });
+const result = await runScenario(scenario, durationMs === undefined ? {} : { durationMs });
 await mkdir(values.out, { recursive: true });
 const written: string[] = [];
 for (const { id, svg } of svgCharts(htmlReport(result))) {
