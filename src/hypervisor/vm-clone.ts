@@ -15,7 +15,8 @@ import type { TaskRecord } from './tasks.js';
 import type { CloneMode, Provenance, VirtualDevice, VirtualMachine, VmConfig } from './types.js';
 import { hostName, materializeVm, type VmBlueprint } from './vm-create.js';
 import { applyDestroy, resizeVmx } from './vm-config.js';
-import { applyPower, powerOnBlocker } from './vm-power.js';
+import { stopMemory } from './guest-memory.js';
+import { applyPower, powerOnBlocker, releaseVm } from './vm-power.js';
 import { checkVmName, type VmDevicesSpec } from './vm-spec.js';
 import { numberedDeltaPath } from './vmdk/paths.js';
 
@@ -97,30 +98,48 @@ function applyClone(model: VSphereModel, source: VmId, spec: VmCloneSpec): VmId 
   const src = model.registry.get('VirtualMachine', source);
   const parts = clonePartsOf(src);
   const bp = cloneBlueprint(model, src, spec, parts);
-  if (spec.mode === 'instant') {
-    if (src.powerState !== 'poweredOn') throw new InvalidPowerStateError(src.name, 'instant clone', src.powerState, 'poweredOn');
-    const blocker = powerOnBlocker(model, { ...src, name: spec.name, pool: bp.pool });
-    if (blocker) throw blocker;
-  }
+  if (spec.mode === 'instant') return applyInstantClone(model, src, bp, parts);
   const vm = materializeVm(model, bp);
-  try {
-    if (spec.mode === 'instant' && !model.memoryOf(src.host).isFrozen(src.id)) freezeSource(model, src);
-  } catch (e) {
-    applyDestroy(model, vm.id);
-    throw e;
-  }
-  const type = spec.mode === 'instant' ? 'VmInstantClonedEvent' : 'VmClonedEvent';
-  model.events.log({ type, vm: vm.id, host: vm.host, pool: vm.pool, cluster: vm.cluster, data: parts.eventData[spec.mode], fullFormattedMessage: `Cloned ${src.name} to ${vm.name} (${spec.mode}) on ${hostName(model, vm.host)}` });
-  if (spec.mode === 'instant' || spec.powerOn) {
+  logCloned(model, src, vm, parts, spec.mode);
+  if (spec.powerOn) {
     try {
-      applyPower(model, vm.id, 'powerOn', spec.mode === 'instant' ? src.id : undefined);
-      if (spec.mode === 'instant') warnOnGenerations(model, vm.id);
+      applyPower(model, vm.id, 'powerOn');
     } catch (e) {
       applyDestroy(model, vm.id);
       throw e;
     }
   }
   return vm.id;
+}
+
+/**
+ * An instant clone, registered already running (one registry put): the power-on checks run first
+ * on the record-to-be (its id included, as HA's admission looks the VM up), so a refusal leaves
+ * nothing behind; then disks, memory fork, reservations and registration together, the source's
+ * new deltas (a running source), and the clone and power-on events.
+ */
+function applyInstantClone(model: VSphereModel, src: VirtualMachine, bp: VmBlueprint, parts: CloneParts): VmId {
+  if (src.powerState !== 'poweredOn') throw new InvalidPowerStateError(src.name, 'instant clone', src.powerState, 'poweredOn');
+  const blocker = powerOnBlocker(model, { ...src, id: model.ids.peek('vm'), name: bp.name, pool: bp.pool });
+  if (blocker) throw blocker;
+  const vm = materializeVm(model, bp, src.id);
+  try {
+    if (!model.memoryOf(src.host).isFrozen(src.id)) freezeSource(model, src);
+  } catch (e) {
+    releaseVm(model, vm);
+    stopMemory(model, vm);
+    applyDestroy(model, model.registry.update({ ...vm, powerState: 'poweredOff', bootTime: undefined }).id);
+    throw e;
+  }
+  logCloned(model, src, vm, parts, 'instant');
+  model.events.log({ type: 'VmPoweredOnEvent', vm: vm.id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `${vm.name} on ${hostName(model, vm.host)} is powered on` });
+  warnOnGenerations(model, vm.id);
+  return vm.id;
+}
+
+function logCloned(model: VSphereModel, src: VirtualMachine, vm: VirtualMachine, parts: CloneParts, mode: CloneMode): void {
+  const type = mode === 'instant' ? 'VmInstantClonedEvent' : 'VmClonedEvent';
+  model.events.log({ type, vm: vm.id, host: vm.host, pool: vm.pool, cluster: vm.cluster, data: parts.eventData[mode], fullFormattedMessage: `Cloned ${src.name} to ${vm.name} (${mode}) on ${hostName(model, vm.host)}` });
 }
 
 function cloneBlueprint(model: VSphereModel, src: VirtualMachine, spec: VmCloneSpec, parts: CloneParts): VmBlueprint {

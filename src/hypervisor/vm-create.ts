@@ -3,10 +3,12 @@
  * datastore. Validated when submitted; built at completion all at once (a failure leaves nothing).
  */
 import { DuplicateNameError, InsufficientResourcesError, InvalidArgumentError, InvalidStateError } from '../sim/errors.js';
-import type { DatastoreId, HostId, ResourcePoolId } from '../sim/ids.js';
+import type { DatastoreId, HostId, ResourcePoolId, VmId } from '../sim/ids.js';
 import { checkDiskSpec, createDisk, discardDisk, makeVmDisk, releaseChain, retainChain } from './disks.js';
+import { startMemory, stopMemory } from './guest-memory.js';
 import type { VSphereModel } from './model.js';
 import { resizeVmx } from './vm-config.js';
+import { holdVm, releaseVm } from './vm-power.js';
 import type { TaskRecord } from './tasks.js';
 import type { Provenance, VirtualDevice, VirtualMachine, VmConfig } from './types.js';
 import { buildConfig, checkVmName, folderFor, type VmConfigSpec, type VmDevicesSpec } from './vm-spec.js';
@@ -75,8 +77,11 @@ export function blueprint(model: VSphereModel, spec: VmCreateSpec): VmBlueprint 
 /**
  * Builds the VM from a blueprint: host, folder, disks, devices, registration. Either all of it
  * happens or none: disks made before a failure are deleted again.
+ * With `forkOf` (an instant clone of that running VM) the VM is registered already running: its
+ * memory forked from `forkOf`'s and its reservations held before the one registry put. Precondition:
+ * the caller found no power-on blocker for this VM (powerOnBlocker); no event is logged here.
  */
-export function materializeVm(model: VSphereModel, bp: VmBlueprint): VirtualMachine {
+export function materializeVm(model: VSphereModel, bp: VmBlueprint, forkOf?: VmId): VirtualMachine {
   if (model.vmByName(bp.name)) throw new DuplicateNameError('VirtualMachine', bp.name, 'the inventory');
   const pool = model.registry.get('ResourcePool', bp.pool);
   const chosen = bp.host ?? model.placementPolicy(model, pool.cluster, bp.config);
@@ -90,6 +95,7 @@ export function materializeVm(model: VSphereModel, bp: VmBlueprint): VirtualMach
   const created: string[] = [];
   const attached: string[] = [];
   let retained = false;
+  let started: VirtualMachine | undefined;
   let registered: VirtualMachine | undefined;
   try {
     const devices = buildDevices(model, bp, folder, created, attached);
@@ -103,8 +109,8 @@ export function materializeVm(model: VSphereModel, bp: VmBlueprint): VirtualMach
       datastore: bp.datastore,
       folder,
       config: withDevices(bp.config, devices),
-      powerState: 'poweredOff',
-      bootTime: undefined,
+      powerState: forkOf === undefined ? 'poweredOff' : 'poweredOn',
+      bootTime: forkOf === undefined ? undefined : model.clock.now(),
       provenance: bp.provenance,
       snapshots: NO_SNAPSHOTS,
       currentSnapshot: undefined,
@@ -112,12 +118,21 @@ export function materializeVm(model: VSphereModel, bp: VmBlueprint): VirtualMach
     for (const p of created) retainChain(model, p);
     for (const p of attached) retainChain(model, p);
     retained = true;
+    if (forkOf !== undefined) {
+      startMemory(model, vm, forkOf);
+      holdVm(model, vm);
+      started = vm;
+    }
     model.registry.put(vm);
     registered = vm;
     resizeVmx(model, vm);
     return vm;
   } catch (e) {
     if (registered) model.registry.remove(registered.id);
+    if (started) {
+      releaseVm(model, started);
+      stopMemory(model, started);
+    }
     for (const p of created) (retained ? releaseChain(model, p) : discardDisk(model, p));
     if (retained) for (const p of attached) releaseChain(model, p);
     if (files.exists(folder)) files.rmdir(folder);

@@ -68,6 +68,11 @@ export class IdAllocator {
     return `${ID_PREFIX[kind]}${this.#next++}` as IdOf<K>;
   }
 
+  /** The id {@link next} would hand out now for that kind, without taking it. O(1). */
+  peek<K extends IdKind>(kind: K): IdOf<K> {
+    return `${ID_PREFIX[kind]}${this.#next}` as IdOf<K>;
+  }
+
   /** The number the next id will carry (for save and restore). */
   get counter(): number {
     return this.#next;

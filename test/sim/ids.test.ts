@@ -20,6 +20,15 @@ describe('IdAllocator', () => {
     expect(ids.counter).toBe(10);
   });
 
+  it('peeks at the id the next call hands out without taking it', () => {
+    const ids = new IdAllocator(41);
+    expect(ids.peek('vm')).toBe('vm-41');
+    expect(ids.peek('task')).toBe('task-41');
+    expect(ids.counter).toBe(41);
+    expect(ids.next('vm')).toBe('vm-41');
+    expect(ids.peek('vm')).toBe('vm-42');
+  });
+
   it('starts from the number it is given', () => {
     expect(new IdAllocator(1000).next('vm')).toBe('vm-1000');
   });
