@@ -127,12 +127,15 @@ export class RealtimeDriver implements Driver {
 
   #arm(): void {
     if (!this.#started) return;
-    if (this.#timer !== undefined) this.#wall.clearTimer(this.#timer);
-    this.#timer = undefined;
     if (this.kind === 'instant') {
-      if (this.#clock.pendingWork > 0) this.#timer = this.#wall.setTimer(() => this.#tick(), 0);
+      // A zero-delay timer already armed runs whatever is pending when it fires (runUntilIdle),
+      // so it is kept rather than cancelled and armed again: at most one wall timer per burst of
+      // work, O(1) per arm, and no timer at all while only background events wait.
+      if (this.#timer === undefined && this.#clock.pendingWork > 0) this.#timer = this.#wall.setTimer(() => this.#tick(), 0);
       return;
     }
+    if (this.#timer !== undefined) this.#wall.clearTimer(this.#timer);
+    this.#timer = undefined;
     const next = this.#clock.nextTime();
     if (next === undefined) return;
     const wallDelay = Math.max(0, (next - this.#target()) / this.#scale);

@@ -252,6 +252,20 @@ describe('RealtimeDriver at scale 0 (instant)', () => {
     expect(wall.now()).toBe(5_000);
   });
 
+  it('keeps its one zero-delay timer while more work arrives before it fires', async () => {
+    const { clock, wall } = realtime(0);
+    const { log, note } = recorder(clock);
+    clock.schedule(5, note('a'));
+    await flushMicrotasks();
+    clock.schedule(7, note('b'));
+    await flushMicrotasks();
+    expect(wall.pending.map((t) => t.ms)).toEqual([0]);
+    wall.advance(0);
+    expect(log).toEqual(['a@5', 'b@12']);
+    expect(clock.pendingWork).toBe(0);
+    expect(wall.pending).toEqual([]);
+  });
+
   it('pumps synchronously until the predicate holds', () => {
     const { clock, driver } = realtime(0);
     let done = false;
