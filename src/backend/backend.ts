@@ -331,6 +331,11 @@ export interface Backend extends ClusterServices {
   vms(filter?: { readonly pool?: ResourcePoolId; readonly host?: HostId }): Promise<VmInfo[]>;
   /** One VM. Rejects with ManagedObjectNotFound. */
   vm(id: VmId): Promise<VmInfo>;
+  /**
+   * One VM's power state alone: what {@link vm} reports as `powerState`, without building the rest
+   * of the record (model: O(1); vSphere: one property read). Rejects with ManagedObjectNotFound.
+   */
+  vmPowerState(id: VmId): Promise<VmPowerState>;
   /** The VM with that name, if any. */
   findVm(name: string): Promise<VmInfo | undefined>;
   /** Creates a powered-off VM in a pool. Allowed any time; fails on a duplicate name or a full datastore. */

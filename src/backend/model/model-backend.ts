@@ -46,6 +46,7 @@ import type {
   VirtualDiskInfo,
   VirtualDiskSpec,
   VmInfo,
+  VmPowerState,
 } from '../backend.js';
 import { datastoreInfo, eventInfo, hostInfo, poolInfo, taskInfo, vmInfo } from './convert.js';
 import type { ClusterConfigInfo, ClusterConfigSpec, DrsMigrationInfo, DrsRecommendationsInfo } from '../cluster.js';
@@ -119,6 +120,11 @@ export class ModelBackend implements Backend {
 
   async vm(id: VmId): Promise<VmInfo> {
     return vmInfo(this.model, this.model.registry.get('VirtualMachine', id));
+  }
+
+  /** O(1): the registry's record, read in place. */
+  async vmPowerState(id: VmId): Promise<VmPowerState> {
+    return this.model.registry.get('VirtualMachine', id).powerState;
   }
 
   async findVm(name: string): Promise<VmInfo | undefined> {

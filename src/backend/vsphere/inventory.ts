@@ -7,7 +7,7 @@
  */
 import { NotFoundError } from '../../sim/errors.js';
 import type { ClusterId, DatacenterId, HostId, NetworkId, ResourcePoolId, VmId } from '../../sim/ids.js';
-import type { ClusterInfo, DatacenterInfo, DatastoreInfo, HostInfo, NetworkInfo, ResourcePoolInfo, VmInfo } from '../backend.js';
+import type { ClusterInfo, DatacenterInfo, DatastoreInfo, HostInfo, NetworkInfo, ResourcePoolInfo, VmInfo, VmPowerState } from '../backend.js';
 import { DATASTORE_PATHS, datastoreInfo, HOST_PATHS, hostInfo, POOL_PATHS, poolInfo, VM_PATHS, vmInfo } from './convert.js';
 import { asRef, idOf, optionalRef, ref, str } from './refs.js';
 import { readObject, retrieveContainer, retrieveProperties, type ManagedObjectReference, type PropertyRecord, type VimClient, type VimValue } from './vim25/index.js';
@@ -121,6 +121,11 @@ export class VSphereInventory {
   /** One VM. Rejects with NotFoundError. */
   async vm(id: VmId): Promise<VmInfo> {
     return vmInfo(await this.record(ref('vm', id), VM_PATHS));
+  }
+
+  /** One VM's power state (one read of `runtime.powerState`); NotFoundError when it is gone. */
+  async vmPowerState(id: VmId): Promise<VmPowerState> {
+    return str((await this.record(ref('vm', id), ['runtime.powerState'])).properties.get('runtime.powerState')) as VmPowerState;
   }
 
   /** The VM named `name` in scope, if any (one listing of names, then one read). */

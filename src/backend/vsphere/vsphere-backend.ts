@@ -31,6 +31,7 @@ import type {
   VirtualDiskInfo,
   VirtualDiskSpec,
   VmInfo,
+  VmPowerState,
 } from '../backend.js';
 import type { ClusterConfigInfo, ClusterConfigSpec, DrsMigrationInfo, DrsRecommendationsInfo } from '../cluster.js';
 import * as cluster from './cluster.js';
@@ -174,6 +175,11 @@ export class VSphereBackend implements Backend {
 
   async vm(id: VmId): Promise<VmInfo> {
     return this.#inv.vm(id);
+  }
+
+  /** One RetrieveProperties call for `runtime.powerState`. */
+  async vmPowerState(id: VmId): Promise<VmPowerState> {
+    return this.#inv.vmPowerState(id);
   }
 
   async findVm(name: string): Promise<VmInfo | undefined> {

@@ -101,16 +101,14 @@ export class Provisioner {
 
   /** Powers the VM on unless it already runs (a parked fork), then waits out the guest's boot. */
   async start(vm: VmId): Promise<void> {
-    const info = await this.backend.vm(vm);
-    if (info.powerState === 'poweredOn') return;
+    if ((await this.backend.vmPowerState(vm)) === 'poweredOn') return;
     await (await this.backend.powerOnVM(vm)).wait();
     await this.#sleep(this.mode === 'boot' || this.mode === 'instant' ? this.latency.isoBootMs : this.latency.kernelBootMs);
   }
 
   /** Powers the VM off if it is on or suspended. */
   async stop(vm: VmId): Promise<void> {
-    const info = await this.backend.vm(vm);
-    if (info.powerState !== 'poweredOff') await (await this.backend.powerOffVM(vm)).wait();
+    if ((await this.backend.vmPowerState(vm)) !== 'poweredOff') await (await this.backend.powerOffVM(vm)).wait();
   }
 
   /** Suspends a running VM (docker pause). */

@@ -100,6 +100,28 @@ export function vmLifecycleContract(c: ContractContext): void {
       expect(off).toMatchObject({ powerState: 'poweredOff', bootTime: undefined });
     });
 
+    it('reports the same power state alone (vmPowerState) as in the full record, through every state, and ManagedObjectNotFound for a VM that is gone', async () => {
+      const { backend } = c.fixture();
+      const id = await create();
+      const seen: string[] = [];
+      const both = async (): Promise<void> => {
+        const alone = await backend.vmPowerState(id);
+        expect(alone).toBe(await powerState(backend, id));
+        seen.push(alone);
+      };
+      await both();
+      await run(backend.powerOnVM(id));
+      await both();
+      await run(backend.suspendVM(id));
+      await both();
+      await run(backend.powerOnVM(id));
+      await run(backend.powerOffVM(id));
+      await both();
+      expect(seen).toEqual(['poweredOff', 'poweredOn', 'suspended', 'poweredOff']);
+      await run(backend.destroyVM(id));
+      await expect(backend.vmPowerState(id)).rejects.toMatchObject({ code: 'ManagedObjectNotFound' });
+    });
+
     it('refuses a transition to the state the VM is in with InvalidPowerState naming the existing state', async () => {
       const { backend } = c.fixture();
       const id = await create();
