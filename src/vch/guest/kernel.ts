@@ -3,7 +3,7 @@
  * applet, a `#!` script through its interpreter, or a simulated service — with signal delivery.
  */
 import type { GuestFs } from '../fs/types.js';
-import { NEVER_ABORTED, untilAborted } from './abort.js';
+import { NEVER_ABORTED, untilAborted, untilOwnAbort } from './abort.js';
 import { APPLETS } from './applets/index.js';
 import type { ExecOverrides, ProgramContext, StdIo, Terminal } from './context.js';
 import type { Identity } from './identity.js';
@@ -80,12 +80,16 @@ export class Kernel {
 
   private start(launch: Launch, program: (ctx: ProgramContext) => Promise<number>): Promise<number> {
     const own = new AbortController();
-    const signal = launch.signal === NEVER_ABORTED ? own.signal : AbortSignal.any([launch.signal, own.signal]);
+    const onlyOwn = launch.signal === NEVER_ABORTED;
+    const signal = onlyOwn ? own.signal : AbortSignal.any([launch.signal, own.signal]);
     let handler: ((sig: Signal) => boolean) | undefined;
+    let ownAborted = (): void => {};
     if (launch.control) {
       launch.control.deliver = (sig) => {
         if (sig.name !== 'KILL' && sig.name !== 'STOP' && handler?.(sig)) return;
-        if (terminatesByDefault(sig)) own.abort(sig);
+        if (!terminatesByDefault(sig)) return;
+        own.abort(sig);
+        ownAborted();
       };
     }
     const ctx: ProgramContext = {
@@ -107,7 +111,11 @@ export class Kernel {
       if (e instanceof BrokenPipe) return 141;
       throw e;
     });
-    return untilAborted(work, signal);
+    if (!onlyOwn) return untilAborted(work, signal);
+    // Only `own` can abort `signal` (deliver above), so no listener is needed to notice it.
+    const race = untilOwnAbort(work, signal);
+    ownAborted = race.aborted;
+    return race.status;
   }
 
   private exec(parent: Launch, signal: AbortSignal, argv: readonly string[], o: ExecOverrides | undefined): Promise<number> {
