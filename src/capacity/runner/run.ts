@@ -19,7 +19,7 @@ import { headroomTrial } from './headroom.js';
 import { buildInventory, type CapacityInventory } from './inventory.js';
 import { Provisioner } from './provisioner.js';
 import { containerCpuMHz, takeSample } from './sampler.js';
-import { newRunState } from './state.js';
+import { newRunState, type RunState } from './state.js';
 
 /** Where a run is, reported after every sample. */
 export interface RunProgress {
@@ -75,14 +75,8 @@ export async function runScenario(input: Scenario, options: RunOptions = {}): Pr
   const { model } = inventory;
   options.onInventory?.(inventory);
   const state = newRunState(inventory, new Provisioner(model));
-  model.guestCpuDemand = (vm) => {
-    const c = state.containers.get(vm.id);
-    return c === undefined ? undefined : containerCpuMHz(c, model.clock.now());
-  };
-  const unlisten = model.registry.listen((c) => {
-    if (c.op === 'update' && c.object.kind === 'VirtualMachine' && c.object.powerState !== 'poweredOn') state.mayHaveStopped = true;
-  });
-  const assumptions = [...scenarioAssumptions(scenario), ...startClusterServices(scenario, model), ...RUNNER_ASSUMPTIONS, guestWritesAssumption(calibration), `A host runs at most ${calibration.vm.maxVmsPerHost} powered-on VMs, frozen templates included (calibration vm.maxVmsPerHost: ESXi's configuration maximum).`];
+  const disconnect = connect(state);
+  const assumptions = [...scenarioAssumptions(scenario), ...startClusterServices(scenario, model), ...RUNNER_ASSUMPTIONS, ...calibrationAssumptions(calibration)];
   scheduleInjectedEvents(state, scenario);
   const samples: CapacitySample[] = [takeSample(state, 0)];
   const arrivals = scenarioArrivals(scenario);
@@ -103,7 +97,7 @@ export async function runScenario(input: Scenario, options: RunOptions = {}): Pr
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } finally {
-    unlisten();
+    disconnect();
     await arrivals.return(undefined);
   }
   const simulatedMs = samples[samples.length - 1]!.tMs;
@@ -136,11 +130,31 @@ const RUNNER_ASSUMPTIONS: readonly string[] = [
   "DRS, HA and DPM measure a container's CPU as its profile gives it at that moment (its constant or its curve); memory as its host's memory accounting holds it.",
 ];
 
-/** How the run's guests write their memory, in words. */
-function guestWritesAssumption(calibration: Calibration): string {
+/**
+ * Connects the run's state to its model: DRS, HA and DPM measure a container's CPU by its profile
+ * (model.guestCpuDemand, left in place after the run for tools that inspect the model), and a VM
+ * leaving the powered-on state flags the state for loseStopped. Returns the disconnect of the latter.
+ */
+function connect(state: RunState): () => void {
+  const model = state.inventory.model;
+  model.guestCpuDemand = (vm) => {
+    const c = state.containers.get(vm.id);
+    return c === undefined ? undefined : containerCpuMHz(c, model.clock.now());
+  };
+  const unlisten = model.registry.listen((c) => {
+    if (c.op === 'update' && c.object.kind === 'VirtualMachine' && c.object.powerState !== 'poweredOn') state.mayHaveStopped = true;
+  });
+  return unlisten;
+}
+
+/** What the run's calibration assumes, in words: how guests write their memory, and the VMs a host runs at most. */
+function calibrationAssumptions(calibration: Calibration): string[] {
   const step = formatDuration(calibration.memory.guestTickMs);
-  if (calibration.memory.guestWrites === 'sampled') return `Guests write their dirty pages as sampled runs of pages (seeded), in steps of ${step} (calibration memory.guestTickMs).`;
-  return `Guests write their dirty pages as the expectation of their workload (calibration memory.guestWrites: expected): the mean share of the working set that runs of writes starting at random reach, in steps of ${step} (calibration memory.guestTickMs).`;
+  const writes =
+    calibration.memory.guestWrites === 'sampled'
+      ? `Guests write their dirty pages as sampled runs of pages (seeded), in steps of ${step} (calibration memory.guestTickMs).`
+      : `Guests write their dirty pages as the expectation of their workload (calibration memory.guestWrites: expected): the mean share of the working set that runs of writes starting at random reach, in steps of ${step} (calibration memory.guestTickMs).`;
+  return [writes, `A host runs at most ${calibration.vm.maxVmsPerHost} powered-on VMs, frozen templates included (calibration vm.maxVmsPerHost: ESXi's configuration maximum).`];
 }
 
 /** The scenario's calibration with the capacity defaults of guest writes where the scenario sets none. */
