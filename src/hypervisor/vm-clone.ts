@@ -120,7 +120,7 @@ function applyClone(model: VSphereModel, source: VmId, spec: VmCloneSpec): VmId 
  */
 function applyInstantClone(model: VSphereModel, src: VirtualMachine, bp: VmBlueprint, parts: CloneParts): VmId {
   if (src.powerState !== 'poweredOn') throw new InvalidPowerStateError(src.name, 'instant clone', src.powerState, 'poweredOn');
-  const blocker = powerOnBlocker(model, { ...src, id: model.ids.peek('vm'), name: bp.name, pool: bp.pool });
+  const blocker = powerOnBlocker(model, instantCandidate(src, model.ids.peek('vm'), bp));
   if (blocker) throw blocker;
   const vm = materializeVm(model, bp, src.id);
   try {
@@ -135,6 +135,29 @@ function applyInstantClone(model: VSphereModel, src: VirtualMachine, bp: VmBluep
   model.events.log({ type: 'VmPoweredOnEvent', vm: vm.id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `${vm.name} on ${hostName(model, vm.host)} is powered on` });
   warnOnGenerations(model, vm.id);
   return vm.id;
+}
+
+/**
+ * `{ ...src, id, name, pool }` written as one literal (a spread copy costs a generic slow copy and
+ * an out-of-object property array): what the power-on checks see of an instant clone to be. O(1).
+ */
+function instantCandidate(src: VirtualMachine, id: VmId, bp: VmBlueprint): VirtualMachine {
+  return {
+    id,
+    kind: 'VirtualMachine',
+    name: bp.name,
+    cluster: src.cluster,
+    pool: bp.pool,
+    host: src.host,
+    datastore: src.datastore,
+    folder: src.folder,
+    config: src.config,
+    powerState: src.powerState,
+    bootTime: src.bootTime,
+    provenance: src.provenance,
+    snapshots: src.snapshots,
+    currentSnapshot: src.currentSnapshot,
+  };
 }
 
 function logCloned(model: VSphereModel, src: VirtualMachine, vm: VirtualMachine, parts: CloneParts, mode: CloneMode): void {

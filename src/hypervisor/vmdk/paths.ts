@@ -43,20 +43,28 @@ export function diskStem(path: string): string {
   return splitDiskPath(path).file.slice(0, -VMDK_SUFFIX.length);
 }
 
-/** The extent file's name (relative to the descriptor's directory) for a disk of that extent kind. */
+/** What an extent's name puts after the descriptor's stem, per extent kind. */
+const EXTENT_SUFFIX = { flat: `-flat${VMDK_SUFFIX}`, sesparse: `-sesparse${VMDK_SUFFIX}`, delta: `-delta${VMDK_SUFFIX}` } as const;
+
+/**
+ * The extent file's name (relative to the descriptor's directory) for a disk of that extent kind.
+ * Precondition: {@link checkDiskPath} accepted `path`. O(length), one slice.
+ */
 export function extentFileName(path: string, kind: 'flat' | 'sesparse' | 'delta'): string {
-  return `${diskStem(path)}-${kind}${VMDK_SUFFIX}`;
+  return path.slice(fileNameStart(path), path.length - VMDK_SUFFIX.length) + EXTENT_SUFFIX[kind];
 }
 
-/** The extent file's full path. */
+/** The extent file's full path. Precondition: {@link checkDiskPath} accepted `path`. O(length), one slice. */
 export function extentPath(path: string, kind: 'flat' | 'sesparse' | 'delta'): string {
-  return splitDiskPath(path).dir + extentFileName(path, kind);
+  return path.slice(0, path.length - VMDK_SUFFIX.length) + EXTENT_SUFFIX[kind];
 }
 
-/** The parentFileNameHint a child at `childPath` writes for `parentPath`. */
+/** The parentFileNameHint a child at `childPath` writes for `parentPath`. O(length), no directory strings. */
 export function parentHint(childPath: string, parentPath: string): string {
-  const parent = splitDiskPath(parentPath);
-  return parent.dir === splitDiskPath(childPath).dir ? parent.file : parentPath;
+  const cut = fileNameStart(parentPath);
+  if (cut !== fileNameStart(childPath)) return parentPath;
+  for (let i = 0; i < cut; i++) if (parentPath.charCodeAt(i) !== childPath.charCodeAt(i)) return parentPath;
+  return parentPath.slice(cut);
 }
 
 /** The parent path a parentFileNameHint means, read from a child at `childPath`. */
