@@ -161,30 +161,38 @@ function withDevices(c: VmConfig, devices: readonly VirtualDevice[]): VmConfig {
 /** The snapshot list of a VM without snapshots, shared (records are immutable; a snapshot replaces the list). */
 const NO_SNAPSHOTS: readonly never[] = Object.freeze([]);
 
+/**
+ * The VM's devices in order: disks (keys from 2000), NICs (from 4000), CD-ROM, serial port. The
+ * record keeps the list, so it is made at its exact size (pushes onto [] leave room for 17 entries,
+ * and a trimmed copy was one more array per VM). O(devices).
+ */
 function buildDevices(model: VSphereModel, bp: VmBlueprint, folder: string, created: string[], attached: string[]): VirtualDevice[] {
-  const devices: VirtualDevice[] = [];
-  let key = 2000;
+  const { nics = NO_NICS, cdromIso, serialLog } = bp.devices;
+  const disks = bp.cloneDisks ?? bp.devices.disks ?? NO_DISKS;
+  const devices = new Array<VirtualDevice>(disks.length + nics.length + (cdromIso === undefined ? 0 : 1) + (serialLog ? 1 : 0));
+  let at = 0;
   if (bp.cloneDisks) {
     for (let i = 0; i < bp.cloneDisks.length; i++) {
       const d = bp.cloneDisks[i]!;
       const disk = createDisk(model, { datastore: bp.datastore, path: diskFileOf(folder, i), capacityBytes: d.capacityBytes, parent: d.parent, copyOf: d.copyOf });
       created.push(disk.path);
-      devices.push({ type: 'disk', key: key++, fileName: disk.path, capacityBytes: disk.capacityBytes });
+      devices[at++] = { type: 'disk', key: 2000 + i, fileName: disk.path, capacityBytes: disk.capacityBytes };
     }
   } else {
-    (bp.devices.disks ?? []).forEach((d, i) => {
+    (bp.devices.disks ?? NO_DISKS).forEach((d, i) => {
       const disk = makeVmDisk(model, bp.datastore, diskFileOf(folder, i), d);
       (disk.created ? created : attached).push(disk.path);
-      devices.push({ type: 'disk', key: key++, fileName: disk.path, capacityBytes: disk.capacityBytes });
+      devices[at++] = { type: 'disk', key: 2000 + i, fileName: disk.path, capacityBytes: disk.capacityBytes };
     });
   }
-  key = 4000;
-  for (const n of bp.devices.nics ?? []) devices.push({ type: 'nic', key: key++, network: n.network, macAddress: nextMac(model) });
-  if (bp.devices.cdromIso !== undefined) devices.push({ type: 'cdrom', key: 3000, iso: bp.devices.cdromIso });
-  if (bp.devices.serialLog) devices.push({ type: 'serial', key: 9000, fileName: model.files(bp.datastore).dsPath(`${folder}/serial.log`) });
-  // The record keeps the list: an exact-size copy (the pushes left room for 17 entries, 150 bytes per VM).
-  return devices.slice();
+  for (let i = 0; i < nics.length; i++) devices[at++] = { type: 'nic', key: 4000 + i, network: nics[i]!.network, macAddress: nextMac(model) };
+  if (cdromIso !== undefined) devices[at++] = { type: 'cdrom', key: 3000, iso: cdromIso };
+  if (serialLog) devices[at++] = { type: 'serial', key: 9000, fileName: model.files(bp.datastore).dsPath(`${folder}/serial.log`) };
+  return devices;
 }
+
+const NO_NICS: NonNullable<VmDevicesSpec['nics']> = [];
+const NO_DISKS: readonly never[] = [];
 
 /** The path in the datastore of a VM's `i`-th disk: `web/web.vmdk`, `web/web_1.vmdk`, … */
 function diskFileOf(folder: string, i: number): string {

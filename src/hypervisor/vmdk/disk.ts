@@ -7,7 +7,7 @@ import type { Rng } from '../../sim/rng.js';
 import { GrainMap } from './grain-map.js';
 import { NO_PARENT_CID, SECTOR_BYTES, formatCid, geometryFor } from './descriptor.js';
 import type { ExtentLine, VmdkDescriptor } from './descriptor.js';
-import { extentFileName, parentHint } from './paths.js';
+import { extentFileName, extentFileNameByteLength, parentHint, parentHintByteLength } from './paths.js';
 
 /** Sparse format of a chain's deltas: SEsparse (VMFS6, 4 KiB grains) or vmfsSparse (VMFS5, 512 B grains). */
 export type SparseFormat = 'seSparse' | 'vmfsSparse';
@@ -201,10 +201,10 @@ export class VirtualDisk {
       2 * CID_DIGITS +
       (this.contentId instanceof DrawnContentId ? LONG_CONTENT_ID_DIGITS : Buffer.byteLength(this.contentId.longContentId)) +
       this.format.length +
-      Buffer.byteLength(parentHint(this.path, this.parentPath)) +
+      parentHintByteLength(this.path, this.parentPath) +
       String(this.capacityBytes / SECTOR_BYTES).length +
       (sparse ? 'SESPARSE'.length + grainLine(this.grainBytes).length : 'VMFSSPARSE'.length) +
-      Buffer.byteLength(extentFileName(this.path, this.extentKind));
+      extentFileNameByteLength(this.path, this.extentKind);
     return DELTA_FIXED_BYTES + variable;
   }
 

@@ -61,10 +61,41 @@ export function extentPath(path: string, kind: 'flat' | 'sesparse' | 'delta'): s
 
 /** The parentFileNameHint a child at `childPath` writes for `parentPath`. O(length), no directory strings. */
 export function parentHint(childPath: string, parentPath: string): string {
+  const cut = hintStart(childPath, parentPath);
+  return cut === 0 ? parentPath : parentPath.slice(cut);
+}
+
+/** UTF-8 bytes of {@link parentHint}, without making the string. O(length). */
+export function parentHintByteLength(childPath: string, parentPath: string): number {
+  return utf8Length(parentPath, hintStart(childPath, parentPath), parentPath.length);
+}
+
+/** UTF-8 bytes of {@link extentFileName}, without making the string. Same precondition. O(length). */
+export function extentFileNameByteLength(path: string, kind: 'flat' | 'sesparse' | 'delta'): number {
+  return utf8Length(path, fileNameStart(path), path.length - VMDK_SUFFIX.length) + EXTENT_SUFFIX[kind].length;
+}
+
+/** Where a parent's hint starts in its path: after the directory it shares with the child, else 0. */
+function hintStart(childPath: string, parentPath: string): number {
   const cut = fileNameStart(parentPath);
-  if (cut !== fileNameStart(childPath)) return parentPath;
-  for (let i = 0; i < cut; i++) if (parentPath.charCodeAt(i) !== childPath.charCodeAt(i)) return parentPath;
-  return parentPath.slice(cut);
+  if (cut !== fileNameStart(childPath)) return 0;
+  for (let i = 0; i < cut; i++) if (parentPath.charCodeAt(i) !== childPath.charCodeAt(i)) return 0;
+  return cut;
+}
+
+/** UTF-8 bytes of `s.slice(from, to)` (lone surrogates as U+FFFD, 3 bytes, as Buffer.byteLength counts them). O(to − from). */
+function utf8Length(s: string, from: number, to: number): number {
+  let bytes = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < to && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 /** The parent path a parentFileNameHint means, read from a child at `childPath`. */
