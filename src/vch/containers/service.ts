@@ -122,7 +122,6 @@ export class ContainerService {
     const vmName = `${name}-${id.slice(0, 12)}`;
     const createdMs = Math.max(this.#createdMs, this.events.clock.date().getTime());
     this.#createdMs = createdMs;
-    const partial = { id, createdMs, request: req, config, hostConfig, imageId: image.imageId, plan, size, restart };
     this.networks.plan(id, name, req);
     let vm;
     try {
@@ -136,8 +135,17 @@ export class ContainerService {
       throw e;
     }
     const logPath = this.storage.logPath(id);
+    // Listed field by field (no spread of an intermediate object), in the order saved state has always had.
     const def: ContainerDefinition = {
-      ...partial,
+      id,
+      createdMs,
+      request: req,
+      config,
+      hostConfig,
+      imageId: image.imageId,
+      plan,
+      size,
+      restart,
       autoRemove: hostConfig.AutoRemove === true,
       tty: req.Tty === true,
       openStdin: req.OpenStdin === true,
