@@ -93,20 +93,38 @@ export interface CapacityRunFigures {
   readonly heldBytes: number;
   /** The same after every guest memory image was released, bytes. */
   readonly withoutImagesBytes: number;
+  /** The same after the result (its per-step samples above all) was dropped too: the model and what the runner left in it, bytes. */
+  readonly modelOnlyBytes: number;
 }
 
 /** Runs `scenario` once and measures it (heap figures need node --expose-gc). */
 export async function measureRun(scenario: Scenario): Promise<CapacityRunFigures> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run the benchmark with node --expose-gc (npm run bench does)');
-  const { held, withoutImages, ...figures } = await runHeld(scenario, gc);
+  const { held, withoutImages, modelOnly, ...figures } = await runHeld(scenario, gc);
   gc();
   const floor = heapUsed();
-  return { ...figures, heldBytes: held - floor, withoutImagesBytes: withoutImages - floor };
+  return { ...figures, heldBytes: held - floor, withoutImagesBytes: withoutImages - floor, modelOnlyBytes: modelOnly - floor };
 }
 
-/** Runs `scenario`, reading the heap with its model and result held (`held`) and again with the guest memory released (`withoutImages`). */
-async function runHeld(scenario: Scenario, gc: () => void): Promise<Omit<CapacityRunFigures, 'heldBytes' | 'withoutImagesBytes'> & { held: number; withoutImages: number }> {
+type HeldFigures = Omit<CapacityRunFigures, 'heldBytes' | 'withoutImagesBytes' | 'modelOnlyBytes'> & { held: number; withoutImages: number };
+
+/**
+ * Runs `scenario` and reads the heap with its model and result held (`held`), again with the guest
+ * memory released (`withoutImages`), then — the result gone with the frame of the function that
+ * ran it (a suspended async frame may keep what it awaited) — with the model alone (`modelOnly`).
+ */
+async function runHeld(scenario: Scenario, gc: () => void): Promise<HeldFigures & { modelOnly: number }> {
+  const { inventory, figures } = await runAndRead(scenario, gc);
+  gc();
+  const modelOnly = heapUsed();
+  // The model is used after the reading, so it stays reachable while the heap is read.
+  if (inventory.hosts.length === 0) throw new Error('the run built no hosts');
+  return { ...figures, modelOnly };
+}
+
+/** The run itself and the two readings with its result held; returns the model and the figures, not the result. */
+async function runAndRead(scenario: Scenario, gc: () => void): Promise<{ inventory: CapacityInventory; figures: HeldFigures }> {
   let inventory: CapacityInventory | undefined;
   let lastSampleAt = 0;
   const t0 = performance.now();
@@ -121,7 +139,8 @@ async function runHeld(scenario: Scenario, gc: () => void): Promise<Omit<Capacit
   gc();
   const withoutImages = heapUsed();
   const vmSteps = result.samples.slice(1).reduce((a, s) => a + s.running, 0);
-  return { simulateSeconds: (lastSampleAt - t0) / 1000, totalSeconds, vmSteps, placed: result.totals.placed, held, withoutImages };
+  const figures = { simulateSeconds: (lastSampleAt - t0) / 1000, totalSeconds, vmSteps, placed: result.totals.placed, held, withoutImages };
+  return { inventory: inventory!, figures };
 }
 
 /** Releases every VM's guest memory on every host of the run: clones first, then the frozen templates they forked from. */
@@ -164,6 +183,7 @@ export async function capacityBench(): Promise<BenchResult[]> {
     row(`run, ${size}`, round(f.simulateSeconds, 2), `wall s to the last sample (${round(f.totalSeconds, 2)} s with headroom; ${f.placed} placed)`),
     row(`simulation speed, ${size}`, Math.round(f.vmSteps / f.simulateSeconds), 'VM-steps/s', '≥ 3,000,000 (10,000 × 30 d)'),
     row(`heap per container beyond its memory image, ${size}`, Math.round(f.withoutImagesBytes / f.placed), `B (images ${Math.round(images / f.placed)} B/container)`, '≤ 1,024'),
+    row(`of which the model and runner state (the result and its per-step samples dropped), ${size}`, Math.round(f.modelOnlyBytes / f.placed), 'B per container'),
   ];
   const sweep = await loadSweepFile(resolve(import.meta.dirname, '../examples/scenarios/sweeps/clone-density-by-arrival-rate.yaml'));
   const scenarios = sweep.points.map((p) => p.scenario);
