@@ -16,12 +16,13 @@ export type EventInput = Pick<EventMessage, 'Type' | 'Action'> & { readonly id: 
 
 /** The event log of one VCH. */
 export class EventLog {
+  /** Oldest first; holds up to 2 × {@link EVENT_HISTORY}, of which the last EVENT_HISTORY count. */
   readonly #history: EventMessage[] = [];
   readonly #subscribers = new Set<AsyncQueue<EventMessage>>();
 
   constructor(readonly clock: Clock) {}
 
-  /** Records and delivers an event. O(subscribers). */
+  /** Records and delivers an event. O(subscribers), amortized O(1) for the history. */
   emit(input: EventInput): EventMessage {
     const ms = this.clock.date().getTime();
     const timeNano = ms * 1e6;
@@ -39,9 +40,15 @@ export class EventLog {
       if (input.attributes.image !== undefined) e.from = input.attributes.image;
     }
     this.#history.push(e);
-    if (this.#history.length > EVENT_HISTORY) this.#history.shift();
+    // Trimmed in halves rather than one shift per event (a shift moves the whole window each time).
+    if (this.#history.length >= 2 * EVENT_HISTORY) this.#history.splice(0, this.#history.length - EVENT_HISTORY);
     for (const q of this.#subscribers) q.push(e);
     return e;
+  }
+
+  /** The last {@link EVENT_HISTORY} events, oldest first. O(EVENT_HISTORY). */
+  #recent(): EventMessage[] {
+    return this.#history.slice(-EVENT_HISTORY);
   }
 
   /**
@@ -54,7 +61,7 @@ export class EventLog {
     const nowNs = this.clock.date().getTime() * 1e6;
     const inRange = (e: EventMessage): boolean => (sinceNs === undefined || e.timeNano >= sinceNs) && (untilNs === undefined || e.timeNano <= untilNs);
     const keep = (e: EventMessage): boolean => inRange(e) && matchesFilters(e, opts.filters);
-    const past = sinceNs === undefined ? [] : this.#history.filter(keep);
+    const past = sinceNs === undefined ? [] : this.#recent().filter(keep);
     const live = untilNs !== undefined && untilNs <= nowNs ? undefined : new AsyncQueue<EventMessage>();
     if (live) this.#subscribers.add(live);
     const subscribers = this.#subscribers;
