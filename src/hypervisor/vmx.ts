@@ -59,15 +59,15 @@ function writeVmx(vm: VirtualMachine, diskFileName: (dsPath: string) => string, 
   let eth = 0;
   for (const d of c.devices) {
     if (d.type === 'disk') {
-      const slot = `scsi0:${scsi++}`;
-      out.line(`${slot}.present`, 'TRUE');
-      out.line(`${slot}.fileName`, diskFileName(d.fileName));
+      const keys = slotKeys(DISK_SLOTS, 'scsi0:', DISK_FIELDS, scsi++);
+      out.line(keys[0]!, 'TRUE');
+      out.line(keys[1]!, diskFileName(d.fileName));
     } else if (d.type === 'nic') {
-      const slot = `ethernet${eth++}`;
-      out.line(`${slot}.present`, 'TRUE');
-      out.line(`${slot}.virtualDev`, 'vmxnet3');
-      out.line(`${slot}.networkName`, networkName(d.network));
-      out.line(`${slot}.address`, d.macAddress);
+      const keys = slotKeys(NIC_SLOTS, 'ethernet', NIC_FIELDS, eth++);
+      out.line(keys[0]!, 'TRUE');
+      out.line(keys[1]!, 'vmxnet3');
+      out.line(keys[2]!, networkName(d.network));
+      out.line(keys[3]!, d.macAddress);
     } else if (d.type === 'cdrom') {
       out.line('ide0:0.present', 'TRUE');
       out.line('ide0:0.deviceType', d.iso ? 'cdrom-image' : 'atapi-cdrom');
@@ -83,6 +83,22 @@ function writeVmx(vm: VirtualMachine, diskFileName: (dsPath: string) => string, 
     out.line('scsi0.virtualDev', 'pvscsi');
   }
   for (const k in c.extraConfig) out.userLine(k, c.extraConfig[k]!);
+}
+
+const DISK_FIELDS = ['present', 'fileName'] as const;
+const NIC_FIELDS = ['present', 'virtualDev', 'networkName', 'address'] as const;
+/** The keys of each device slot (`scsi0:0.present`, …), made once per slot number, not per `.vmx` walk. */
+const DISK_SLOTS: string[][] = [];
+const NIC_SLOTS: string[][] = [];
+
+/** The keys `<prefix><n>.<field>` of slot `n`, in `fields` order, from `cache` (filled on first use). O(fields) once, O(1) after. */
+function slotKeys(cache: string[][], prefix: string, fields: readonly string[], n: number): readonly string[] {
+  let keys = cache[n];
+  if (keys === undefined) {
+    while (cache.length < n) slotKeys(cache, prefix, fields, cache.length);
+    cache[n] = keys = fields.map((f) => `${prefix}${n}.${f}`);
+  }
+  return keys;
 }
 
 /** Builds the text. */
