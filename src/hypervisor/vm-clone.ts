@@ -251,7 +251,7 @@ export function freezeVM(model: VSphereModel, id: VmId): void {
 /** Logs vSphere's warning when a running-source chain passes the warning depth (100 levels). */
 function warnOnGenerations(model: VSphereModel, id: VmId): void {
   const vm = model.registry.get('VirtualMachine', id);
-  const depth = model.memoryOf(vm.host).vmStats(id).generations;
+  const depth = model.memoryOf(vm.host).generations(id);
   const { warnAbove, failAt } = model.calibration.cloneGenerations;
   if (depth <= warnAbove) return;
   model.events.log({ type: 'GeneralVmWarningEvent', vm: id, host: vm.host, cluster: vm.cluster, data: { generations: depth }, fullFormattedMessage: `${vm.name} is instant clone generation ${depth}; vSphere warns above ${warnAbove} and refuses ${failAt}` });

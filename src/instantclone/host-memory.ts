@@ -245,6 +245,11 @@ export class HostMemory {
     return { residentMB: (this.pool.counters(m.image).residentPages * this.pool.granuleBytes) / MiB, activeMB: m.activeMB };
   }
 
+  /** Instant-clone generations in a VM's memory chain, as {@link vmStats} gives them. O(1). @throws NotFoundError */
+  generations(vm: string): number {
+    return this.pool.counters(this.#get(vm).image).depth;
+  }
+
   /** One VM's memory. @throws NotFoundError */
   vmStats(vm: string): VmMemoryStats {
     const m = this.#get(vm);

@@ -66,12 +66,13 @@ describe("a host's guest writers and per-VM figures", () => {
     expect([...host.writers()].sort()).toEqual(['clone-0', 'grandchild']);
   });
 
-  it('report each VM’s resident and active memory as its stats do, and nothing for a VM they do not hold', () => {
+  it('report each VM’s resident and active memory and its generations as its stats do, and nothing for a VM they do not hold', () => {
     const host = clonesOnHost();
     step(host, 60_000);
     for (const vm of ['template', 'clone-0', 'clone-1']) {
       const s = host.vmStats(vm);
       expect(host.usageMB(vm)).toEqual({ residentMB: s.privateMB + s.sharedMB, activeMB: s.activeMB });
+      expect(host.generations(vm)).toBe(s.generations);
     }
     expect(host.usageMB('no-such-vm')).toBeUndefined();
   });
