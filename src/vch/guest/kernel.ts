@@ -93,7 +93,9 @@ export class Kernel {
       };
     }
     const ctx: ProgramContext = {
-      ...launch.io,
+      stdin: launch.io.stdin,
+      stdout: launch.io.stdout,
+      stderr: launch.io.stderr,
       argv: launch.argv,
       env: launch.env,
       cwd: launch.cwd,
