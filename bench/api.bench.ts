@@ -20,6 +20,12 @@ import type { BenchResult } from './report.js';
 const PER_OP = 96;
 /** Workers of the concurrent case; each creates PER_OP / CONCURRENCY containers one after another. */
 const CONCURRENCY = 8;
+/**
+ * Containers created and started, unmeasured, before each case: a fresh server's first few hundred
+ * run 2–3× slower while the JIT compiles the path; the figures are a warmed server's, as a VCH that has
+ * served a while.
+ */
+const WARMUP_CONTAINERS = 960;
 /** Containers timed one by one for the latency percentiles. */
 const LATENCY_CONTAINERS = 480;
 const DOCKER = '/usr/local/bin/docker';
@@ -130,6 +136,7 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 async function createStartCase(api: Api, load: LoadThread, workers: number): Promise<BenchResult[]> {
   const label = workers === 1 ? 'sequential' : `${workers}-way concurrent`;
   const out: BenchResult[] = [];
+  await load.run(WARMUP_CONTAINERS, workers);
   await api.removeAll();
   await b.suite(
     `api create+start ${label}`,
