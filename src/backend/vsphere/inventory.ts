@@ -5,7 +5,7 @@
  * Filters by pool or host read the VM's own `resourcePool` and `runtime.host`, not the pool's or the
  * host's `vm` list (vcsim's RelocateVM_Task leaves those lists wrong; shared/reference/vim25.md).
  */
-import { NotFoundError } from '../../sim/errors.js';
+import { NotFoundError, NotSupportedError } from '../../sim/errors.js';
 import type { ClusterId, DatacenterId, HostId, NetworkId, ResourcePoolId, VmId } from '../../sim/ids.js';
 import type { ClusterInfo, DatacenterInfo, DatastoreInfo, HostInfo, NetworkInfo, ResourcePoolInfo, VmInfo, VmPowerState } from '../backend.js';
 import { DATASTORE_PATHS, datastoreInfo, HOST_PATHS, hostInfo, POOL_PATHS, poolInfo, VM_PATHS, vmInfo } from './convert.js';
@@ -109,6 +109,20 @@ export class VSphereInventory {
   /** Networks in scope (standard port groups and distributed port groups). */
   async networks(): Promise<NetworkInfo[]> {
     return (await this.#list('Network', ['name'])).map((r) => ({ id: idOf<NetworkId>(r.obj), name: str(r.properties.get('name')) }));
+  }
+
+  /**
+   * Each NIC network's reference and name (a NIC backing names its port group). One read per NIC.
+   * @throws NotSupportedError for a distributed port group; NotFoundError for an unknown network.
+   */
+  async nicNetworks(nics: readonly { readonly network: NetworkId }[]): Promise<Map<NetworkId, { ref: ManagedObjectReference; name: string }>> {
+    const networks = new Map<NetworkId, { ref: ManagedObjectReference; name: string }>();
+    for (const { network } of nics) {
+      if (network.startsWith('dvportgroup-')) throw new NotSupportedError(`NICs on distributed port groups (${network}) are not supported by the live backend yet`);
+      const record = await this.record(ref('network', network), ['name']);
+      networks.set(network, { ref: record.obj, name: str(record.properties.get('name')) });
+    }
+    return networks;
   }
 
   /** VMs in scope, optionally directly in one pool or on one host. */

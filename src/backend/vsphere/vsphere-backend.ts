@@ -191,19 +191,8 @@ export class VSphereBackend implements Backend {
     const datastore = spec.datastore !== undefined ? ref('datastore', spec.datastore) : (inv.scope.datastore ?? list((await inv.read(datacenter, ['datastore'])).get('datastore'))[0]);
     if (!(datastore instanceof ManagedObjectReference)) throw new InvalidArgumentError('datastore', `datacenter ${datacenter.value} has no datastore`);
     const datastoreName = str((await inv.record(datastore, ['name'])).properties.get('name'));
-    const networks = await this.#nicNetworks(spec.nics ?? []);
+    const networks = await this.#inv.nicNetworks(spec.nics ?? []);
     return { datastoreName, networks, diskCapacities: await this.#diskCapacities(spec.disks ?? []) };
-  }
-
-  /** Each NIC network's reference and name (a NIC backing names its port group). */
-  async #nicNetworks(nics: readonly { readonly network: NetworkId }[]): Promise<Map<NetworkId, { ref: ManagedObjectReference; name: string }>> {
-    const networks = new Map<NetworkId, { ref: ManagedObjectReference; name: string }>();
-    for (const { network } of nics) {
-      if (network.startsWith('dvportgroup-')) throw new NotSupportedError(`NICs on distributed port groups (${network}) are not supported by the live backend yet`);
-      const record = await this.#inv.record(ref('network', network), ['name']);
-      networks.set(network, { ref: record.obj, name: str(record.properties.get('name')) });
-    }
-    return networks;
   }
 
   async createVM(spec: CreateVmSpec): Promise<Task<VmId>> {
@@ -245,7 +234,7 @@ export class VSphereBackend implements Backend {
   async reconfigureVM(id: VmId, spec: ReconfigureVmSpec): Promise<Task<VmId>> {
     const record = await this.#inv.record(ref('vm', id), VM_PATHS);
     const capacities = await this.#diskCapacities(spec.addDisks ?? []);
-    const networks = await this.#nicNetworks(spec.addNics ?? []);
+    const networks = await this.#inv.nicNetworks(spec.addNics ?? []);
     const config = reconfigureConfigSpec(spec, vmInfo(record), list(record.properties.get('config.hardware.device')), capacities, networks);
     return this.#vmTask(await reconfigVmTask(this.#c, record.obj, config), 'VirtualMachine.reconfigure', id);
   }
