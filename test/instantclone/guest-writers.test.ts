@@ -77,6 +77,17 @@ describe("a host's guest writers and per-VM figures", () => {
     expect(host.usageMB('no-such-vm')).toBeUndefined();
   });
 
+  it('count memory that arrived by vMotion as written: a guest whose working set arrived settles at once, one with less grows into the rest', () => {
+    const host = new HostMemory(64 * 1024, EXPECTED);
+    host.adopt('whole', 1024, 30, 64, 64);
+    host.adopt('part', 1024, 30, 16, 16);
+    expect(host.runWorkloads(() => web, Rng.seeded(1), 60_000)).toBe(2);
+    expect([...host.writers()]).toEqual(['part']);
+    expect(host.vmStats('whole').privateMB).toBe(64);
+    while (host.runWorkloads(() => web, Rng.seeded(1), 600_000) > 0);
+    expect(host.vmStats('part').privateMB).toBe(64);
+  });
+
   it('keep configured memory summed as VMs come and go', () => {
     const host = clonesOnHost();
     expect(host.configuredMB).toBe(4 * 1024);
