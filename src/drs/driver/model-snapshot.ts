@@ -11,7 +11,7 @@ import { InvalidArgumentError } from '../../sim/errors.js';
 import type { ClusterId, HostId, VmId } from '../../sim/ids.js';
 import type { VSphereModel } from '../../hypervisor/model.js';
 import { workloadOf } from '../../hypervisor/guest-memory.js';
-import type { Allocation, Cluster, Host, HostState, ResourcePool, VirtualMachine, VmConfig } from '../../hypervisor/types.js';
+import type { Allocation, Host, HostState, ResourcePool, VirtualMachine, VmConfig } from '../../hypervisor/types.js';
 import { clusterSettings } from './cluster-config.js';
 import type { ClusterSnapshot, DrsHostState, DrsRule, HostSnapshot, PoolSnapshot, RestartPriority, SharesSetting, VmDemand, VmSnapshot } from '../snapshot.js';
 
@@ -37,11 +37,8 @@ export function snapshotCluster(model: VSphereModel, clusterId: ClusterId): Clus
   return snapshotWithSources(model, clusterId).snapshot;
 }
 
-/** The model records a cluster snapshot was made of, in the snapshot's order. */
+/** What a cluster snapshot was made of that a demand-only refresh needs: its VM records in the snapshot's order, and its rules. */
 export interface SnapshotSources {
-  readonly cluster: Cluster;
-  readonly hosts: readonly Host[];
-  readonly pools: readonly ResourcePool[];
   readonly rules: readonly DrsRule[];
   readonly vms: readonly VirtualMachine[];
 }
@@ -50,7 +47,8 @@ export interface SnapshotSources {
 export function snapshotWithSources(model: VSphereModel, clusterId: ClusterId): { snapshot: ClusterSnapshot; sources: SnapshotSources } {
   const cluster = model.registry.get('Cluster', clusterId);
   const hostRecords = model.hostsOf(clusterId);
-  const poolRecords = clusterPools(model, clusterId);
+  const pools: PoolSnapshot[] = [];
+  for (const p of model.registry.all('ResourcePool')) if (p.cluster === clusterId) pools.push(poolSnapshot(p));
   const vmRecords: VirtualMachine[] = [];
   for (const h of hostRecords) {
     for (const id of model.vmsOnHost(h.id)) {
@@ -61,23 +59,17 @@ export function snapshotWithSources(model: VSphereModel, clusterId: ClusterId): 
   const rules = clusterSettings(model, clusterId).rules;
   const snapshot: ClusterSnapshot = {
     hosts: hostRecords.map((h) => hostSnapshot(h, model.calibration.vm.maxVmsPerHost)),
-    pools: poolRecords.map(poolSnapshot),
+    pools,
     rootPool: cluster.rootPool,
     vms: vmRecords.map((vm) => vmSnapshot(model, vm, measuredDemand(model, vm))),
     rules,
   };
-  return { snapshot, sources: { cluster, hosts: hostRecords, pools: poolRecords, rules, vms: vmRecords } };
+  return { snapshot, sources: { rules, vms: vmRecords } };
 }
 
 /** Calls `write(i, demand)` with the measured demand of each VM of `sources` (i: its position in the snapshot). O(V). */
 export function forEachDemand(model: VSphereModel, sources: SnapshotSources, write: (i: number, demand: VmDemand) => void): void {
   sources.vms.forEach((vm, i) => write(i, measuredDemand(model, vm)));
-}
-
-function clusterPools(model: VSphereModel, clusterId: ClusterId): ResourcePool[] {
-  const out: ResourcePool[] = [];
-  for (const p of model.registry.all('ResourcePool')) if (p.cluster === clusterId) out.push(p);
-  return out;
 }
 
 /** A host as DRS sees it: all cores' MHz, memory, state, fastest NIC as the vMotion link. O(NICs). */
