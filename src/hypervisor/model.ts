@@ -35,6 +35,9 @@ export interface ModelOptions {
   readonly eventHistory?: number;
 }
 
+/** A running guest's CPU demand at simulated time `nowMs`, MHz (≥ 0). O(1) amortized. */
+export type GuestCpuProbe = (nowMs: number) => number;
+
 /** The model's state. Mutate it only through the operation modules. */
 export class VSphereModel {
   readonly clock: Clock;
@@ -67,11 +70,12 @@ export class VSphereModel {
   /** Chooses the host of a VM created without one (default VIC's ranking; DRS replaces it). */
   placementPolicy: PlacementPolicy = vicPlacement;
   /**
-   * When set, the CPU a running VM's guest uses now, MHz (≥ 0), as DRS, HA and DPM measure it; undefined
-   * for a VM leaves its `vicsim.workload.cpuMhz` key in charge. The capacity runner sets it to
-   * play its profiles' CPU curves.
+   * When set, what a running VM's guest CPU is read from, as DRS, HA and DPM measure it: a
+   * {@link GuestCpuProbe} giving its MHz (≥ 0) at a simulated time; undefined for a VM leaves its
+   * `vicsim.workload.cpuMhz` key in charge. A caller may keep a VM's probe for as long as the VM's
+   * record is unchanged. The capacity runner sets it to play its profiles' CPU curves.
    */
-  guestCpuDemand: ((vm: VirtualMachine) => number | undefined) | undefined;
+  guestCpuDemand: ((vm: VirtualMachine) => GuestCpuProbe | undefined) | undefined;
   /**
    * When set (DRS installs it), a host with powered-on VMs may enter maintenance mode: they keep
    * running there (no new ones start) and this is called once the host is in maintenance, to

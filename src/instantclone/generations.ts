@@ -178,6 +178,7 @@ export abstract class GenerationTree implements MemoryImages {
     this.#tally.mapped -= own + this.#inherited.get(image);
     this.#tally.configured -= this.pageCount.get(image);
     this.#tally.images--;
+    this.#tally.changes++;
     this.top.set(image, -1);
     this.#freeImages.push(image);
     if (this.#frozen.get(image)) {
@@ -199,22 +200,18 @@ export abstract class GenerationTree implements MemoryImages {
   }
 
   counters(image: ImageId): ImageCounters {
-    this.#check(image);
+    const residentPages = this.residentPages(image);
     const layer = this.top.get(image);
     const own = this.nonZero.get(layer);
     const frozen = this.#frozen.get(image) === 1;
     const privatePages = !frozen || this.refs.get(layer) === 1 ? own : 0;
-    const residentPages = own + this.#inherited.get(image);
     const pages = this.pageCount.get(image);
-    return {
-      pages,
-      privatePages,
-      sharedPages: residentPages - privatePages,
-      zeroPages: pages - residentPages,
-      residentPages,
-      depth: this.#depth.get(image),
-      frozen,
-    };
+    return { pages, privatePages, sharedPages: residentPages - privatePages, zeroPages: pages - residentPages, residentPages, depth: this.#depth.get(image), frozen };
+  }
+
+  residentPages(image: ImageId): number {
+    this.#check(image);
+    return this.nonZero.get(this.top.get(image)) + this.#inherited.get(image);
   }
 
   totals(): PoolCounters {
@@ -273,6 +270,7 @@ export abstract class GenerationTree implements MemoryImages {
     const depth = this.#depth.get(image) + 1;
     if (depth >= this.#failAt) throw new GenerationLimitError(image, depth, this.#failAt);
     if (depth > this.#warnAbove) this.#onWarning?.(image, depth);
+    this.#tally.changes++;
     return depth;
   }
 
@@ -288,6 +286,7 @@ export abstract class GenerationTree implements MemoryImages {
     this.#tally.mapped += ownDelta - inherited;
     this.#tally.cowEvents += inherited;
     this.#tally.writes++;
+    this.#tally.changes++;
   }
 
   /** Drops one reference of `user` on `layer`, freeing or folding generations as they empty. */
@@ -356,6 +355,7 @@ export abstract class GenerationTree implements MemoryImages {
     this.#tally.images++;
     this.#tally.configured += pages;
     this.#tally.mapped += inherited;
+    this.#tally.changes++;
     return image;
   }
 

@@ -19,7 +19,7 @@ import type { Rng } from '../sim/rng.js';
 import { MiB } from '../sim/units.js';
 import { minFreeMB, nextMemoryState, type MemoryState } from './memory-state.js';
 import { createMemoryPool } from './pool.js';
-import type { HostMemoryOptions, HostMemoryStats, VmMemoryStats } from './memory-stats.js';
+import type { HostMemoryOptions, HostMemoryStats, MemoryUsageReader, VmMemoryStats } from './memory-stats.js';
 import { PageSharing } from './page-sharing.js';
 import { sharedWriteState, stepGuest, type GuestWriteState } from './guest-writes.js';
 import { reclaim, release, type Reclaimed } from './reclamation.js';
@@ -50,6 +50,10 @@ export class HostMemory {
   readonly #writers = new Set<string>();
   #overheadMB = 0;
   #configuredMB = 0;
+  /** Changes whenever a VM's memory is added or released (usage readers look their VM up again). */
+  #membership = 0;
+  /** Times a VM's active memory changed (with the pool's changes, {@link usageVersion}). */
+  #activeChanges = 0;
   #state: MemoryState = 'high';
   /** Sum of every VM's reclaimed amounts, kept current so stats() is O(1). */
   #reclaimed: Reclaimed = { balloonMB: 0, compressedMB: 0, swappedMB: 0 };
@@ -178,6 +182,7 @@ export class HostMemory {
     this.pool.destroy(m.image);
     this.sharing.forget(m.image);
     this.#vms.delete(vm);
+    this.#membership++;
     this.#frozen.delete(vm);
     this.#writers.delete(vm);
     this.#overheadMB -= m.overheadMB;
@@ -230,7 +235,9 @@ export class HostMemory {
   /** Runs one guest's workload; returns whether it wrote anything. */
   #step(vm: string, profile: GuestWorkload, rng: Rng, ms: number): boolean {
     const m = this.#get(vm);
-    m.activeMB = Math.min(m.configuredMB, profile.workingSetBytes / MiB);
+    const activeMB = Math.min(m.configuredMB, profile.workingSetBytes / MiB);
+    if (activeMB !== m.activeMB) this.#activeChanges++;
+    m.activeMB = activeMB;
     const step = stepGuest(this.pool, m.image, m.writes, profile, rng, ms, this.calibration);
     if (step.done) this.#writers.delete(vm);
     if (step.granulesWritten === 0) return false;
@@ -242,7 +249,34 @@ export class HostMemory {
   usageMB(vm: string): { readonly residentMB: number; readonly activeMB: number } | undefined {
     const m = this.#vms.get(vm);
     if (m === undefined) return undefined;
-    return { residentMB: (this.pool.counters(m.image).residentPages * this.pool.granuleBytes) / MiB, activeMB: m.activeMB };
+    return { residentMB: (this.pool.residentPages(m.image) * this.pool.granuleBytes) / MiB, activeMB: m.activeMB };
+  }
+
+  /** Equal at two moments when no VM's {@link usageMB} changed between them (it may differ when none did). O(1). */
+  get usageVersion(): number {
+    return this.pool.totals().changes + this.#activeChanges;
+  }
+
+  /**
+   * A reader of `vm`'s {@link usageMB} for callers that read many VMs often (DRS's demand refresh):
+   * it looks the VM up again only after the host's set of VMs changed, so a read is O(1) with no
+   * lookup and no allocation. Valid for the host's life; it follows the VM leaving and coming back.
+   */
+  usageReader(vm: string): MemoryUsageReader {
+    let seen = -1;
+    let m: VmMemory | undefined;
+    return {
+      read: (out) => {
+        if (seen !== this.#membership) {
+          m = this.#vms.get(vm);
+          seen = this.#membership;
+        }
+        if (m === undefined) return false;
+        out.residentMB = (this.pool.residentPages(m.image) * this.pool.granuleBytes) / MiB;
+        out.activeMB = m.activeMB;
+        return true;
+      },
+    };
   }
 
   /** Instant-clone generations in a VM's memory chain, as {@link vmStats} gives them. O(1). @throws NotFoundError */
@@ -303,6 +337,7 @@ export class HostMemory {
 
   #add(vm: string, m: VmMemory): void {
     this.#vms.set(vm, m);
+    this.#membership++;
     this.#writers.add(vm);
     this.#overheadMB += m.overheadMB;
     this.#configuredMB += m.configuredMB;

@@ -2,6 +2,18 @@
 import type { MemoryState } from './memory-state.js';
 import type { PageSharingOptions } from './page-sharing.js';
 
+/** One VM's resident (private + shared) and active guest memory, MB, as {@link MemoryUsageReader} fills it. */
+export interface MemoryUsage {
+  residentMB: number;
+  activeMB: number;
+}
+
+/** Reads one VM's memory usage on a host again and again (see HostMemory.usageReader). */
+export interface MemoryUsageReader {
+  /** Fills `out` and returns true, or returns false (leaving `out`) while the host holds no memory for the VM. O(1). */
+  read(out: MemoryUsage): boolean;
+}
+
 /** A VM's memory as inspection shows it (MB). */
 export interface VmMemoryStats {
   readonly configuredMB: number;

@@ -14,6 +14,7 @@ export class PoolTally {
   cowEvents = 0;
   writes = 0;
   forks = 0;
+  changes = 0;
 
   /** The totals as {@link PoolCounters}. O(1). */
   snapshot(): PoolCounters {
@@ -31,6 +32,7 @@ export class PoolTally {
       cowEvents: this.cowEvents,
       writes: this.writes,
       forks: this.forks,
+      changes: this.changes,
     };
   }
 }

@@ -57,6 +57,8 @@ export interface PoolCounters {
   readonly writes: number;
   /** Forks made. */
   readonly forks: number;
+  /** Operations that changed images (create, fork, freeze, write, destroy): equal counts at two moments mean no image's counters changed between them. */
+  readonly changes: number;
 }
 
 /**
@@ -125,6 +127,8 @@ export interface MemoryImages {
   exists(image: ImageId): boolean;
   /** The image's counters. O(1). */
   counters(image: ImageId): ImageCounters;
+  /** The image's resident pages (its counters' residentPages, without building them). O(1). */
+  residentPages(image: ImageId): number;
   /**
    * Calls `visit` once per run of consecutive pages with one non-zero tag that a live layer physically
    * holds (every physical page exactly once over the pool), or only the runs of `image`'s own layer.

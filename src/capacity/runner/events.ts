@@ -11,6 +11,7 @@ import type { Arrival } from '../trace/arrivals.js';
 import type { InjectedEvent, Scenario } from '../scenario/types.js';
 import { hostOf, type Container, type RunState } from './state.js';
 import { haRestarting } from './cluster-services.js';
+import { cpuProbe } from './cpu-probes.js';
 
 /** Schedules `arrival` on the run's clock. Precondition: arrival.atMs ≥ the clock's time. O(log events). */
 export function scheduleArrival(state: RunState, arrival: Arrival): void {
@@ -32,7 +33,8 @@ function arrive(state: RunState, a: Arrival): void {
       return;
     }
     const now = model.clock.now();
-    const c: Container = { vm: o.vm, vch, profile: a.profile, startedAtMs: now, departure: undefined };
+    const hostSlot = state.hostSlots.get(model.registry.get('VirtualMachine', o.vm).host)!;
+    const c: Container = { vm: o.vm, vch, profile: a.profile, startedAtMs: now, cpuAt: cpuProbe(state.cpuProbes, a.profile, now), hostSlot, departure: undefined };
     state.containers.set(o.vm, c);
     state.interval.placed++;
     state.provisioning.push({ tMs: now, profile: a.profile.name, mode: vch.spec.provisioning, latencyMs: o.latencyMs });

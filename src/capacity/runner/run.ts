@@ -18,7 +18,7 @@ import { failoverCapacity } from './failover.js';
 import { headroomTrial } from './headroom.js';
 import { buildInventory, type CapacityInventory } from './inventory.js';
 import { Provisioner } from './provisioner.js';
-import { containerCpuMHz, takeSample } from './sampler.js';
+import { takeSample } from './sampler.js';
 import { newRunState, type RunState } from './state.js';
 
 /** Where a run is, reported after every sample. */
@@ -132,17 +132,18 @@ const RUNNER_ASSUMPTIONS: readonly string[] = [
 
 /**
  * Connects the run's state to its model: DRS, HA and DPM measure a container's CPU by its profile
- * (model.guestCpuDemand, left in place after the run for tools that inspect the model), and a VM
- * leaving the powered-on state flags the state for loseStopped. Returns the disconnect of the latter.
+ * (model.guestCpuDemand, left in place after the run for tools that inspect the model); a VM
+ * leaving the powered-on state flags the state for loseStopped; a container's VM changing host
+ * moves its host slot. Returns the disconnect of the latter two.
  */
 function connect(state: RunState): () => void {
   const model = state.inventory.model;
-  model.guestCpuDemand = (vm) => {
-    const c = state.containers.get(vm.id);
-    return c === undefined ? undefined : containerCpuMHz(c, model.clock.now());
-  };
+  model.guestCpuDemand = (vm) => state.containers.get(vm.id)?.cpuAt;
   const unlisten = model.registry.listen((c) => {
-    if (c.op === 'update' && c.object.kind === 'VirtualMachine' && c.object.powerState !== 'poweredOn') state.mayHaveStopped = true;
+    if (c.op !== 'update' || c.object.kind !== 'VirtualMachine') return;
+    if (c.object.powerState !== 'poweredOn') state.mayHaveStopped = true;
+    const container = c.previous.kind !== 'VirtualMachine' || c.object.host === c.previous.host ? undefined : state.containers.get(c.object.id);
+    if (container) container.hostSlot = state.hostSlots.get(c.object.host)!;
   });
   return unlisten;
 }

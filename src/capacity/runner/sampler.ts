@@ -8,9 +8,7 @@ import type { VSphereModel } from '../../hypervisor/model.js';
 import type { HostState } from '../../hypervisor/types.js';
 import type { CapacitySample, HostMemorySample, HostSample, HostSampleState } from '../report/result.js';
 import { noRefusals } from '../report/totals.js';
-import { cpuDemandAt } from '../scenario/evaluate.js';
-import type { CpuDemand } from '../scenario/types.js';
-import { hostOf, type Container, type RunState } from './state.js';
+import type { RunState } from './state.js';
 import { dpmSampleAt, haRestartsBetween, migrationsBetween } from './cluster-services.js';
 
 const STATE: Record<HostState, HostSampleState> = { connected: 'connected', maintenance: 'maintenance', failed: 'failed', disconnected: 'failed', standby: 'standby' };
@@ -22,20 +20,20 @@ const STATE: Record<HostState, HostSampleState> = { connected: 'connected', main
  */
 export function takeSample(state: RunState, tMs: number): CapacitySample {
   const { model, hosts } = state.inventory;
-  const byHost = new Map<HostId, { containers: number; vcpus: number; cpuDemandMHz: number }>();
+  const containers = new Float64Array(hosts.length);
+  const vcpus = new Float64Array(hosts.length);
+  const cpuDemand = new Float64Array(hosts.length);
   for (const c of state.containers.values()) {
-    const host = hostOf(state, c);
-    const agg = byHost.get(host) ?? { containers: 0, vcpus: 0, cpuDemandMHz: 0 };
-    agg.containers++;
-    agg.vcpus += c.profile.cpus;
-    agg.cpuDemandMHz += containerCpuMHz(c, tMs);
-    byHost.set(host, agg);
+    const h = c.hostSlot;
+    containers[h] = containers[h]! + 1;
+    vcpus[h] = vcpus[h]! + c.profile.cpus;
+    cpuDemand[h] = cpuDemand[h]! + c.cpuAt(tMs);
   }
-  const samples: HostSample[] = hosts.map((h) => {
+  const samples: HostSample[] = hosts.map((h, i) => {
     const rec = model.registry.get('Host', h.id);
-    const agg = byHost.get(h.id) ?? { containers: 0, vcpus: 0, cpuDemandMHz: 0 };
     const connected = rec.state === 'connected';
-    return { state: STATE[rec.state], ...agg, cpuCapacityMHz: connected ? h.cpuCores * h.cpuMhzPerCore : 0, memory: memorySample(model, h.id) };
+    const capacity = connected ? h.cpuCores * h.cpuMhzPerCore : 0;
+    return { state: STATE[rec.state], containers: containers[i]!, vcpus: vcpus[i]!, cpuDemandMHz: cpuDemand[i]!, cpuCapacityMHz: capacity, memory: memorySample(model, h.id) };
   });
   const imbalance = state.inventory.clusterNames.map((name) => {
     const loads: number[] = [];
@@ -62,21 +60,6 @@ export function takeSample(state: RunState, tMs: number): CapacitySample {
   state.interval.refused = noRefusals();
   return sample;
 }
-
-/** The CPU container `c` uses at scenario time `tMs` by its profile (a constant or a curve on the scenario's or its own clock), MHz. O(curve points). */
-export function containerCpuMHz(c: Container, tMs: number): number {
-  const cpu = c.profile.cpu;
-  if (cpu.kind === 'constant') return cpu.mhz;
-  if (cpu.clock === 'container') return cpuDemandAt(cpu, tMs - c.startedAtMs);
-  const last = scenarioClockDemand.get(cpu);
-  if (last?.tMs === tMs) return last.mhz;
-  const mhz = cpuDemandAt(cpu, tMs);
-  scenarioClockDemand.set(cpu, { tMs, mhz });
-  return mhz;
-}
-
-/** The last value of each scenario-clock curve (one per profile, the same for all its containers at one instant). */
-const scenarioClockDemand = new WeakMap<CpuDemand, { readonly tMs: number; readonly mhz: number }>();
 
 /**
  * A host's physical memory stack. Reclaimed memory (ballooned, half of compressed, swapped) comes

@@ -1,5 +1,7 @@
 /** What a capacity run keeps while it runs: containers, interval counters and event records. */
 import type { Timer } from '../../sim/clock.js';
+import type { GuestCpuProbe } from '../../hypervisor/model.js';
+import type { SharedCpuProbes } from './cpu-probes.js';
 import type { HostId, VmId } from '../../sim/ids.js';
 import type { ProvisioningSample, RefusalReason, TimelineEvent } from '../report/result.js';
 import { noRefusals } from '../report/totals.js';
@@ -14,6 +16,10 @@ export interface Container {
   readonly profile: WorkloadProfile;
   /** Scenario time it started running, ms. */
   readonly startedAtMs: number;
+  /** Its CPU demand at a scenario time, MHz, by its profile (cpu-probes.ts). */
+  readonly cpuAt: GuestCpuProbe;
+  /** Position in inventory.hosts of the host its VM runs on now (the run's registry listener follows DRS's moves). */
+  hostSlot: number;
   /** Its departure, when its lifetime ends before the run does. */
   departure: Timer | undefined;
 }
@@ -24,6 +30,10 @@ export interface RunState {
   readonly provisioner: Provisioner;
   /** Running containers by VM id. */
   readonly containers: Map<VmId, Container>;
+  /** Position of each host in inventory.hosts. */
+  readonly hostSlots: ReadonlyMap<HostId, number>;
+  /** The CPU probes containers of one profile share. */
+  readonly cpuProbes: SharedCpuProbes;
   /** Counters of the current sampling interval. */
   readonly interval: { placed: number; refused: Record<RefusalReason, number> };
   readonly provisioning: ProvisioningSample[];
@@ -36,12 +46,13 @@ export interface RunState {
   mayHaveStopped: boolean;
 }
 
-/** The host a container's VM runs on now (DRS may have moved it since it started). */
+/** The host a container's VM runs on now (DRS may have moved it since it started). O(1). */
 export function hostOf(state: RunState, c: Container): HostId {
-  return state.inventory.model.registry.get('VirtualMachine', c.vm).host;
+  return state.inventory.hosts[c.hostSlot]!.id;
 }
 
 /** A fresh run state. */
 export function newRunState(inventory: CapacityInventory, provisioner: Provisioner): RunState {
-  return { inventory, provisioner, containers: new Map(), interval: { placed: 0, refused: noRefusals() }, provisioning: [], timeline: [], requests: 0, lastSampleMs: -1, mayHaveStopped: false };
+  const hostSlots = new Map(inventory.hosts.map((h, i) => [h.id, i]));
+  return { inventory, provisioner, containers: new Map(), hostSlots, cpuProbes: new Map(), interval: { placed: 0, refused: noRefusals() }, provisioning: [], timeline: [], requests: 0, lastSampleMs: -1, mayHaveStopped: false };
 }

@@ -19,7 +19,8 @@ import { DrsSession } from '../session.js';
 import { DEFAULT_MIGRATION_THRESHOLD, DRS_PERIOD_SEC } from '../constants.js';
 import type { Recommendation, RejectedMove } from '../recommendations.js';
 import { MigrationQueue, type MigrationRecord } from './migrations.js';
-import { forEachDemand, snapshotWithSources, type SnapshotSources } from './model-snapshot.js';
+import { forEachDemand, snapshotWithSources } from './model-snapshot.js';
+import type { DemandSources } from './demand-sources.js';
 import type { RegistryChange } from '../../hypervisor/registry.js';
 import { clusterSettings } from './cluster-config.js';
 import { SHARING_IMBALANCE_TOLERANCE } from '../placement.js';
@@ -103,7 +104,7 @@ interface DrsRuntime {
 interface HeldSession {
   readonly threshold: number;
   readonly session: DrsSession;
-  sources: SnapshotSources;
+  sources: DemandSources;
   changed: boolean;
 }
 

@@ -10,6 +10,7 @@
 import { InvalidArgumentError } from '../../sim/errors.js';
 import type { ClusterId, HostId, VmId } from '../../sim/ids.js';
 import type { VSphereModel } from '../../hypervisor/model.js';
+import { DemandSources } from './demand-sources.js';
 import { workloadOf } from '../../hypervisor/guest-memory.js';
 import type { Allocation, Host, HostState, ResourcePool, VirtualMachine, VmConfig } from '../../hypervisor/types.js';
 import { clusterSettings } from './cluster-config.js';
@@ -37,14 +38,8 @@ export function snapshotCluster(model: VSphereModel, clusterId: ClusterId): Clus
   return snapshotWithSources(model, clusterId).snapshot;
 }
 
-/** What a cluster snapshot was made of that a demand-only refresh needs: its VM records in the snapshot's order, and its rules. */
-export interface SnapshotSources {
-  readonly rules: readonly DrsRule[];
-  readonly vms: readonly VirtualMachine[];
-}
-
-/** {@link snapshotCluster}, with the records it was made of. Same cost and errors. */
-export function snapshotWithSources(model: VSphereModel, clusterId: ClusterId): { snapshot: ClusterSnapshot; sources: SnapshotSources } {
+/** {@link snapshotCluster}, with the sources of its VMs' demand (for passes that only re-measure it). Same cost and errors. */
+export function snapshotWithSources(model: VSphereModel, clusterId: ClusterId): { snapshot: ClusterSnapshot; sources: DemandSources } {
   const cluster = model.registry.get('Cluster', clusterId);
   const hostRecords = model.hostsOf(clusterId);
   const pools: PoolSnapshot[] = [];
@@ -57,19 +52,16 @@ export function snapshotWithSources(model: VSphereModel, clusterId: ClusterId): 
     }
   }
   const rules = clusterSettings(model, clusterId).rules;
-  const snapshot: ClusterSnapshot = {
-    hosts: hostRecords.map((h) => hostSnapshot(h, model.calibration.vm.maxVmsPerHost)),
-    pools,
-    rootPool: cluster.rootPool,
-    vms: vmRecords.map((vm) => vmSnapshot(model, vm, measuredDemand(model, vm))),
-    rules,
-  };
-  return { snapshot, sources: { rules, vms: vmRecords } };
+  const sources = new DemandSources(model, vmRecords, rules, (vm) => workloadCpuMHz(vm.name, vm.config));
+  const vms: VmSnapshot[] = [];
+  forEachDemand(model, sources, (i, demand) => vms.push(vmSnapshot(model, vmRecords[i]!, { ...demand })));
+  const snapshot: ClusterSnapshot = { hosts: hostRecords.map((h) => hostSnapshot(h, model.calibration.vm.maxVmsPerHost)), pools, rootPool: cluster.rootPool, vms, rules };
+  return { snapshot, sources };
 }
 
-/** Calls `write(i, demand)` with the measured demand of each VM of `sources` (i: its position in the snapshot). O(V). */
-export function forEachDemand(model: VSphereModel, sources: SnapshotSources, write: (i: number, demand: VmDemand) => void): void {
-  sources.vms.forEach((vm, i) => write(i, measuredDemand(model, vm)));
+/** Calls `write(i, demand)` with the measured demand of each VM of `sources` now (i: its position in the snapshot): {@link DemandSources.forEach}. */
+export function forEachDemand(model: VSphereModel, sources: DemandSources, write: (i: number, demand: VmDemand) => void): void {
+  sources.forEach(model.clock.now(), write);
 }
 
 /** A host as DRS sees it: all cores' MHz, memory, state, fastest NIC as the vMotion link. O(NICs). */
@@ -106,7 +98,7 @@ export function vmSnapshot(model: VSphereModel, vm: VirtualMachine, demand: VmDe
 
 /** What a running VM's host measures: active and consumed memory, the workload's CPU. O(1). */
 export function measuredDemand(model: VSphereModel, vm: VirtualMachine): VmDemand {
-  const cpuRunMHz = model.guestCpuDemand?.(vm) ?? workloadCpuMHz(vm.name, vm.config);
+  const cpuRunMHz = model.guestCpuDemand?.(vm)?.(model.clock.now()) ?? workloadCpuMHz(vm.name, vm.config);
   const usage = model.memoryOf(vm.host).usageMB(vm.id);
   if (usage === undefined) return { cpuRunMHz, cpuReadyMHz: 0, memActiveMB: 0, memConsumedMB: 0 };
   return { cpuRunMHz, cpuReadyMHz: 0, memActiveMB: Math.min(usage.activeMB, usage.residentMB), memConsumedMB: usage.residentMB };

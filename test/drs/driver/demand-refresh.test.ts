@@ -14,7 +14,7 @@ describe('DRS passes on a cluster whose demand changes', () => {
     const p = smallCluster({ hosts: 3, seed: 5 });
     const ids = Array.from({ length: 9 }, (_, i) => runningVm(p, { name: `vm-${i}`, host: p.hosts[i % 2]!.id, memoryMB: 1024 }).id);
     // Each VM's CPU swings on its own phase: demand changes every pass while the records stay put.
-    p.model.guestCpuDemand = (vm) => 1500 + 1400 * Math.sin(p.model.clock.now() / (20 * MINUTE) + ids.indexOf(vm.id));
+    p.model.guestCpuDemand = (vm) => (now) => 1500 + 1400 * Math.sin(now / (20 * MINUTE) + ids.indexOf(vm.id));
     enableDrs(p.model, { migrationThreshold: 4, intervalMs: 5 * MINUTE });
     const start = p.model.clock.now();
     let compared = 0;
