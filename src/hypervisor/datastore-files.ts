@@ -10,6 +10,7 @@
  */
 import { Volume } from 'memfs';
 import { DuplicateNameError, InsufficientResourcesError, InvalidArgumentError, NotFoundError } from '../sim/errors.js';
+import { folderDelete, folderEntries, folderGet, folderNames, folderOf, folderSet, folderSize, type FolderEntries } from './folder-entries.js';
 
 /** A projected or extent entry. */
 export interface VirtualEntry {
@@ -43,7 +44,8 @@ export interface DirectoryEntry {
 /** The namespace of one datastore. Paths are relative to its root, `/`-separated, no leading slash. */
 export class DatastoreFiles {
   readonly #vol = new Volume();
-  readonly #virtual = new Map<string, Map<string, VirtualEntry>>();
+  /** Folder → its projected and extent entries (folders without any are not keys). */
+  readonly #virtual = new Map<string, FolderEntries>();
   /**
    * Folder → number of folders holding virtual entries strictly below it (for exists/readdir); a
    * folder holding entries itself is a key of the entry map, so a VM folder adds nothing here.
@@ -118,15 +120,16 @@ export class DatastoreFiles {
   setVirtual(path: string, entry: VirtualEntry): void {
     const p = norm(path);
     const dir = dirOf(p);
-    const base = baseOf(p);
-    let files = this.#virtual.get(dir);
-    const old = files?.get(base)?.size ?? 0;
+    const files = this.#virtual.get(dir);
+    const old = (files && folderGet(files, p)?.size) ?? 0;
     this.ensureSpace(entry.size - old, p);
     if (!files) {
-      this.#virtual.set(dir, (files = new Map()));
+      this.#virtual.set(dir, folderOf(p, entry));
       this.#countDir(dir, 1);
+    } else {
+      const kept = folderSet(files, p, entry);
+      if (kept !== files) this.#virtual.set(dir, kept);
     }
-    files.set(base, entry);
     this.#usage += entry.size - old;
   }
 
@@ -238,7 +241,8 @@ export class DatastoreFiles {
   /** Names in a folder ('' = root), sorted. */
   readdir(dir: string): string[] {
     const d = dir === '' ? '' : norm(dir);
-    const names = new Set<string>(this.#virtual.get(d)?.keys() ?? []);
+    const own = this.#virtual.get(d);
+    const names = new Set<string>(own ? folderNames(own, d === '' ? 0 : d.length + 1) : []);
     const prefix = d === '' ? '' : d + '/';
     for (const sub of this.#virtual.keys()) {
       if (sub !== d && sub.startsWith(prefix)) names.add(sub.slice(prefix.length).split('/')[0]!);
@@ -252,10 +256,10 @@ export class DatastoreFiles {
   rm(path: string): void {
     const p = norm(path);
     const files = this.#virtual.get(dirOf(p));
-    const v = files?.get(baseOf(p));
+    const v = files && folderGet(files, p);
     if (v && files) {
-      files.delete(baseOf(p));
-      if (files.size === 0) {
+      folderDelete(files, p);
+      if (folderSize(files) === 0) {
         this.#virtual.delete(dirOf(p));
         this.#countDir(dirOf(p), -1);
       }
@@ -283,7 +287,7 @@ export class DatastoreFiles {
     const out: FileInfo[] = [];
     for (const [folder, files] of this.#virtual) {
       if (d && folder !== d && !folder.startsWith(d + '/')) continue;
-      for (const [name, e] of files) out.push({ path: folder ? `${folder}/${name}` : name, size: e.size, kind: e.kind });
+      for (const [path, e] of folderEntries(files)) out.push({ path, size: e.size, kind: e.kind });
     }
     const walk = (real: string): void => {
       if (!this.#vol.existsSync(real)) return;
@@ -350,7 +354,8 @@ export class DatastoreFiles {
   }
 
   #virtualEntry(p: string): VirtualEntry | undefined {
-    return this.#virtual.get(dirOf(p))?.get(baseOf(p));
+    const files = this.#virtual.get(dirOf(p));
+    return files && folderGet(files, p);
   }
 
   #storedSize(p: string): number {
@@ -386,8 +391,4 @@ function rootOf(p: string): string {
 function dirOf(p: string): string {
   const i = p.lastIndexOf('/');
   return i < 0 ? '' : p.slice(0, i);
-}
-
-function baseOf(p: string): string {
-  return p.slice(p.lastIndexOf('/') + 1);
 }

@@ -58,6 +58,12 @@ export type TaskListener = (info: TaskRecord, error: VicsimError | undefined) =>
 export class TaskManager {
   readonly #live = new Map<TaskId, LiveTask>();
   readonly #recent = new Map<TaskId, TaskRecord>();
+  /**
+   * The ids of {@link #recent} in the order they were added, from index {@link #oldest} on: trimming
+   * takes the oldest from here (asking the map for its first key scans the holes its deletions leave).
+   */
+  #recentOrder: TaskId[] = [];
+  #oldest = 0;
   readonly #errors = new Map<TaskId, VicsimError>();
   readonly #locks = new Map<string, LiveTask[]>();
   readonly #listeners = new Set<TaskListener>();
@@ -146,6 +152,7 @@ export class TaskManager {
     for (const t of tasks) {
       const done = t.state === 'success' || t.state === 'error';
       const info: TaskRecord = done ? t : { ...t, state: 'error', completeTime: this.clock.now(), error: { code: interrupted.code, message: interrupted.message } };
+      if (!this.#recent.has(info.id)) this.#recentOrder.push(info.id);
       this.#recent.set(info.id, info);
       if (!done) this.#errors.set(info.id, interrupted);
     }
@@ -201,16 +208,21 @@ export class TaskManager {
 
   #remember(live: LiveTask): void {
     this.#recent.set(live.info.id, live.info);
+    this.#recentOrder.push(live.info.id);
     if (live.error) this.#errors.set(live.info.id, live.error);
     this.#trim();
   }
 
-  /** Forgets the oldest finished tasks beyond the history size. */
+  /** Forgets the oldest finished tasks beyond the history size. O(1) amortized per task. */
   #trim(): void {
     while (this.#recent.size > this.historySize) {
-      const oldest = this.#recent.keys().next().value as TaskId;
+      const oldest = this.#recentOrder[this.#oldest++]!;
       this.#recent.delete(oldest);
-      this.#errors.delete(oldest);
+      if (this.#errors.size > 0) this.#errors.delete(oldest);
+    }
+    if (this.#oldest > 1024 && this.#oldest * 2 > this.#recentOrder.length) {
+      this.#recentOrder = this.#recentOrder.slice(this.#oldest);
+      this.#oldest = 0;
     }
   }
 

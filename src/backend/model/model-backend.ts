@@ -271,9 +271,16 @@ export class ModelBackend implements Backend {
   /** `#wait` as a function made once, for every task handle to call. */
   readonly #waitFor = (id: TaskId): Promise<unknown> => this.#wait(id);
 
+  /** Runs the clock until task `id` is done (fast and instant drivers), then settles with its outcome. */
   #wait<T>(id: TaskId): Promise<T> {
-    this.driver.pump(() => this.#finished(id));
-    if (this.#finished(id)) return this.#outcome<T>(id);
+    const tasks = this.model.tasks;
+    let info = tasks.info(id);
+    // An unnamed closure: under tsx (esbuild keepNames) a named one costs a defineProperty per call.
+    const done = this.driver.pump(() => {
+      info = tasks.info(id);
+      return info.state === 'success' || info.state === 'error';
+    });
+    if (done) return this.#outcome<T>(info);
     if (this.driver.kind !== 'realtime') return Promise.reject(new SystemError(`task ${id} cannot complete: the clock has nothing left to run`));
     return new Promise<T>((resolve, reject) => {
       const list = this.#waiters.get(id) ?? [];
@@ -282,15 +289,10 @@ export class ModelBackend implements Backend {
     });
   }
 
-  #finished(id: TaskId): boolean {
-    const s = this.model.tasks.info(id).state;
-    return s === 'success' || s === 'error';
-  }
-
-  #outcome<T>(id: TaskId): Promise<T> {
-    const info = this.model.tasks.info(id);
+  /** The outcome of a finished task's record. */
+  #outcome<T>(info: TaskRecord): Promise<T> {
     if (info.state === 'success') return Promise.resolve(info.result as T);
-    return Promise.reject(this.model.tasks.errorOf(id) ?? new SystemError(`task ${id} failed: ${info.error?.message}`));
+    return Promise.reject(this.model.tasks.errorOf(info.id) ?? new SystemError(`task ${info.id} failed: ${info.error?.message}`));
   }
 
   #settle(info: TaskRecord, error: VicsimError | undefined): void {
