@@ -10,6 +10,7 @@
 import { InvalidArgumentError, NotFoundError } from '../sim/errors.js';
 import { poolShares, vmShares, type Resource } from './demand.js';
 import type { ClusterSnapshot, VmSnapshot } from './snapshot.js';
+import type { DemandColumns } from './demand-columns.js';
 import { WaterFiller } from './waterfill-radix.js';
 
 /** Static figures of one resource: per pool and per VM (VM memory figures include overhead). */
@@ -112,27 +113,25 @@ export class DivvyPlan {
   }
 
   /**
-   * Divides `capacity` (CPU MHz, memory MB) for `vms` — the planned VMs in plan order, read only
-   * for their demand — on hosts whose cores run at `coreMHz[i]`, writing each VM's and pool's
-   * entitlement into the out arrays (VM i, pool j in snapshot order). O(V + P) plus the water
-   * fills, O(children) each (radix-ordered, waterfill-radix.ts).
-   * Preconditions: `vms` are the planned VMs (same settings), out arrays sized V and P.
+   * Divides `capacity` (CPU MHz, memory MB) for the planned VMs' `demand` (their columns, plan
+   * order) on hosts whose cores run at `coreMHz[i]`, writing each VM's and pool's entitlement
+   * into the out arrays (VM i, pool j in snapshot order). O(V + P) plus the water fills,
+   * O(children) each (radix-ordered, waterfill-radix.ts).
+   * Preconditions: `demand` has a row per planned VM, out arrays sized V and P.
    */
-  run(vms: readonly VmSnapshot[], coreMHz: Float64Array, capacityCpu: number, capacityMemory: number, idleFraction: number, twoPass: boolean, out: { vmCpu: Float64Array; vmMemory: Float64Array; poolCpu: Float64Array; poolMemory: Float64Array }): void {
+  run(demand: DemandColumns, coreMHz: Float64Array, capacityCpu: number, capacityMemory: number, idleFraction: number, twoPass: boolean, out: { vmCpu: Float64Array; vmMemory: Float64Array; poolCpu: Float64Array; poolMemory: Float64Array }): void {
     const cpu = this.#plans[0];
-    if (vms.length > 0 && !(idleFraction >= 0 && idleFraction <= 1)) throw new InvalidArgumentError('idleFraction', `idle memory fraction must be in [0, 1], got ${idleFraction}`);
-    for (let i = 0; i < vms.length; i++) {
-      const d = vms[i]!.demand;
-      this.#setVm(cpu, i, cpu.vmReservation[i]!, this.#vcpus[i]! * coreMHz[i]!, d.cpuRunMHz + d.cpuReadyMHz);
-    }
+    const v = demand.length;
+    if (v > 0 && !(idleFraction >= 0 && idleFraction <= 1)) throw new InvalidArgumentError('idleFraction', `idle memory fraction must be in [0, 1], got ${idleFraction}`);
+    const { cpuRunMHz, cpuReadyMHz, memActiveMB, memConsumedMB } = demand;
+    for (let i = 0; i < v; i++) this.#setVm(cpu, i, cpu.vmReservation[i]!, this.#vcpus[i]! * coreMHz[i]!, cpuRunMHz[i]! + cpuReadyMHz[i]!);
     this.#summarize(cpu);
     out.poolCpu[this.#root] = capacityCpu;
     this.#distribute(cpu, this.#root, capacityCpu, twoPass, out.vmCpu, out.poolCpu);
     const memory = this.#plans[1];
-    for (let i = 0; i < vms.length; i++) {
-      const d = vms[i]!.demand;
-      const demand = d.memActiveMB + idleFraction * Math.max(0, d.memConsumedMB - d.memActiveMB) + this.#overhead[i]!;
-      this.#setVm(memory, i, memory.vmReservation[i]!, this.#memorySize[i]!, demand);
+    for (let i = 0; i < v; i++) {
+      const active = memActiveMB[i]!;
+      this.#setVm(memory, i, memory.vmReservation[i]!, this.#memorySize[i]!, active + idleFraction * Math.max(0, memConsumedMB[i]! - active) + this.#overhead[i]!);
     }
     this.#summarize(memory);
     out.poolMemory[this.#root] = capacityMemory;

@@ -18,6 +18,7 @@
  */
 import type { ResourcePoolId, VmId } from '../sim/ids.js';
 import { IDLE_MEMORY_DEMAND_FRACTION } from './constants.js';
+import { DemandColumns } from './demand-columns.js';
 import { DivvyPlan } from './divvy-plan.js';
 import type { ClusterSnapshot, CpuMem } from './snapshot.js';
 import { hostRunsVms } from './snapshot.js';
@@ -68,7 +69,7 @@ export function computeEntitlementVectors(snapshot: ClusterSnapshot, options: En
   const plan = new DivvyPlan(snapshot);
   const coreMHz = new Float64Array(snapshot.vms.length);
   for (let i = 0; i < coreMHz.length; i++) coreMHz[i] = snapshot.hosts[plan.vmHostSlot[i]!]!.coreMHz;
-  plan.run(snapshot.vms, coreMHz, capacity.cpuMHz, capacity.memoryMB, options.idleMemoryFraction ?? IDLE_MEMORY_DEMAND_FRACTION, options.twoPass ?? false, out);
+  plan.run(new DemandColumns(snapshot.vms), coreMHz, capacity.cpuMHz, capacity.memoryMB, options.idleMemoryFraction ?? IDLE_MEMORY_DEMAND_FRACTION, options.twoPass ?? false, out);
   return out;
 }
 

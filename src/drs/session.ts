@@ -24,9 +24,7 @@ import { RuleIndex } from './rules.js';
 import type { ClusterSnapshot, DrsHostState, DrsRule, HostSnapshot, PoolSnapshot, VmDemand, VmSnapshot } from './snapshot.js';
 import { sameMakeUp } from './session-sync.js';
 import { VmotionTimes } from './vmotion-cache.js';
-
-/** A VM record the session owns: its demand, host and dirty rate change in place. */
-type LiveVm = { -readonly [K in Exclude<keyof VmSnapshot, 'demand'>]: VmSnapshot[K] } & { demand: { -readonly [K in keyof VmDemand]: VmDemand[K] } };
+import { ColumnVm, DemandColumns } from './demand-columns.js';
 
 /** What the session keeps between passes; rebuilt after a change of make-up. */
 interface Kept {
@@ -49,7 +47,8 @@ export class DrsSession {
   #pools: readonly PoolSnapshot[];
   #rootPool: ClusterSnapshot['rootPool'];
   #rules: readonly DrsRule[];
-  #vms: readonly LiveVm[];
+  #vms: readonly ColumnVm[] = [];
+  #columns = new DemandColumns([]);
   #index = new Map<VmId, number>();
   readonly #options: BalanceOptions;
   #kept: Kept | undefined;
@@ -66,7 +65,7 @@ export class DrsSession {
     this.#pools = snapshot.pools.slice();
     this.#rootPool = snapshot.rootPool;
     this.#rules = snapshot.rules.slice();
-    this.#vms = snapshot.vms.map(liveCopy);
+    this.#take(snapshot.vms);
     this.#reindex();
   }
 
@@ -82,7 +81,7 @@ export class DrsSession {
   sync(snapshot: ClusterSnapshot): void {
     const same = sameMakeUp(this.#held(), snapshot);
     const previous = this.#vms;
-    this.#vms = snapshot.vms.map(liveCopy);
+    this.#take(snapshot.vms);
     if (!same) {
       this.#hosts = snapshot.hosts.slice();
       this.#pools = snapshot.pools.slice();
@@ -119,18 +118,16 @@ export class DrsSession {
     return v;
   }
 
-  /** Writes VM `v`'s measured demand (copied field by field; `demand` is not kept). O(1). Preconditions: 0 ≤ v < vmCount. */
+  /** Writes VM `v`'s measured demand (copied field by field; `demand` is not kept). O(1). @throws InvalidArgumentError for a position out of range. */
   setDemand(v: number, demand: VmDemand): void {
-    const d = this.#vm(v).demand;
-    d.cpuRunMHz = demand.cpuRunMHz;
-    d.cpuReadyMHz = demand.cpuReadyMHz;
-    d.memActiveMB = demand.memActiveMB;
-    d.memConsumedMB = demand.memConsumedMB;
+    this.#checkPosition(v);
+    this.#columns.set(v, demand);
   }
 
-  /** Sets VM `v`'s dirty rate, MB/s. O(1). */
+  /** Sets VM `v`'s dirty rate, MB/s. O(1). @throws InvalidArgumentError for a position out of range. */
   setDirtyRate(v: number, dirtyMBps: number): void {
-    this.#vm(v).dirtyMBps = dirtyMBps;
+    this.#checkPosition(v);
+    this.#columns.dirtyMBps[v] = dirtyMBps;
   }
 
   /** Records that VM `v` now runs on `host` (a vMotion finished, HA restarted it). O(1). @throws NotFoundError for an unknown host. */
@@ -156,7 +153,7 @@ export class DrsSession {
   /** Appends a powered-on VM (a copy of `vm`). Drops the kept state. O(1). @throws InvalidArgumentError when its id is already in the session. */
   addVm(vm: VmSnapshot): void {
     if (this.#index.has(vm.id)) throw new InvalidArgumentError('vm', `${vm.id} is already in the session`);
-    this.#vms = [...this.#vms, liveCopy(vm)];
+    this.#take([...this.#vms, vm]);
     this.#index.set(vm.id, this.#vms.length - 1);
     this.#kept = undefined;
   }
@@ -164,14 +161,14 @@ export class DrsSession {
   /** Replaces VM `vm.id`'s record (new settings: shares, reservations, limits, size, pool). Drops the kept state. O(1). @throws NotFoundError. */
   replaceVm(vm: VmSnapshot): void {
     const v = this.indexOf(vm.id);
-    this.#vms = this.#vms.map((old, i) => (i === v ? liveCopy(vm) : old));
+    this.#take(this.#vms.map((old, i) => (i === v ? vm : old)));
     this.#kept = undefined;
   }
 
   /** Removes VM `id` (powered off or gone); later VMs move up one place. Drops the kept state. O(V). @throws NotFoundError. */
   removeVm(id: VmId): void {
     const v = this.indexOf(id);
-    this.#vms = this.#vms.filter((_, i) => i !== v);
+    this.#take(this.#vms.filter((_, i) => i !== v));
     this.#reindex();
     this.#kept = undefined;
   }
@@ -205,7 +202,7 @@ export class DrsSession {
 
   /** The equivalent snapshot: a fresh copy of the cluster as the session holds it, VMs in session order. O(V + H). */
   snapshot(): ClusterSnapshot {
-    return { hosts: this.#hosts.slice(), pools: this.#pools.slice(), rootPool: this.#rootPool, vms: this.#vms.map(liveCopy), rules: this.#rules.slice() };
+    return { hosts: this.#hosts.slice(), pools: this.#pools.slice(), rootPool: this.#rootPool, vms: this.#vms.map((vm) => vm.toSnapshot()), rules: this.#rules.slice() };
   }
 
   /**
@@ -221,7 +218,8 @@ export class DrsSession {
     const vms = this.#vms;
     const entitlement = options.entitlement ?? {};
     const vectors = kept.vectors;
-    kept.plan.run(vms, kept.coreMHz, kept.capacityCpu, kept.capacityMemory, entitlement.idleMemoryFraction ?? IDLE_MEMORY_DEMAND_FRACTION, entitlement.twoPass ?? false, vectors);
+    const columns = this.#columns;
+    kept.plan.run(columns, kept.coreMHz, kept.capacityCpu, kept.capacityMemory, entitlement.idleMemoryFraction ?? IDLE_MEMORY_DEMAND_FRACTION, entitlement.twoPass ?? false, vectors);
     kept.ledger.reload(kept.vmHost, vectors.vmCpu, vectors.vmMemory);
     const frozen = vectorsOver(vectors.vmCpu.buffer.slice(0), vms.length, this.#pools.length);
     const pools = this.#pools;
@@ -233,16 +231,26 @@ export class DrsSession {
         rules: kept.rules,
         ledger: kept.ledger,
         entitlements: () => (maps ??= entitlementMaps({ vms, pools }, frozen)),
-        vmotionTotal: (ledger, all, precopy): VmotionTotal => vmotion.total(ledger, all, precopy),
+        vmotionTotal: (ledger, _vms, precopy): VmotionTotal => vmotion.total(ledger, columns, precopy),
       },
       options,
     );
   }
 
-  #vm(v: number): LiveVm {
-    const vm = this.#vms[v];
-    if (!vm) throw new InvalidArgumentError('vm', `no VM at position ${v} (the session holds ${this.#vms.length})`);
-    return vm;
+  #vm(v: number): ColumnVm {
+    this.#checkPosition(v);
+    return this.#vms[v]!;
+  }
+
+  #checkPosition(v: number): void {
+    if (!(v >= 0 && v < this.#vms.length && Number.isInteger(v))) throw new InvalidArgumentError('vm', `no VM at position ${v} (the session holds ${this.#vms.length})`);
+  }
+
+  /** Holds copies of `vms` (settings and host) with their demand and dirty rates in new columns. O(V). */
+  #take(vms: readonly VmSnapshot[]): void {
+    const columns = new DemandColumns(vms);
+    this.#columns = columns;
+    this.#vms = vms.map((vm, i) => new ColumnVm(vm, columns, i));
   }
 
   #reindex(): void {
@@ -281,7 +289,3 @@ function vectorsOver(buffer: ArrayBufferLike, v: number, p: number): Entitlement
   return { vmCpu: new Float64Array(buffer, 0, v), vmMemory: new Float64Array(buffer, 8 * v, v), poolCpu: new Float64Array(buffer, 16 * v, p), poolMemory: new Float64Array(buffer, 16 * v + 8 * p, p) };
 }
 
-/** A record of `vm` the session may change in place. */
-function liveCopy(vm: VmSnapshot): LiveVm {
-  return { ...vm, demand: { ...vm.demand } };
-}

@@ -6,7 +6,7 @@
  */
 import type { VmotionTotal } from './balance.js';
 import type { HostLedger } from './ledger.js';
-import type { VmSnapshot } from './snapshot.js';
+import type { DemandColumns } from './demand-columns.js';
 import { precopyTotalSeconds, type ResolvedPrecopy } from './vmotion.js';
 
 /** Cached precopyTotalSeconds per VM slot. */
@@ -28,9 +28,9 @@ export class VmotionTimes {
   /**
    * balance.ts's vmotionTotal with each VM's time taken from the cache when its inputs are those
    * of the last call: the same sum, in the same order, to the bit. O(V) plus O(rounds) per VM whose inputs changed.
-   * Preconditions: `vms` in ledger order, at most the constructor's count; errors: as precopyTotalSeconds for a VM it recomputes.
+   * Preconditions: `vms` (consumed memory and dirty rates) in ledger order, at most the constructor's count; errors: as precopyTotalSeconds for a VM it recomputes.
    */
-  total(ledger: HostLedger, vms: readonly VmSnapshot[], precopy: ResolvedPrecopy): VmotionTotal {
+  total(ledger: HostLedger, vms: DemandColumns, precopy: ResolvedPrecopy): VmotionTotal {
     if (!samePrecopy(this.#precopy, precopy)) {
       this.#memory.fill(NaN);
       this.#precopy = precopy;
@@ -41,8 +41,7 @@ export class VmotionTimes {
     for (let v = 0; v < ledger.vmIds.length; v++) {
       const h = ledger.vmHost[v]!;
       if (!ledger.receives(h)) continue;
-      const vm = vms[v]!;
-      const m = vm.demand.memConsumedMB, d = vm.dirtyMBps, g = ledger.hosts[h]!.vmotionGbps;
+      const m = vms.memConsumedMB[v]!, d = vms.dirtyMBps[v]!, g = ledger.hosts[h]!.vmotionGbps;
       if (m !== memory[v] || d !== dirty[v] || g !== link[v]) {
         times[v] = precopyTotalSeconds(m, d, g, precopy);
         memory[v] = m;

@@ -20,13 +20,18 @@ export type SharedCpuProbes = Map<WorkloadProfile, GuestCpuProbe>;
  */
 export function cpuProbe(shared: SharedCpuProbes, profile: WorkloadProfile, startedAtMs: number): GuestCpuProbe {
   const cpu = profile.cpu;
-  if (cpu.kind !== 'constant' && cpu.clock === 'container') return (tMs) => cpuDemandAt(cpu, tMs - startedAtMs);
+  if (!sharesCpuProbe(profile)) return (tMs) => cpuDemandAt(cpu, tMs - startedAtMs);
   let probe = shared.get(profile);
   if (probe === undefined) {
     probe = cpu.kind === 'constant' ? () => cpu.mhz : lastValueProbe((tMs) => cpuDemandAt(cpu, tMs));
     shared.set(profile, probe);
   }
   return probe;
+}
+
+/** Whether the containers of `profile` share one CPU probe: its demand is a constant or a curve on the scenario's clock. */
+export function sharesCpuProbe(profile: WorkloadProfile): boolean {
+  return profile.cpu.kind === 'constant' || profile.cpu.clock !== 'container';
 }
 
 /** `read`, remembering its last answer: called again at the same instant, it answers without reading. */

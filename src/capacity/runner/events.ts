@@ -11,7 +11,7 @@ import type { Arrival } from '../trace/arrivals.js';
 import type { InjectedEvent, Scenario } from '../scenario/types.js';
 import { hostOf, type Container, type RunState } from './state.js';
 import { haRestarting } from './cluster-services.js';
-import { cpuProbe } from './cpu-probes.js';
+import { cpuProbe, sharesCpuProbe } from './cpu-probes.js';
 
 /** Schedules `arrival` on the run's clock. Precondition: arrival.atMs ≥ the clock's time. O(log events). */
 export function scheduleArrival(state: RunState, arrival: Arrival): void {
@@ -36,6 +36,7 @@ function arrive(state: RunState, a: Arrival): void {
     const hostSlot = state.hostSlots.get(model.registry.get('VirtualMachine', o.vm).host)!;
     const c: Container = { vm: o.vm, vch, profile: a.profile, startedAtMs: now, cpuAt: cpuProbe(state.cpuProbes, a.profile, now), hostSlot, departure: undefined };
     state.containers.set(o.vm, c);
+    state.loads.add(c, sharesCpuProbe(a.profile));
     state.interval.placed++;
     state.provisioning.push({ tMs: now, profile: a.profile.name, mode: vch.spec.provisioning, latencyMs: o.latencyMs });
     if (a.lifetimeMs !== null) c.departure = model.clock.schedule(a.lifetimeMs, () => depart(state, c), { label: `departure ${a.id}` });
@@ -44,6 +45,7 @@ function arrive(state: RunState, a: Arrival): void {
 
 function depart(state: RunState, c: Container): void {
   state.containers.delete(c.vm);
+  state.loads.remove(c);
   c.vch.active--;
   state.provisioner.remove(c.vm);
 }

@@ -143,7 +143,7 @@ function connect(state: RunState): () => void {
     if (c.op !== 'update' || c.object.kind !== 'VirtualMachine') return;
     if (c.object.powerState !== 'poweredOn') state.mayHaveStopped = true;
     const container = c.previous.kind !== 'VirtualMachine' || c.object.host === c.previous.host ? undefined : state.containers.get(c.object.id);
-    if (container) container.hostSlot = state.hostSlots.get(c.object.host)!;
+    if (container) state.loads.move(container, state.hostSlots.get(c.object.host)!);
   });
   return unlisten;
 }

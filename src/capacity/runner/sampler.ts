@@ -16,19 +16,11 @@ const STATE: Record<HostState, HostSampleState> = { connected: 'connected', main
 /**
  * Samples the run at scenario time `tMs` (the model's clock) and resets the interval counters.
  * Imbalance: the standard deviation over a cluster's connected hosts of each host's load, the
- * larger of CPU demand ÷ CPU capacity and consumed ÷ physical memory. O(hosts + containers + VMs).
+ * larger of CPU demand ÷ CPU capacity and consumed ÷ physical memory. O(hosts × shared CPU probes + containers with their own + migrations and restarts of the interval).
  */
 export function takeSample(state: RunState, tMs: number): CapacitySample {
   const { model, hosts } = state.inventory;
-  const containers = new Float64Array(hosts.length);
-  const vcpus = new Float64Array(hosts.length);
-  const cpuDemand = new Float64Array(hosts.length);
-  for (const c of state.containers.values()) {
-    const h = c.hostSlot;
-    containers[h] = containers[h]! + 1;
-    vcpus[h] = vcpus[h]! + c.profile.cpus;
-    cpuDemand[h] = cpuDemand[h]! + c.cpuAt(tMs);
-  }
+  const { containers, vcpus, cpuDemandMHz: cpuDemand } = state.loads.at(tMs);
   const samples: HostSample[] = hosts.map((h, i) => {
     const rec = model.registry.get('Host', h.id);
     const connected = rec.state === 'connected';

@@ -2,6 +2,7 @@
 import type { Timer } from '../../sim/clock.js';
 import type { GuestCpuProbe } from '../../hypervisor/model.js';
 import type { SharedCpuProbes } from './cpu-probes.js';
+import { HostLoads } from './host-loads.js';
 import type { HostId, VmId } from '../../sim/ids.js';
 import type { ProvisioningSample, RefusalReason, TimelineEvent } from '../report/result.js';
 import { noRefusals } from '../report/totals.js';
@@ -18,7 +19,7 @@ export interface Container {
   readonly startedAtMs: number;
   /** Its CPU demand at a scenario time, MHz, by its profile (cpu-probes.ts). */
   readonly cpuAt: GuestCpuProbe;
-  /** Position in inventory.hosts of the host its VM runs on now (the run's registry listener follows DRS's moves). */
+  /** Position in inventory.hosts of the host its VM runs on now (HostLoads.move follows DRS's moves). */
   hostSlot: number;
   /** Its departure, when its lifetime ends before the run does. */
   departure: Timer | undefined;
@@ -34,6 +35,8 @@ export interface RunState {
   readonly hostSlots: ReadonlyMap<HostId, number>;
   /** The CPU probes containers of one profile share. */
   readonly cpuProbes: SharedCpuProbes;
+  /** What the running containers put on each host. */
+  readonly loads: HostLoads;
   /** Counters of the current sampling interval. */
   readonly interval: { placed: number; refused: Record<RefusalReason, number> };
   readonly provisioning: ProvisioningSample[];
@@ -54,5 +57,5 @@ export function hostOf(state: RunState, c: Container): HostId {
 /** A fresh run state. */
 export function newRunState(inventory: CapacityInventory, provisioner: Provisioner): RunState {
   const hostSlots = new Map(inventory.hosts.map((h, i) => [h.id, i]));
-  return { inventory, provisioner, containers: new Map(), hostSlots, cpuProbes: new Map(), interval: { placed: 0, refused: noRefusals() }, provisioning: [], timeline: [], requests: 0, lastSampleMs: -1, mayHaveStopped: false };
+  return { inventory, provisioner, containers: new Map(), hostSlots, cpuProbes: new Map(), loads: new HostLoads(inventory.hosts.length), interval: { placed: 0, refused: noRefusals() }, provisioning: [], timeline: [], requests: 0, lastSampleMs: -1, mayHaveStopped: false };
 }

@@ -98,6 +98,8 @@ interface DrsRuntime {
   readonly queue: MigrationQueue;
   /** Each cluster's DRS session, kept across passes (remade when the cluster's threshold changes). */
   readonly sessions: Map<ClusterId, HeldSession>;
+  /** The model's clusters in registration order, kept from registry changes (a pass need not scan the registry). */
+  readonly clusters: Set<ClusterId>;
 }
 
 /** A cluster's DRS session, the threshold it was made for, the records of its last snapshot and whether any changed since. */
@@ -118,7 +120,8 @@ export function enableDrs(model: VSphereModel, settings: DrsSettings = {}): DrsH
   if (RUNTIMES.has(model)) throw new InvalidStateError('InvalidState', 'drs', 'enabled', 'DRS is already enabled on this model');
   const s = checkSettings(settings);
   const queue = new MigrationQueue(model, s.balance.precopy ?? {}, s.historySize);
-  const runtime: DrsRuntime = { state: { settings: s, passes: [], migrations: queue.history, sharingPlacements: [] }, queue, sessions: new Map() };
+  const clusters = new Set([...model.registry.all('Cluster')].map((c) => c.id));
+  const runtime: DrsRuntime = { state: { settings: s, passes: [], migrations: queue.history, sharingPlacements: [] }, queue, sessions: new Map(), clusters };
   RUNTIMES.set(model, runtime);
   const previousPolicy = model.placementPolicy;
   const placement = new PlacementCache(model, s.balance, undefined, sharingHooks(model, runtime));
@@ -181,9 +184,9 @@ function sharingHooks(model: VSphereModel, runtime: DrsRuntime): SharingPlacemen
 /** One pass per cluster (or only `only`), recorded, its moves queued. O(pass) per cluster. */
 function runPasses(model: VSphereModel, runtime: DrsRuntime, only?: ClusterId): DrsPassRecord[] {
   const records: DrsPassRecord[] = [];
-  for (const c of model.registry.all('Cluster')) {
-    if ((only !== undefined && c.id !== only) || clusterSettings(model, c.id).drs?.enabled === false) continue;
-    const record = runPass(model, runtime, c.id);
+  for (const c of runtime.clusters) {
+    if ((only !== undefined && c !== only) || clusterSettings(model, c).drs?.enabled === false) continue;
+    const record = runPass(model, runtime, c);
     records.push(record);
     runtime.state.passes.push(record);
   }
@@ -216,8 +219,9 @@ function syncedSession(model: VSphereModel, runtime: DrsRuntime, cluster: Cluste
   return session;
 }
 
-/** Marks the sessions of the clusters a registry change touches (a VM, host, pool or the cluster itself) as changed. O(1). */
+/** Marks the sessions of the clusters a registry change touches (a VM, host, pool or the cluster itself) as changed; follows clusters added and removed. O(1). */
 function noteChange(runtime: DrsRuntime, change: RegistryChange): void {
+  if (change.object.kind === 'Cluster' && change.op !== 'update') runtime.clusters[change.op === 'put' ? 'add' : 'delete'](change.object.id);
   for (const o of change.op === 'update' ? [change.object, change.previous] : [change.object]) {
     const cluster = o.kind === 'Cluster' ? o.id : o.kind === 'VirtualMachine' || o.kind === 'Host' || o.kind === 'ResourcePool' ? o.cluster : undefined;
     const held = cluster === undefined ? undefined : runtime.sessions.get(cluster);
