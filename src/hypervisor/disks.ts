@@ -16,6 +16,7 @@ import type { DatastoreId } from '../sim/ids.js';
 import type { VSphereModel } from './model.js';
 import type { VmDiskSpec } from './vm-spec.js';
 import { MAX_CONTENT_TAG } from './vmdk/content.js';
+import { extentKindOf, extentPath } from './vmdk/paths.js';
 import type { DiskInfo } from './vmdk/store-types.js';
 
 /** Splits `[ds] folder/file.vmdk` into the datastore name and the path inside it. */
@@ -58,17 +59,13 @@ export function createDisk(model: VSphereModel, spec: NewDisk): DiskInfo {
     const descriptorSize = store.descriptorByteLength(dsPath);
     files.ensureSpace(descriptorSize + made.allocatedBytes, dsPath);
     files.setVirtual(spec.path, { kind: 'projection', owner: dsPath, render: 'descriptor', size: descriptorSize });
-    files.setVirtual(datastoreRelative(made.extentPath), { kind: 'extent', owner: dsPath, render: '', size: made.allocatedBytes });
+    // The extent's path built from the descriptor's (a slice of made.extentPath would keep that longer string alive).
+    files.setVirtual(extentPath(spec.path, extentKindOf(made.parentPath === undefined, made.format)), { kind: 'extent', owner: dsPath, render: '', size: made.allocatedBytes });
     return made;
   } catch (e) {
     store.remove(dsPath);
     throw e;
   }
-}
-
-/** The path inside its datastore of a `[ds] path` the model made (cheaper than {@link splitDsPath}, no checks). */
-function datastoreRelative(dsPath: string): string {
-  return dsPath.slice(dsPath.indexOf('] ') + 2);
 }
 
 /** The store's view of a link. @throws NotFoundError */

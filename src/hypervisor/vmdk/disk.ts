@@ -7,7 +7,7 @@ import type { Rng } from '../../sim/rng.js';
 import { GrainMap } from './grain-map.js';
 import { NO_PARENT_CID, SECTOR_BYTES, formatCid, geometryFor } from './descriptor.js';
 import type { ExtentLine, VmdkDescriptor } from './descriptor.js';
-import { extentFileName, extentFileNameByteLength, parentHint, parentHintByteLength } from './paths.js';
+import { extentFileName, extentFileNameByteLength, extentKindOf, parentHint, parentHintByteLength, type ExtentKind } from './paths.js';
 
 /** Sparse format of a chain's deltas: SEsparse (VMFS6, 4 KiB grains) or vmfsSparse (VMFS5, 512 B grains). */
 export type SparseFormat = 'seSparse' | 'vmfsSparse';
@@ -161,9 +161,8 @@ export class VirtualDisk {
   }
 
   /** The extent file's kind: `flat` for a base, otherwise by sparse format. */
-  get extentKind(): 'flat' | 'sesparse' | 'delta' {
-    if (this.parentPath === undefined) return 'flat';
-    return this.format === 'seSparse' ? 'sesparse' : 'delta';
+  get extentKind(): ExtentKind {
+    return extentKindOf(this.parentPath === undefined, this.format);
   }
 
   /**

@@ -43,6 +43,15 @@ export function diskStem(path: string): string {
   return splitDiskPath(path).file.slice(0, -VMDK_SUFFIX.length);
 }
 
+/** The kind of file a disk's data lives in: a base's flat extent, or a delta's SEsparse or vmfsSparse (`-delta`) one. */
+export type ExtentKind = 'flat' | 'sesparse' | 'delta';
+
+/** The extent kind of a base (`isBase`) or a delta of that sparse format. O(1). */
+export function extentKindOf(isBase: boolean, format: 'seSparse' | 'vmfsSparse'): ExtentKind {
+  if (isBase) return 'flat';
+  return format === 'seSparse' ? 'sesparse' : 'delta';
+}
+
 /** What an extent's name puts after the descriptor's stem, per extent kind. */
 const EXTENT_SUFFIX = { flat: `-flat${VMDK_SUFFIX}`, sesparse: `-sesparse${VMDK_SUFFIX}`, delta: `-delta${VMDK_SUFFIX}` } as const;
 
