@@ -11,7 +11,7 @@ import { DuplicateNameError, InvalidArgumentError, InvalidPowerStateError, Inval
 import type { DatastoreId, HostId, ResourcePoolId, SnapshotId, VmId } from '../sim/ids.js';
 import { chainAllocatedBytes, createDisk, discardDisk, getDisk, releaseChain, retainChain } from './disks.js';
 import type { VSphereModel } from './model.js';
-import type { TaskRecord } from './tasks.js';
+import type { TaskRecord, TaskSpec } from './tasks.js';
 import type { CloneMode, Provenance, VirtualDevice, VirtualMachine, VmConfig } from './types.js';
 import { hostName, materializeVm, type VmBlueprint } from './vm-create.js';
 import { applyDestroy, resizeVmx } from './vm-config.js';
@@ -42,15 +42,33 @@ const DESCRIPTION: Record<CloneMode, string> = { instant: 'VirtualMachine.instan
 export function cloneVM(model: VSphereModel, source: VmId, spec: VmCloneSpec): TaskRecord {
   const src = model.registry.get('VirtualMachine', source);
   checkCloneSpec(model, src, spec);
-  return model.tasks.submit({
-    descriptionId: DESCRIPTION[spec.mode],
-    entity: source,
-    entityName: src.name,
-    durationMs: spec.mode === 'instant' ? instantCloneLatency(model, src) : cloneLatency(model, src, spec),
-    execute() {
-      return applyClone(model, source, spec);
-    },
-  });
+  const durationMs = spec.mode === 'instant' ? instantCloneLatency(model, src) : cloneLatency(model, src, spec);
+  return model.tasks.submit(new CloneTask(model, src, spec, durationMs));
+}
+
+/**
+ * A clone's task: one object per queued clone (a spec literal with an `execute` closure was three:
+ * the literal, the closure and its context, all kept while the task waits; a burst queues thousands).
+ */
+class CloneTask implements TaskSpec<VmId> {
+  readonly descriptionId: string;
+  readonly entity: VmId;
+  readonly entityName: string;
+
+  constructor(
+    readonly model: VSphereModel,
+    src: VirtualMachine,
+    readonly spec: VmCloneSpec,
+    readonly durationMs: number,
+  ) {
+    this.descriptionId = DESCRIPTION[spec.mode];
+    this.entity = src.id;
+    this.entityName = src.name;
+  }
+
+  execute(): VmId {
+    return applyClone(this.model, this.entity, this.spec);
+  }
 }
 
 function checkCloneSpec(model: VSphereModel, src: VirtualMachine, spec: VmCloneSpec): void {
