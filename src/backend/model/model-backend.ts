@@ -65,6 +65,11 @@ export class ModelBackend implements Backend {
   readonly kind = 'model' as const;
   readonly #waiters = new Map<TaskId, { resolve: (v: unknown) => void; reject: (e: VicsimError) => void }[]>();
   readonly #unlisten: () => void;
+  /** Tasks finished since this backend was made, and the record of the last one (what `wait` checks first). */
+  #settled = 0;
+  #lastSettled: TaskRecord | undefined;
+  /** Whether the task listener counting {@link #settled} is installed (until close). */
+  #listening = true;
   readonly #datastoreLatency: DatastoreLatency;
 
   /** @param driver runs the clock for `wait()` (default: a fast driver on the model's clock). */
@@ -260,6 +265,7 @@ export class ModelBackend implements Backend {
 
   async close(): Promise<void> {
     this.#unlisten();
+    this.#listening = false;
     for (const [, ws] of this.#waiters) for (const w of ws) w.reject(new SystemError('backend closed'));
     this.#waiters.clear();
   }
@@ -275,10 +281,17 @@ export class ModelBackend implements Backend {
   #wait<T>(id: TaskId): Promise<T> {
     const tasks = this.model.tasks;
     let info = tasks.info(id);
-    // An unnamed closure: under tsx (esbuild keepNames) a named one costs a defineProperty per call.
+    let finished = info.state === 'success' || info.state === 'error';
+    let seen = this.#settled;
+    // Each check looks at the tasks that finished since the last one: none, this one (the last to
+    // settle), or others, when the task is looked up. An unnamed closure: under tsx (esbuild
+    // keepNames) a named one costs a defineProperty per call.
     const done = this.driver.pump(() => {
-      info = tasks.info(id);
-      return info.state === 'success' || info.state === 'error';
+      if (finished || (this.#settled === seen && this.#listening)) return finished;
+      seen = this.#settled;
+      info = this.#lastSettled?.id === id ? this.#lastSettled : tasks.info(id);
+      finished = info.state === 'success' || info.state === 'error';
+      return finished;
     });
     if (done) return this.#outcome<T>(info);
     if (this.driver.kind !== 'realtime') return Promise.reject(new SystemError(`task ${id} cannot complete: the clock has nothing left to run`));
@@ -296,6 +309,9 @@ export class ModelBackend implements Backend {
   }
 
   #settle(info: TaskRecord, error: VicsimError | undefined): void {
+    this.#settled++;
+    this.#lastSettled = info;
+    if (this.#waiters.size === 0) return;
     const ws = this.#waiters.get(info.id);
     if (!ws) return;
     this.#waiters.delete(info.id);
