@@ -15,14 +15,14 @@ import type { DrsRule, VmDemand } from '../snapshot.js';
 export class DemandSources {
   readonly #cpu: readonly (GuestCpuProbe | undefined)[];
   readonly #fixedCpuMHz: Float64Array;
-  readonly #memory: readonly MemoryUsageReader[];
+  readonly #memory: MemoryUsageReader[];
   /** Per VM: its host's position in #hosts, and its memory as last read. */
   readonly #hostSlot: Int32Array;
   readonly #activeMB: Float64Array;
   readonly #consumedMB: Float64Array;
   /** The hosts' memory accounting, and the usage version of each when last read (NaN: never). */
   readonly #hosts: HostMemory[] = [];
-  readonly #seen: Float64Array;
+  #seen: Float64Array;
 
   /**
    * Sources for `vms` (powered on, in snapshot order) with the cluster's `rules`. O(V).
@@ -41,6 +41,19 @@ export class DemandSources {
     this.#activeMB = new Float64Array(vms.length);
     this.#consumedMB = new Float64Array(vms.length);
     this.#seen = new Float64Array(this.#hosts.length).fill(NaN);
+  }
+
+  /** VM i (record `vm`) now runs on another host: its memory is read there from the next call on. O(1), plus O(hosts) the first time a host appears. */
+  move(model: VSphereModel, i: number, vm: VirtualMachine): void {
+    const mem = model.memoryOf(vm.host);
+    let slot = this.#hosts.indexOf(mem);
+    if (slot < 0) {
+      slot = this.#hosts.push(mem) - 1;
+      this.#seen = Float64Array.from([...this.#seen, NaN]);
+    }
+    this.#memory[i] = mem.usageReader(vm.id);
+    this.#hostSlot[i] = slot;
+    this.#seen[slot] = NaN;
   }
 
   /**

@@ -12,7 +12,7 @@
  */
 import { InvalidArgumentError, InvalidStateError } from '../../sim/errors.js';
 import type { Timer } from '../../sim/clock.js';
-import type { ClusterId } from '../../sim/ids.js';
+import type { ClusterId, VmId } from '../../sim/ids.js';
 import type { VSphereModel } from '../../hypervisor/model.js';
 import type { BalanceOptions, StopReason } from '../balance.js';
 import { DrsSession } from '../session.js';
@@ -102,12 +102,16 @@ interface DrsRuntime {
   readonly clusters: Set<ClusterId>;
 }
 
-/** A cluster's DRS session, the threshold it was made for, the records of its last snapshot and whether any changed since. */
+/**
+ * A cluster's DRS session, the threshold it was made for, the demand sources of its last snapshot,
+ * whether a record that makes up the cluster changed since, and the VMs that only moved host since.
+ */
 interface HeldSession {
   readonly threshold: number;
   readonly session: DrsSession;
   sources: DemandSources;
   changed: boolean;
+  readonly moved: Set<VmId>;
 }
 
 const RUNTIMES = new WeakMap<VSphereModel, DrsRuntime>();
@@ -204,6 +208,13 @@ function runPasses(model: VSphereModel, runtime: DrsRuntime, only?: ClusterId): 
 function syncedSession(model: VSphereModel, runtime: DrsRuntime, cluster: ClusterId, threshold: number): DrsSession {
   const held = runtime.sessions.get(cluster);
   if (held?.threshold === threshold && !held.changed && clusterSettings(model, cluster).rules === held.sources.rules) {
+    for (const id of held.moved) {
+      const i = held.session.indexOf(id);
+      const vm = model.registry.get('VirtualMachine', id);
+      held.session.setHost(i, vm.host);
+      held.sources.move(model, i, vm);
+    }
+    held.moved.clear();
     forEachDemand(model, held.sources, (i, demand) => held.session.setDemand(i, demand));
     return held.session;
   }
@@ -212,16 +223,29 @@ function syncedSession(model: VSphereModel, runtime: DrsRuntime, cluster: Cluste
     held.session.sync(snapshot);
     held.sources = sources;
     held.changed = false;
+    held.moved.clear();
     return held.session;
   }
   const session = new DrsSession(snapshot, { ...runtime.state.settings.balance, threshold });
-  runtime.sessions.set(cluster, { threshold, session, sources, changed: false });
+  runtime.sessions.set(cluster, { threshold, session, sources, changed: false, moved: new Set() });
   return session;
 }
 
-/** Marks the sessions of the clusters a registry change touches (a VM, host, pool or the cluster itself) as changed; follows clusters added and removed. O(1). */
+/**
+ * Marks the sessions of the clusters a registry change touches (a VM, host, pool or the cluster
+ * itself) as changed — or, for a VM whose update only moved it to another host of its cluster, notes
+ * the move — and follows clusters added and removed. A VM update that changes nothing DRS reads
+ * (its files, snapshots, boot time) is ignored. O(1).
+ */
 function noteChange(runtime: DrsRuntime, change: RegistryChange): void {
   if (change.object.kind === 'Cluster' && change.op !== 'update') runtime.clusters[change.op === 'put' ? 'add' : 'delete'](change.object.id);
+  if (change.op === 'update' && change.object.kind === 'VirtualMachine' && change.previous.kind === 'VirtualMachine') {
+    const [vm, was] = [change.object, change.previous];
+    if (vm.name === was.name && vm.cluster === was.cluster && vm.pool === was.pool && vm.config === was.config && vm.powerState === was.powerState) {
+      if (vm.host !== was.host) runtime.sessions.get(vm.cluster)?.moved.add(vm.id);
+      return;
+    }
+  }
   for (const o of change.op === 'update' ? [change.object, change.previous] : [change.object]) {
     const cluster = o.kind === 'Cluster' ? o.id : o.kind === 'VirtualMachine' || o.kind === 'Host' || o.kind === 'ResourcePool' ? o.cluster : undefined;
     const held = cluster === undefined ? undefined : runtime.sessions.get(cluster);

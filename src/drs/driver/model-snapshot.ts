@@ -29,8 +29,8 @@ const HOST_STATES: Readonly<Record<HostState, DrsHostState>> = { connected: 'con
 
 /**
  * The cluster as DRS sees it now: its hosts (added order), pools (registration order), powered-on
- * VMs (host order, then registration order on each host). A disconnected host counts as failed
- * (DRS cannot manage it). O(H + P + V) over the cluster, plus one pass over the registry for pools.
+ * VMs (creation order, so a VM keeps its place when it moves). A disconnected host counts as failed
+ * (DRS cannot manage it). O(H + P + V log V) over the cluster, plus one pass over the registry for pools.
  * @throws NotFoundError for an unknown cluster; InvalidArgumentError naming the VM and key for a
  * malformed `vicsim.workload.cpuMhz` or `vicsim.ha.restartPriority`.
  */
@@ -44,13 +44,7 @@ export function snapshotWithSources(model: VSphereModel, clusterId: ClusterId): 
   const hostRecords = model.hostsOf(clusterId);
   const pools: PoolSnapshot[] = [];
   for (const p of model.registry.all('ResourcePool')) if (p.cluster === clusterId) pools.push(poolSnapshot(p));
-  const vmRecords: VirtualMachine[] = [];
-  for (const h of hostRecords) {
-    for (const id of model.vmsOnHost(h.id)) {
-      const vm = model.registry.get('VirtualMachine', id);
-      if (vm.powerState === 'poweredOn') vmRecords.push(vm);
-    }
-  }
+  const vmRecords = poweredOnInCreationOrder(model, hostRecords);
   const rules = clusterSettings(model, clusterId).rules;
   const sources = new DemandSources(model, vmRecords, rules, (vm) => workloadCpuMHz(vm.name, vm.config));
   const vms: VmSnapshot[] = [];
@@ -62,6 +56,18 @@ export function snapshotWithSources(model: VSphereModel, clusterId: ClusterId): 
 /** Calls `write(i, demand)` with the measured demand of each VM of `sources` now (i: its position in the snapshot): {@link DemandSources.forEach}. */
 export function forEachDemand(model: VSphereModel, sources: DemandSources, write: (i: number, demand: VmDemand) => void): void {
   sources.forEach(model.clock.now(), write);
+}
+
+/** The powered-on VMs of `hosts` in creation order (ids are handed out in that order). O(V log V). */
+function poweredOnInCreationOrder(model: VSphereModel, hosts: readonly Host[]): VirtualMachine[] {
+  const numbered: [number, VirtualMachine][] = [];
+  for (const h of hosts) {
+    for (const id of model.vmsOnHost(h.id)) {
+      const vm = model.registry.get('VirtualMachine', id);
+      if (vm.powerState === 'poweredOn') numbered.push([Number(id.slice(id.lastIndexOf('-') + 1)), vm]);
+    }
+  }
+  return numbered.sort((a, b) => a[0] - b[0]).map(([, vm]) => vm);
 }
 
 /** A host as DRS sees it: all cores' MHz, memory, state, fastest NIC as the vMotion link. O(NICs). */
