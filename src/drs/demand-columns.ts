@@ -14,6 +14,8 @@ export class DemandColumns {
   readonly memActiveMB: Float64Array;
   readonly memConsumedMB: Float64Array;
   readonly dirtyMBps: Float64Array;
+  /** Changes whenever a VM's active or consumed memory changes (a pass may reuse the last memory split while it stays). */
+  memoryVersion = 0;
 
   /** The columns of `vms`' demand and dirty rates. O(V). */
   constructor(vms: readonly VmSnapshot[]) {
@@ -39,8 +41,15 @@ export class DemandColumns {
   set(i: number, d: VmDemand): void {
     this.cpuRunMHz[i] = d.cpuRunMHz;
     this.cpuReadyMHz[i] = d.cpuReadyMHz;
-    this.memActiveMB[i] = d.memActiveMB;
-    this.memConsumedMB[i] = d.memConsumedMB;
+    this.setMemory(i, d.memActiveMB, d.memConsumedMB);
+  }
+
+  /** Writes VM `i`'s active and consumed memory, MB. O(1). Precondition: 0 ≤ i < length. */
+  setMemory(i: number, activeMB: number, consumedMB: number): void {
+    if (activeMB === this.memActiveMB[i] && consumedMB === this.memConsumedMB[i]) return;
+    this.memActiveMB[i] = activeMB;
+    this.memConsumedMB[i] = consumedMB;
+    this.memoryVersion++;
   }
 
   /** VM `i`'s demand as a new record. O(1). Precondition: 0 ≤ i < length. */

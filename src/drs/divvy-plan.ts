@@ -51,6 +51,8 @@ export class DivvyPlan {
   readonly #overhead: Float64Array;
   readonly #values: NodeValues;
   readonly #filler = new WaterFiller();
+  /** What the last memory split was computed from; a run with the same inputs leaves the memory out arrays as they are. */
+  #lastMemory: { columns: DemandColumns; version: number; capacity: number; idleFraction: number; twoPass: boolean; vmOut: Float64Array; poolOut: Float64Array } | undefined;
   /** Index in the snapshot's hosts of each VM's host (resolved at planning; a session tracks moves itself). */
   readonly vmHostSlot: Int32Array;
 
@@ -116,8 +118,10 @@ export class DivvyPlan {
    * Divides `capacity` (CPU MHz, memory MB) for the planned VMs' `demand` (their columns, plan
    * order) on hosts whose cores run at `coreMHz[i]`, writing each VM's and pool's entitlement
    * into the out arrays (VM i, pool j in snapshot order). O(V + P) plus the water fills,
-   * O(children) each (radix-ordered, waterfill-radix.ts).
-   * Preconditions: `demand` has a row per planned VM, out arrays sized V and P.
+   * O(children) each (radix-ordered, waterfill-radix.ts). When the memory columns (their
+   * memoryVersion), capacity, options and memory out arrays are those of the last run, the memory
+   * split is not redone: the out arrays still hold it. Preconditions: `demand` has a row per
+   * planned VM, out arrays sized V and P, and only this plan writes the memory out arrays.
    */
   run(demand: DemandColumns, coreMHz: Float64Array, capacityCpu: number, capacityMemory: number, idleFraction: number, twoPass: boolean, out: { vmCpu: Float64Array; vmMemory: Float64Array; poolCpu: Float64Array; poolMemory: Float64Array }): void {
     const cpu = this.#plans[0];
@@ -128,6 +132,9 @@ export class DivvyPlan {
     this.#summarize(cpu);
     out.poolCpu[this.#root] = capacityCpu;
     this.#distribute(cpu, this.#root, capacityCpu, twoPass, out.vmCpu, out.poolCpu);
+    const last = this.#lastMemory;
+    if (last?.columns === demand && last.version === demand.memoryVersion && last.capacity === capacityMemory && last.idleFraction === idleFraction && last.twoPass === twoPass && last.vmOut === out.vmMemory && last.poolOut === out.poolMemory) return;
+    this.#lastMemory = { columns: demand, version: demand.memoryVersion, capacity: capacityMemory, idleFraction, twoPass, vmOut: out.vmMemory, poolOut: out.poolMemory };
     const memory = this.#plans[1];
     for (let i = 0; i < v; i++) {
       const active = memActiveMB[i]!;

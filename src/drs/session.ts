@@ -118,6 +118,15 @@ export class DrsSession {
     return v;
   }
 
+  /**
+   * The VMs' demand and dirty rates (positions as {@link indexOf}), for a caller that refreshes
+   * them all in place each pass (DemandColumns.set and setMemory, no check per VM); replaced when
+   * the VMs change (sync, addVm, replaceVm, removeVm).
+   */
+  get demand(): DemandColumns {
+    return this.#columns;
+  }
+
   /** Writes VM `v`'s measured demand (copied field by field; `demand` is not kept). O(1). @throws InvalidArgumentError for a position out of range. */
   setDemand(v: number, demand: VmDemand): void {
     this.#checkPosition(v);

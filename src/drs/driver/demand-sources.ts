@@ -9,6 +9,7 @@ import type { GuestCpuProbe, VSphereModel } from '../../hypervisor/model.js';
 import type { VirtualMachine } from '../../hypervisor/types.js';
 import type { HostMemory } from '../../instantclone/host-memory.js';
 import type { MemoryUsageReader } from '../../instantclone/memory-stats.js';
+import type { DemandColumns } from '../demand-columns.js';
 import type { DrsRule, VmDemand } from '../snapshot.js';
 
 /** The demand sources of one snapshot's VMs (in its order) and the rules it was made with. */
@@ -57,12 +58,42 @@ export class DemandSources {
   }
 
   /**
-   * Calls `write(i, demand)` with VM i's measured demand at simulated time `nowMs`: its CPU from
-   * its probe, its active and consumed memory from its host (what measuredDemand gives). `demand`
-   * is one object reused from call to call: copy what is kept. O(V) CPU reads plus one memory read
-   * per VM on a host whose accounting changed; no lookups and no allocation per VM.
+   * Calls `write(i, demand)` with VM i's measured demand at simulated time `nowMs` (what
+   * measuredDemand gives). `demand` is one object reused from call to call: copy what is kept.
+   * O(V) plus one memory read per VM on a host whose accounting changed.
    */
   forEach(nowMs: number, write: (i: number, demand: VmDemand) => void): void {
+    const demand = { cpuRunMHz: 0, cpuReadyMHz: 0, memActiveMB: 0, memConsumedMB: 0 };
+    this.#readMemory();
+    for (let i = 0; i < this.#memory.length; i++) {
+      demand.cpuRunMHz = this.#cpuAt(i, nowMs);
+      demand.memActiveMB = this.#activeMB[i]!;
+      demand.memConsumedMB = this.#consumedMB[i]!;
+      write(i, demand);
+    }
+  }
+
+  /**
+   * Writes every VM's measured demand at `nowMs` into `columns` (a DRS session's, same VM order):
+   * its CPU, and its memory where its host's accounting changed. O(V) CPU reads plus one memory
+   * read per VM on such a host; no lookups and no allocation per VM. Precondition: columns.length = V.
+   */
+  refresh(nowMs: number, columns: DemandColumns): void {
+    const changed = this.#readMemory();
+    for (let i = 0; i < this.#memory.length; i++) {
+      columns.cpuRunMHz[i] = this.#cpuAt(i, nowMs);
+      columns.cpuReadyMHz[i] = 0;
+      if (changed[this.#hostSlot[i]!]) columns.setMemory(i, this.#activeMB[i]!, this.#consumedMB[i]!);
+    }
+  }
+
+  #cpuAt(i: number, nowMs: number): number {
+    const probe = this.#cpu[i];
+    return probe === undefined ? this.#fixedCpuMHz[i]! : probe(nowMs);
+  }
+
+  /** Re-reads the memory of the VMs on hosts whose accounting changed since the last read; returns which hosts (by slot) did. */
+  #readMemory(): boolean[] {
     const changed = this.#hosts.map((mem, h) => {
       const version = mem.usageVersion;
       const was = this.#seen[h];
@@ -70,18 +101,12 @@ export class DemandSources {
       return version !== was;
     });
     const usage = { residentMB: 0, activeMB: 0 };
-    const demand = { cpuRunMHz: 0, cpuReadyMHz: 0, memActiveMB: 0, memConsumedMB: 0 };
     for (let i = 0; i < this.#memory.length; i++) {
-      if (changed[this.#hostSlot[i]!]) {
-        const held = this.#memory[i]!.read(usage);
-        this.#activeMB[i] = held ? Math.min(usage.activeMB, usage.residentMB) : 0;
-        this.#consumedMB[i] = held ? usage.residentMB : 0;
-      }
-      const probe = this.#cpu[i];
-      demand.cpuRunMHz = probe === undefined ? this.#fixedCpuMHz[i]! : probe(nowMs);
-      demand.memActiveMB = this.#activeMB[i]!;
-      demand.memConsumedMB = this.#consumedMB[i]!;
-      write(i, demand);
+      if (!changed[this.#hostSlot[i]!]) continue;
+      const held = this.#memory[i]!.read(usage);
+      this.#activeMB[i] = held ? Math.min(usage.activeMB, usage.residentMB) : 0;
+      this.#consumedMB[i] = held ? usage.residentMB : 0;
     }
+    return changed;
   }
 }

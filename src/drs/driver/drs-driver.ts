@@ -19,7 +19,7 @@ import { DrsSession } from '../session.js';
 import { DEFAULT_MIGRATION_THRESHOLD, DRS_PERIOD_SEC } from '../constants.js';
 import type { Recommendation, RejectedMove } from '../recommendations.js';
 import { MigrationQueue, type MigrationRecord } from './migrations.js';
-import { forEachDemand, snapshotWithSources } from './model-snapshot.js';
+import { snapshotWithSources } from './model-snapshot.js';
 import type { DemandSources } from './demand-sources.js';
 import type { RegistryChange } from '../../hypervisor/registry.js';
 import { clusterSettings } from './cluster-config.js';
@@ -215,7 +215,7 @@ function syncedSession(model: VSphereModel, runtime: DrsRuntime, cluster: Cluste
       held.sources.move(model, i, vm);
     }
     held.moved.clear();
-    forEachDemand(model, held.sources, (i, demand) => held.session.setDemand(i, demand));
+    held.sources.refresh(model.clock.now(), held.session.demand);
     return held.session;
   }
   const { snapshot, sources } = snapshotWithSources(model, cluster);

@@ -48,14 +48,9 @@ export function snapshotWithSources(model: VSphereModel, clusterId: ClusterId): 
   const rules = clusterSettings(model, clusterId).rules;
   const sources = new DemandSources(model, vmRecords, rules, (vm) => workloadCpuMHz(vm.name, vm.config));
   const vms: VmSnapshot[] = [];
-  forEachDemand(model, sources, (i, demand) => vms.push(vmSnapshot(model, vmRecords[i]!, { ...demand })));
+  sources.forEach(model.clock.now(), (i, demand) => vms.push(vmSnapshot(model, vmRecords[i]!, { ...demand })));
   const snapshot: ClusterSnapshot = { hosts: hostRecords.map((h) => hostSnapshot(h, model.calibration.vm.maxVmsPerHost)), pools, rootPool: cluster.rootPool, vms, rules };
   return { snapshot, sources };
-}
-
-/** Calls `write(i, demand)` with the measured demand of each VM of `sources` now (i: its position in the snapshot): {@link DemandSources.forEach}. */
-export function forEachDemand(model: VSphereModel, sources: DemandSources, write: (i: number, demand: VmDemand) => void): void {
-  sources.forEach(model.clock.now(), write);
 }
 
 /** The powered-on VMs of `hosts` in creation order (ids are handed out in that order). O(V log V). */
