@@ -151,7 +151,7 @@ function applyInstantClone(model: VSphereModel, src: VirtualMachine, bp: VmBluep
   }
   logCloned(model, src, vm, parts, 'instant');
   model.events.log({ type: 'VmPoweredOnEvent', vm: vm.id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `${vm.name} on ${hostName(model, vm.host)} is powered on` });
-  warnOnGenerations(model, vm.id);
+  warnOnGenerations(model, vm);
   return vm.id;
 }
 
@@ -267,8 +267,8 @@ export function freezeVM(model: VSphereModel, id: VmId): void {
 }
 
 /** Logs vSphere's warning when a running-source chain passes the warning depth (100 levels). */
-function warnOnGenerations(model: VSphereModel, id: VmId): void {
-  const vm = model.registry.get('VirtualMachine', id);
+function warnOnGenerations(model: VSphereModel, vm: VirtualMachine): void {
+  const id = vm.id;
   const depth = model.memoryOf(vm.host).generations(id);
   const { warnAbove, failAt } = model.calibration.cloneGenerations;
   if (depth <= warnAbove) return;
