@@ -16,16 +16,14 @@
  * - the shipped sweep example (examples/scenarios/sweeps/clone-density-by-arrival-rate.yaml, 8
  *   points) on 1 and on 2 worker threads: wall seconds and the speed-up. Its worker threads start
  *   without the TypeScript loader, whose start-up would otherwise outweigh the points.
- * Runs and sweeps use the compiled package (dist/, which `npm run bench` builds first), as
- * `vicsim plan` and `vicsim sweep` do: the TypeScript loader's transform adds helper calls to hot
- * paths (about 20% on the run here).
+ * Runs and sweeps use the compiled package (bench/compiled.ts), as `vicsim plan` and `vicsim sweep` do.
  */
 import { resolve } from 'node:path';
 import type { CapacityInventory } from '../src/capacity/runner/index.js';
 import { parseScenario, type Scenario } from '../src/capacity/scenario/index.js';
-import { pathToFileURL } from 'node:url';
 import { loadSweepFile } from '../src/capacity/sweep/index.js';
 import type { BenchResult } from './report.js';
+import { compiledUrl } from './compiled.js';
 
 /** Containers per host the generated scenario sizes its clusters for (about 60% of host memory configured). */
 const CONTAINERS_PER_HOST = 100;
@@ -128,7 +126,7 @@ async function runHeld(scenario: Scenario, gc: () => void): Promise<HeldFigures 
 async function runAndRead(scenario: Scenario, gc: () => void): Promise<{ inventory: CapacityInventory; figures: HeldFigures }> {
   let inventory: CapacityInventory | undefined;
   let lastSampleAt = 0;
-  const { runScenario } = (await import(compiled('capacity/runner/index.js'))) as typeof import('../src/capacity/runner/index.js');
+  const { runScenario } = (await import(compiledUrl('capacity/runner/index.js'))) as typeof import('../src/capacity/runner/index.js');
   const t0 = performance.now();
   const result = await runScenario(scenario, {
     onInventory: (i) => void (inventory = i),
@@ -162,17 +160,12 @@ function heapUsed(): number {
 
 /** Wall seconds of running every point of the sweep example on `workers` worker threads. */
 async function sweepSeconds(scenarios: readonly Scenario[], workers: number): Promise<number> {
-  const { runPoints } = (await import(compiled('capacity/sweep/index.js'))) as typeof import('../src/capacity/sweep/index.js');
+  const { runPoints } = (await import(compiledUrl('capacity/sweep/index.js'))) as typeof import('../src/capacity/sweep/index.js');
   const t0 = performance.now();
   const outcomes = await runPoints(scenarios, { workers });
   const failed = outcomes.find((o) => o.status !== 'done');
   if (failed) throw new Error(`sweep point ${failed.index} ${failed.status}`);
   return (performance.now() - t0) / 1000;
-}
-
-/** The URL of a module of the compiled package (dist/, which `npm run bench` builds first). */
-function compiled(path: string): string {
-  return pathToFileURL(resolve(import.meta.dirname, '../dist', path)).href;
 }
 
 const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;

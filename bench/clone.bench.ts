@@ -4,14 +4,18 @@
  * scale run of 100,000 clones of a 2 GiB template each dirtying 1%.
  */
 import b from 'benny';
-import { ModelBackend } from '../src/backend/model/index.js';
-import { clusterPreset, createVM, freezeVM, powerVM } from '../src/hypervisor/index.js';
+import type { ModelBackend } from '../src/backend/model/index.js';
 import { createMemoryPool, runWorkload } from '../src/instantclone/index.js';
 import type { VmId } from '../src/sim/ids.js';
 import { Rng } from '../src/sim/rng.js';
 import { GiB, MiB } from '../src/sim/units.js';
 import type { BenchResult } from './report.js';
 import { gcHeap, gcHeapAsync } from './heap.js';
+import { compiledUrl } from './compiled.js';
+
+/** The compiled package's backend and model, as a program importing vicsim runs them (bench/compiled.ts). */
+const { ModelBackend: CompiledModelBackend } = (await import(compiledUrl('backend/model/index.js'))) as typeof import('../src/backend/model/index.js');
+const { clusterPreset, createVM, freezeVM, powerVM } = (await import(compiledUrl('hypervisor/index.js'))) as typeof import('../src/hypervisor/index.js');
 
 const FORKS = 100_000;
 
@@ -44,8 +48,8 @@ function cowWrites(pages: number): number {
 const CLONE_HOSTS = 10;
 
 /**
- * `n` instant clones through the Backend interface, from a frozen container VM template on each of
- * {@link CLONE_HOSTS} hosts (an instant clone stays on its template's host), taken in turn.
+ * `n` instant clones through the Backend interface of the compiled package, from a frozen container
+ * VM template on each of {@link CLONE_HOSTS} hosts (an instant clone stays on its template's host), taken in turn.
  */
 async function instantClones(n: number): Promise<ModelBackend> {
   const p = clusterPreset({ hosts: CLONE_HOSTS, host: { cpuCores: 64, cpuMhzPerCore: 2400, memoryMB: 1024 * 1024 }, datastoreBytes: 1024 * 1024 * GiB });
@@ -55,7 +59,7 @@ async function instantClones(n: number): Promise<ModelBackend> {
   for (const id of ids) powerVM(p.model, id, 'powerOn');
   p.model.clock.runUntilIdle();
   for (const id of ids) freezeVM(p.model, id);
-  const backend = new ModelBackend(p.model);
+  const backend = new CompiledModelBackend(p.model);
   const tasks = [];
   for (let i = 0; i < n; i++) tasks.push(await backend.cloneVM(ids[i % CLONE_HOSTS]!, { name: `c${i}`, mode: 'instant' }));
   await Promise.all(tasks.map((task) => task.wait()));
