@@ -14,9 +14,14 @@ export type RegistryChange =
 /** Receives every change after it was applied. */
 export type RegistryListener = (change: RegistryChange) => void;
 
-/** Id → record, with change notification. All operations O(1) plus listeners. */
+/**
+ * Id → record, with change notification. All operations O(1) plus listeners. Records of every kind
+ * but VirtualMachine (the bulk of any inventory) are also kept per kind, so listing hosts, clusters
+ * or pools does not walk every VM.
+ */
 export class Registry {
   readonly #objects = new Map<string, InventoryObject>();
+  readonly #fewByKind = new Map<InventoryObject['kind'], Map<string, InventoryObject>>();
   readonly #listeners = new Set<RegistryListener>();
 
   /** Number of records. */
@@ -28,6 +33,7 @@ export class Registry {
   put(object: InventoryObject): void {
     if (this.#objects.has(object.id)) throw new InvalidArgumentError('id', `id ${object.id} is already registered`);
     this.#objects.set(object.id, object);
+    this.#kindIndex(object.kind)?.set(object.id, object);
     this.#emit({ op: 'put', object });
   }
 
@@ -40,6 +46,7 @@ export class Registry {
     if (!previous) throw new NotFoundError(next.kind, next.id);
     if (previous.kind !== next.kind) throw new InvalidArgumentError('kind', `cannot change ${next.id} from ${previous.kind} to ${next.kind}`);
     this.#objects.set(next.id, next);
+    this.#kindIndex(next.kind)?.set(next.id, next);
     this.#emit({ op: 'update', object: next, previous });
     return next;
   }
@@ -49,6 +56,7 @@ export class Registry {
     const object = this.#objects.get(id);
     if (!object) throw new NotFoundError('object', id);
     this.#objects.delete(id);
+    this.#kindIndex(object.kind)?.delete(id);
     this.#emit({ op: 'remove', object });
     return object;
   }
@@ -65,9 +73,11 @@ export class Registry {
     return object as ObjectOfKind<K>;
   }
 
-  /** Every record of a kind, in registration order. O(n) over all records. */
+  /** Every record of a kind, in registration order. O(records of that kind); O(all records) for VirtualMachine. */
   *all<K extends InventoryObject['kind']>(kind: K): IterableIterator<ObjectOfKind<K>> {
-    for (const o of this.#objects.values()) if (o.kind === kind) yield o as ObjectOfKind<K>;
+    const index = this.#kindIndex(kind);
+    if (index) yield* index.values() as IterableIterator<ObjectOfKind<K>>;
+    else for (const o of this.#objects.values()) if (o.kind === kind) yield o as ObjectOfKind<K>;
   }
 
   /** Every record, in registration order. */
@@ -90,6 +100,14 @@ export class Registry {
   listen(listener: RegistryListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** The per-kind index of `kind`, made on first use; undefined for VirtualMachine. */
+  #kindIndex(kind: InventoryObject['kind']): Map<string, InventoryObject> | undefined {
+    if (kind === 'VirtualMachine') return undefined;
+    let index = this.#fewByKind.get(kind);
+    if (!index) this.#fewByKind.set(kind, (index = new Map()));
+    return index;
   }
 
   #emit(change: RegistryChange): void {

@@ -98,8 +98,6 @@ interface DrsRuntime {
   readonly queue: MigrationQueue;
   /** Each cluster's DRS session, kept across passes (remade when the cluster's threshold changes). */
   readonly sessions: Map<ClusterId, HeldSession>;
-  /** The model's clusters in registration order, kept from registry changes (a pass need not scan the registry). */
-  readonly clusters: Set<ClusterId>;
 }
 
 /**
@@ -124,8 +122,7 @@ export function enableDrs(model: VSphereModel, settings: DrsSettings = {}): DrsH
   if (RUNTIMES.has(model)) throw new InvalidStateError('InvalidState', 'drs', 'enabled', 'DRS is already enabled on this model');
   const s = checkSettings(settings);
   const queue = new MigrationQueue(model, s.balance.precopy ?? {}, s.historySize);
-  const clusters = new Set([...model.registry.all('Cluster')].map((c) => c.id));
-  const runtime: DrsRuntime = { state: { settings: s, passes: [], migrations: queue.history, sharingPlacements: [] }, queue, sessions: new Map(), clusters };
+  const runtime: DrsRuntime = { state: { settings: s, passes: [], migrations: queue.history, sharingPlacements: [] }, queue, sessions: new Map() };
   RUNTIMES.set(model, runtime);
   const previousPolicy = model.placementPolicy;
   const placement = new PlacementCache(model, s.balance, undefined, sharingHooks(model, runtime));
@@ -188,9 +185,9 @@ function sharingHooks(model: VSphereModel, runtime: DrsRuntime): SharingPlacemen
 /** One pass per cluster (or only `only`), recorded, its moves queued. O(pass) per cluster. */
 function runPasses(model: VSphereModel, runtime: DrsRuntime, only?: ClusterId): DrsPassRecord[] {
   const records: DrsPassRecord[] = [];
-  for (const c of runtime.clusters) {
-    if ((only !== undefined && c !== only) || clusterSettings(model, c).drs?.enabled === false) continue;
-    const record = runPass(model, runtime, c);
+  for (const c of model.registry.all('Cluster')) {
+    if ((only !== undefined && c.id !== only) || clusterSettings(model, c.id).drs?.enabled === false) continue;
+    const record = runPass(model, runtime, c.id);
     records.push(record);
     runtime.state.passes.push(record);
   }
@@ -234,11 +231,9 @@ function syncedSession(model: VSphereModel, runtime: DrsRuntime, cluster: Cluste
 /**
  * Marks the sessions of the clusters a registry change touches (a VM, host, pool or the cluster
  * itself) as changed — or, for a VM whose update only moved it to another host of its cluster, notes
- * the move — and follows clusters added and removed. A VM update that changes nothing DRS reads
- * (its files, snapshots, boot time) is ignored. O(1).
+ * the move. A VM update that changes nothing DRS reads (its files, snapshots, boot time) is ignored. O(1).
  */
 function noteChange(runtime: DrsRuntime, change: RegistryChange): void {
-  if (change.object.kind === 'Cluster' && change.op !== 'update') runtime.clusters[change.op === 'put' ? 'add' : 'delete'](change.object.id);
   if (change.op === 'update' && change.object.kind === 'VirtualMachine' && change.previous.kind === 'VirtualMachine') {
     const [vm, was] = [change.object, change.previous];
     if (vm.name === was.name && vm.cluster === was.cluster && vm.pool === was.pool && vm.config === was.config && vm.powerState === was.powerState) {
