@@ -22,7 +22,7 @@ import { createMemoryPool } from './pool.js';
 import type { HostMemoryOptions, HostMemoryStats, MemoryUsageReader, VmMemoryStats } from './memory-stats.js';
 import { PageSharing } from './page-sharing.js';
 import { sharedWriteState, stepGuest, type GuestWriteState } from './guest-writes.js';
-import { reclaim, release, type Reclaimed } from './reclamation.js';
+import { reclaim, release, sumReclaimed, type Reclaimed } from './reclamation.js';
 import type { ImageId, MemoryImages } from './types.js';
 import type { GuestWorkload } from './workload.js';
 
@@ -37,6 +37,8 @@ export interface VmMemory {
   readonly reclaimed: Reclaimed;
   /** What its workload wrote since its memory was last shared (booted, forked, adopted). */
   writes: GuestWriteState;
+  /** Its workload as runWorkloads last learnt it; forgotten when the VM is woken (its workload may have changed). */
+  workload?: GuestWorkload | undefined;
 }
 
 /** The memory of one host. Operations are O(1) plus the pool's costs, and reclamation O(VMs). */
@@ -47,7 +49,7 @@ export class HostMemory {
   readonly #vms = new Map<string, VmMemory>();
   readonly #frozen = new Set<string>();
   /** VMs whose guest writes may still change a count (see {@link writers}). */
-  readonly #writers = new Set<string>();
+  readonly #writers = new Map<string, VmMemory>();
   #overheadMB = 0;
   #configuredMB = 0;
   /** Changes whenever a VM's memory is added or released (usage readers look their VM up again). */
@@ -87,9 +89,12 @@ export class HostMemory {
     return this.#writers.keys();
   }
 
-  /** The workload of `vm` may have changed (e.g. a reconfigure): it is a writer again. */
+  /** The workload of `vm` may have changed (e.g. a reconfigure): it is a writer again, and its workload is asked for anew. */
   wake(vm: string): void {
-    if (this.#vms.has(vm)) this.#writers.add(vm);
+    const m = this.#vms.get(vm);
+    if (m === undefined) return;
+    m.workload = undefined;
+    this.#writers.set(vm, m);
   }
 
   /** Configured memory of the VMs it holds, MB. O(1). */
@@ -148,7 +153,7 @@ export class HostMemory {
     const src = this.#get(source);
     const image = this.pool.fork(src.image);
     src.writes = sharedWriteState();
-    if (!this.#frozen.has(source)) this.#writers.add(source);
+    if (!this.#frozen.has(source)) this.#writers.set(source, src);
     this.#add(child, { image, configuredMB: src.configuredMB, overheadMB, activeMB: src.activeMB, reclaimed: { balloonMB: 0, compressedMB: 0, swappedMB: 0 }, writes: sharedWriteState() });
     this.#settle();
   }
@@ -207,25 +212,26 @@ export class HostMemory {
    * {@link writers} until its memory is shared again.
    */
   runWorkload(vm: string, profile: GuestWorkload, rng: Rng, ms: number): void {
-    if (this.#step(vm, profile, rng, ms)) this.#settle();
+    if (this.#step(vm, this.#get(vm), profile, rng, ms)) this.#settle();
   }
 
   /**
    * One guest tick: every writer runs the workload `workloadOf` gives it for `ms` (one without a
    * workload rests), in {@link writers} order, and the memory state is re-evaluated once at the end,
-   * as ESXi's memory scheduler does periodically rather than after every write. Returns how many
-   * ran. O(writers) plus the writes.
+   * as ESXi's memory scheduler does periodically rather than after every write. `workloadOf` is asked
+   * once per VM and its answer kept until the VM is woken ({@link wake}). Returns how many ran.
+   * O(writers) plus the writes.
    */
   runWorkloads(workloadOf: (vm: string) => GuestWorkload | undefined, rng: Rng, ms: number): number {
     let ran = 0;
     let wrote = false;
-    for (const vm of this.#writers) {
-      const profile = workloadOf(vm);
+    for (const [vm, m] of this.#writers) {
+      const profile = (m.workload ??= workloadOf(vm));
       if (profile === undefined) {
         this.#writers.delete(vm);
         continue;
       }
-      wrote = this.#step(vm, profile, rng, ms) || wrote;
+      wrote = this.#step(vm, m, profile, rng, ms) || wrote;
       ran++;
     }
     if (wrote) this.#settle();
@@ -233,8 +239,7 @@ export class HostMemory {
   }
 
   /** Runs one guest's workload; returns whether it wrote anything. */
-  #step(vm: string, profile: GuestWorkload, rng: Rng, ms: number): boolean {
-    const m = this.#get(vm);
+  #step(vm: string, m: VmMemory, profile: GuestWorkload, rng: Rng, ms: number): boolean {
     const activeMB = Math.min(m.configuredMB, profile.workingSetBytes / MiB);
     if (activeMB !== m.activeMB) this.#activeChanges++;
     m.activeMB = activeMB;
@@ -338,7 +343,7 @@ export class HostMemory {
   #add(vm: string, m: VmMemory): void {
     this.#vms.set(vm, m);
     this.#membership++;
-    this.#writers.add(vm);
+    this.#writers.set(vm, m);
     this.#overheadMB += m.overheadMB;
     this.#configuredMB += m.configuredMB;
     this.sharing.track(m.image);
@@ -357,16 +362,6 @@ export class HostMemory {
     return m;
   }
 
-  #sumReclaimed(): void {
-    const out = { balloonMB: 0, compressedMB: 0, swappedMB: 0 };
-    for (const m of this.#vms.values()) {
-      out.balloonMB += m.reclaimed.balloonMB;
-      out.compressedMB += m.reclaimed.compressedMB;
-      out.swappedMB += m.reclaimed.swappedMB;
-    }
-    this.#reclaimed = out;
-  }
-
   /**
    * Re-evaluates the memory state and reclaims in ESXi's order: below high, large pages are broken
    * (TPS then merges at its scan rate); soft or worse, balloon, compression and swap take the rest.
@@ -382,10 +377,10 @@ export class HostMemory {
     if (this.#state === 'soft' || this.#state === 'hard' || this.#state === 'low') {
       const mb = this.pool.granuleBytes / MiB;
       reclaim([...this.#vms.values()], minFree - free, this.#state, (m) => this.pool.counters(m.image).privatePages * mb, this.calibration);
-      this.#sumReclaimed();
+      this.#reclaimed = sumReclaimed(this.#vms.values());
     } else if (this.#state === 'high' && held > 0) {
       release([...this.#vms.values()], free - this.calibration.memory.stateThresholds.high * minFree);
-      this.#sumReclaimed();
+      this.#reclaimed = sumReclaimed(this.#vms.values());
     } else return;
     free = this.capacityMB - this.#consumedMB(this.pool.totals().physicalPages);
     this.#state = nextMemoryState(this.#state, free, minFree, this.calibration);

@@ -25,6 +25,17 @@ export interface ReclaimTarget {
   readonly reclaimed: Reclaimed;
 }
 
+/** The sum of what reclamation took from `vms`. O(VMs). */
+export function sumReclaimed(vms: Iterable<{ readonly reclaimed: Reclaimed }>): Reclaimed {
+  const out = { balloonMB: 0, compressedMB: 0, swappedMB: 0 };
+  for (const { reclaimed } of vms) {
+    out.balloonMB += reclaimed.balloonMB;
+    out.compressedMB += reclaimed.compressedMB;
+    out.swappedMB += reclaimed.swappedMB;
+  }
+  return out;
+}
+
 /** Share of compressed memory that stays resident (2:1 compression; estimate). */
 export const COMPRESSION_KEEP = 0.5;
 
