@@ -1,12 +1,15 @@
 /**
  * DemandSources against the model: what refresh writes into a session's columns and what forEach
  * gives are, for every VM, what measuredDemand gives — while guests write memory on some hosts
- * only, CPU probes swing, and VMs vMotion to hosts old and new.
+ * only, CPU probes swing, and VMs vMotion to hosts old and new; and the DRS driver, which refreshes
+ * its held session through them, decides as a pass on a fresh snapshot does.
  */
 import { describe, expect, it } from 'vitest';
+import { balanceCluster } from '../../../src/drs/balance.js';
 import { DemandColumns } from '../../../src/drs/demand-columns.js';
 import type { DemandSources } from '../../../src/drs/driver/demand-sources.js';
-import { CPU_DEMAND_KEY, measuredDemand, snapshotWithSources } from '../../../src/drs/driver/model-snapshot.js';
+import { drsState, enableDrs } from '../../../src/drs/driver/drs-driver.js';
+import { CPU_DEMAND_KEY, measuredDemand, snapshotCluster, snapshotWithSources } from '../../../src/drs/driver/model-snapshot.js';
 import type { VmDemand } from '../../../src/drs/snapshot.js';
 import type { VSphereModel } from '../../../src/hypervisor/model.js';
 import type { Preset } from '../../../src/hypervisor/presets.js';
@@ -15,8 +18,8 @@ import type { HostId, VmId } from '../../../src/sim/ids.js';
 import { runningVm, smallCluster, succeed, vmOf } from '../../hypervisor/helpers.js';
 
 const MINUTE = 60_000;
-/** A guest that writes: a 96 MB working set dirtied at 300 pages a second. */
-const WRITER = { 'vicsim.workload.workingSet': '96m', 'vicsim.workload.dirtyRate': '300' };
+/** A guest that writes: a 512 MB working set dirtied at 100 pages a second, for the whole hour (memory outweighs CPU in DRS's loads). */
+const WRITER = { 'vicsim.workload.workingSet': '512m', 'vicsim.workload.dirtyRate': '100' };
 
 /**
  * Four small hosts: three quiet VMs on host 0 (the sources' first host), six with guest workloads
@@ -27,10 +30,10 @@ function cluster(): { p: Preset; ids: VmId[] } {
   const p = smallCluster({ hosts: 4, seed: 7 });
   const ids: VmId[] = [];
   for (let i = 0; i < 9; i++) {
-    const extraConfig = { ...(i < 3 ? {} : WRITER), [CPU_DEMAND_KEY]: String(100 * (i + 1)) };
-    ids.push(runningVm(p, { name: `vm-${i}`, host: p.hosts[i < 3 ? 0 : 1 + (i % 2)]!.id, memoryMB: 256, extraConfig }).id);
+    const extraConfig = { ...(i < 3 ? {} : WRITER), [CPU_DEMAND_KEY]: String(20 * (i + 1)) };
+    ids.push(runningVm(p, { name: `vm-${i}`, host: p.hosts[i < 3 ? 0 : 1 + (i % 2)]!.id, memoryMB: 1024, extraConfig }).id);
   }
-  p.model.guestCpuDemand = (vm) => (ids.indexOf(vm.id) % 2 === 0 ? (now) => 1000 + 800 * Math.sin(now / (7 * MINUTE) + ids.indexOf(vm.id)) : undefined);
+  p.model.guestCpuDemand = (vm) => (ids.indexOf(vm.id) % 2 === 0 ? (now) => 150 + 100 * Math.sin(now / (7 * MINUTE) + ids.indexOf(vm.id)) : undefined);
   return { p, ids };
 }
 
@@ -133,5 +136,28 @@ describe('DemandSources over a live model', () => {
     model.clock.runUntil(model.clock.now() + 5 * MINUTE);
     check();
     expect(measuredDemand(model, back).memConsumedMB).toBeGreaterThan(0);
+  });
+
+  it('lets the DRS driver decide, pass after pass, as a pass on a fresh snapshot taken right after it does, while guests write and its own vMotions move VMs', () => {
+    const { p } = cluster();
+    const model = p.model;
+    enableDrs(model, { migrationThreshold: 5, intervalMs: 5 * MINUTE });
+    const passes = drsState(model)!.passes;
+    const end = model.clock.now() + 60 * MINUTE;
+    let compared = 0;
+    // Event by event, so that the fresh snapshot sees the model as the pass saw it (a guest tick or a
+    // vMotion finishing at the same instant runs after it).
+    while ((model.clock.nextTime() ?? Infinity) <= end) {
+      const seen = passes.length;
+      model.clock.step();
+      if (passes.length === seen) continue;
+      const pass = passes.at(-1)!;
+      const fresh = balanceCluster(snapshotCluster(model, p.cluster.id), { threshold: 5 });
+      expect(pass.imbalanceBefore, `pass at ${pass.at}`).toBe(fresh.imbalanceBefore);
+      expect(pass.recommendations.map((r) => [r.vm, r.to])).toEqual(fresh.recommendations.map((r) => [r.vm, r.to]));
+      compared++;
+    }
+    expect(compared).toBe(12);
+    expect(drsState(model)!.migrations.filter((m) => m.state === 'success').length).toBeGreaterThan(0);
   });
 });
