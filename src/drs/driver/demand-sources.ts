@@ -76,7 +76,9 @@ export class DemandSources {
   /**
    * Writes every VM's measured demand at `nowMs` into `columns` (a DRS session's, same VM order):
    * its CPU, and its memory where its host's accounting changed. O(V) CPU reads plus one memory
-   * read per VM on such a host; no lookups and no allocation per VM. Precondition: columns.length = V.
+   * read per VM on such a host; no lookups and no allocation per VM. Preconditions: columns.length = V,
+   * and `columns` hold what these sources gave last (the snapshot's demand, then refreshes only: a
+   * {@link forEach} in between would leave a changed host's memory out of `columns`).
    */
   refresh(nowMs: number, columns: DemandColumns): void {
     const changed = this.#readMemory();
