@@ -14,8 +14,10 @@
  *   the two readings is reported as the memory images. (A floor taken after the run, not before it,
  *   keeps what earlier suites in the same process leave behind out of the figure.)
  * - the shipped sweep example (examples/scenarios/sweeps/clone-density-by-arrival-rate.yaml, 8
- *   points) on 1 and on 2 worker threads: wall seconds and the speed-up. Its worker threads start
- *   without the TypeScript loader, whose start-up would otherwise outweigh the points.
+ *   points of a fraction of a second) and a sweep of 4 points that run for seconds (seeds of the
+ *   generated scenario at 1,500 containers × 2 days), each on 1 and on 2 worker threads: wall
+ *   seconds and the speed-up. Worker threads start without the TypeScript loader, whose start-up
+ *   would otherwise outweigh the points.
  * Runs and sweeps use the compiled package (bench/compiled.ts), as `vicsim plan` and `vicsim sweep` do.
  */
 import { resolve } from 'node:path';
@@ -185,10 +187,21 @@ export async function capacityBench(): Promise<BenchResult[]> {
     row(`of which the model and runner state (the result and its per-step samples dropped), ${size}`, Math.round(f.modelOnlyBytes / f.placed), 'B per container'),
   ];
   const sweep = await loadSweepFile(resolve(import.meta.dirname, '../examples/scenarios/sweeps/clone-density-by-arrival-rate.yaml'));
-  const scenarios = sweep.points.map((p) => p.scenario);
+  results.push(...(await sweepRows(`sweep clone-density-by-arrival-rate (${sweep.points.length} points)`, sweep.points.map((p) => p.scenario))));
+  const long = LONG_SWEEP_SEEDS.map((seed) => benchScenario(LONG_SWEEP_CONTAINERS, LONG_SWEEP_DAYS, seed));
+  results.push(...(await sweepRows(`sweep of ${long.length} points of ${LONG_SWEEP_CONTAINERS.toLocaleString('en-US')} containers × ${LONG_SWEEP_DAYS} d (seeds)`, long)));
+  return results;
+}
+
+/** A sweep whose points run for seconds, not a fraction of one: 4 seeds of the bench scenario at 1,500 containers × 2 days. */
+const LONG_SWEEP_SEEDS = [1, 2, 3, 4];
+const LONG_SWEEP_CONTAINERS = 1500;
+const LONG_SWEEP_DAYS = 2;
+
+/** Rows of one sweep on 1 and on 2 worker threads: wall seconds and the speed-up. */
+async function sweepRows(name: string, scenarios: readonly Scenario[]): Promise<BenchResult[]> {
   const one = await sweepSeconds(scenarios, 1);
   const two = await sweepSeconds(scenarios, 2);
-  results.push(row(`sweep clone-density-by-arrival-rate (${scenarios.length} points), 1 worker`, round(one, 2), 'wall s'));
-  results.push(row(`sweep clone-density-by-arrival-rate (${scenarios.length} points), 2 workers`, round(two, 2), `wall s (speed-up ${round(one / two, 2)}×)`));
-  return results;
+  const row = (workers: string, value: number, unit: string): BenchResult => ({ suite: 'capacity', name: `${name}, ${workers}`, value: round(value, 2), unit, target: '—', samples: 1, margin: 0 });
+  return [row('1 worker', one, 'wall s'), row('2 workers', two, `wall s (speed-up ${round(one / two, 2)}×)`)];
 }
