@@ -16,7 +16,8 @@ const STATE: Record<HostState, HostSampleState> = { connected: 'connected', main
 /**
  * Samples the run at scenario time `tMs` (the model's clock) and resets the interval counters.
  * Imbalance: the standard deviation over a cluster's connected hosts of each host's load, the
- * larger of CPU demand ÷ CPU capacity and consumed ÷ physical memory. O(hosts × shared CPU probes + containers with their own + migrations and restarts of the interval).
+ * larger of CPU demand ÷ CPU capacity and consumed ÷ physical memory. O(hosts × shared CPU probes
+ * + containers with a CPU probe of their own + the migration and HA restart histories).
  */
 export function takeSample(state: RunState, tMs: number): CapacitySample {
   const { model, hosts } = state.inventory;

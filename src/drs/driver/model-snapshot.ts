@@ -30,7 +30,7 @@ const HOST_STATES: Readonly<Record<HostState, DrsHostState>> = { connected: 'con
 /**
  * The cluster as DRS sees it now: its hosts (added order), pools (registration order), powered-on
  * VMs (creation order, so a VM keeps its place when it moves). A disconnected host counts as failed
- * (DRS cannot manage it). O(H + P + V log V) over the cluster, plus one pass over the registry for pools.
+ * (DRS cannot manage it). O(H + P + V log V) over the cluster, plus one pass over the model's pools.
  * @throws NotFoundError for an unknown cluster; InvalidArgumentError naming the VM and key for a
  * malformed `vicsim.workload.cpuMhz` or `vicsim.ha.restartPriority`.
  */
