@@ -26,7 +26,7 @@ export function takeSample(state: RunState, tMs: number): CapacitySample {
     const rec = model.registry.get('Host', h.id);
     const connected = rec.state === 'connected';
     const capacity = connected ? h.cpuCores * h.cpuMhzPerCore : 0;
-    return { state: STATE[rec.state], containers: containers[i]!, vcpus: vcpus[i]!, cpuDemandMHz: cpuDemand[i]!, cpuCapacityMHz: capacity, memory: memorySample(model, h.id) };
+    return { state: STATE[rec.state], containers: containers[i]!, vcpus: vcpus[i]!, cpuDemandMHz: cpuDemand[i]!, cpuCapacityMHz: capacity, memory: sharedMemorySample(state, i, memorySample(model, h.id)) };
   });
   const imbalance = state.inventory.clusterNames.map((name) => {
     const loads: number[] = [];
@@ -53,6 +53,20 @@ export function takeSample(state: RunState, tMs: number): CapacitySample {
   state.interval.refused = noRefusals();
   return sample;
 }
+
+/**
+ * `sample` of host `i`, or the host's previous sample when it holds the same figures: a long run's
+ * samples then keep one memory object per change of a host's memory, not one per step. O(1).
+ */
+function sharedMemorySample(state: RunState, i: number, sample: HostMemorySample): HostMemorySample {
+  const last = state.lastHostMemory[i];
+  if (last !== undefined && MEMORY_FIELDS.every((k) => last[k] === sample[k])) return last;
+  state.lastHostMemory[i] = sample;
+  return sample;
+}
+
+/** Every field of a memory sample (listed as a record's keys, so a field added to HostMemorySample must be added here). */
+const MEMORY_FIELDS = Object.keys({ capacityMB: 1, consumedMB: 1, privateMB: 1, sharedByForkMB: 1, sharedByTpsMB: 1, zeroMB: 1, overheadMB: 1, freeMB: 1, configuredMB: 1 } satisfies Record<keyof HostMemorySample, 1>) as (keyof HostMemorySample)[];
 
 /**
  * A host's physical memory stack. Reclaimed memory (ballooned, half of compressed, swapped) comes

@@ -4,7 +4,7 @@ import type { GuestCpuProbe } from '../../hypervisor/model.js';
 import type { SharedCpuProbes } from './cpu-probes.js';
 import { HostLoads } from './host-loads.js';
 import type { HostId, VmId } from '../../sim/ids.js';
-import type { ProvisioningSample, RefusalReason, TimelineEvent } from '../report/result.js';
+import type { HostMemorySample, ProvisioningSample, RefusalReason, TimelineEvent } from '../report/result.js';
 import { noRefusals } from '../report/totals.js';
 import type { WorkloadProfile } from '../scenario/types.js';
 import type { CapacityInventory, VchRuntime } from './inventory.js';
@@ -37,6 +37,8 @@ export interface RunState {
   readonly cpuProbes: SharedCpuProbes;
   /** What the running containers put on each host. */
   readonly loads: HostLoads;
+  /** Each host's last memory sample (by inventory position), which the next sample shares when nothing changed. */
+  readonly lastHostMemory: (HostMemorySample | undefined)[];
   /** Counters of the current sampling interval. */
   readonly interval: { placed: number; refused: Record<RefusalReason, number> };
   readonly provisioning: ProvisioningSample[];
@@ -57,5 +59,5 @@ export function hostOf(state: RunState, c: Container): HostId {
 /** A fresh run state. */
 export function newRunState(inventory: CapacityInventory, provisioner: Provisioner): RunState {
   const hostSlots = new Map(inventory.hosts.map((h, i) => [h.id, i]));
-  return { inventory, provisioner, containers: new Map(), hostSlots, cpuProbes: new Map(), loads: new HostLoads(inventory.hosts.length), interval: { placed: 0, refused: noRefusals() }, provisioning: [], timeline: [], requests: 0, lastSampleMs: -1, mayHaveStopped: false };
+  return { inventory, provisioner, containers: new Map(), hostSlots, cpuProbes: new Map(), loads: new HostLoads(inventory.hosts.length), lastHostMemory: [], interval: { placed: 0, refused: noRefusals() }, provisioning: [], timeline: [], requests: 0, lastSampleMs: -1, mayHaveStopped: false };
 }
