@@ -3,6 +3,7 @@
  * area charts and histograms, with axes, ticks, a legend and machine-readable attributes
  * (`data-chart`, `data-points`, `data-series`) that tests count. Output is deterministic text.
  */
+import { envelopeIndices } from './envelope.js';
 
 /** Chart frame settings. */
 export interface ChartFrame {
@@ -179,16 +180,21 @@ function bounds(values: Iterable<number>, floor = 0): [number, number] {
   return [lo, hi > lo ? hi : lo + 1];
 }
 
-/** A line chart of `series` (every series' points in x order). data-points = points of the longest series. O(points). */
+/**
+ * A line chart of `series` (every series' points in x order), each drawn from at most
+ * MAX_DRAWN_POINTS of its points (envelope.ts). data-points = points of the longest series. O(points).
+ */
 export function lineChart(frame: ChartFrame, series: readonly Series[], marks: readonly Marker[] = []): string {
   const [x0, x1] = extent(series.flatMap((s) => s.points.map((p) => p[0])), [0, 1]);
   const [y0, y1] = bounds(series.flatMap((s) => s.points.map((p) => p[1])));
   const plot = new Plot(frame, x0, x1 > x0 ? x1 : x0 + 1, y0, y1 * 1.05);
-  const lines = series.map(
-    (s) =>
+  const lines = series.map((s) => {
+    const drawn = envelopeIndices(s.points.map((p) => p[1])).map((i) => s.points[i]!);
+    return (
       `<polyline class="series" data-series="${escapeXml(s.name)}" data-points="${s.points.length}" fill="none" stroke="${s.color}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="6 4"' : ''} ` +
-      `points="${s.points.map(([x, y]) => `${plot.x(x)},${plot.y(y)}`).join(' ')}"/>`,
-  );
+      `points="${drawn.map(([x, y]) => `${plot.x(x)},${plot.y(y)}`).join(' ')}"/>`
+    );
+  });
   const longest = series.reduce((m, s) => Math.max(m, s.points.length), 0);
   return `${open(plot, 'line', longest)}${axes(plot)}${lines.join('')}${markers(plot, marks)}${legend(plot, series)}</svg>`;
 }
@@ -200,16 +206,20 @@ export interface Layer {
   readonly values: readonly number[];
 }
 
-/** A stacked area chart: layers drawn bottom to top over `xs`. data-points = xs.length. O(layers × xs). */
+/**
+ * A stacked area chart: layers drawn bottom to top over `xs`, at the x values envelope.ts picks
+ * from the stack's totals (all of them up to MAX_DRAWN_POINTS). data-points = xs.length. O(layers × xs).
+ */
 export function stackedAreaChart(frame: ChartFrame, xs: readonly number[], layers: readonly Layer[], marks: readonly Marker[] = []): string {
   const totals = xs.map((_, i) => layers.reduce((s, l) => s + (l.values[i] ?? 0), 0));
   const [, y1] = bounds(totals);
   const plot = new Plot(frame, xs[0] ?? 0, xs.length > 1 ? xs[xs.length - 1]! : (xs[0] ?? 0) + 1, 0, y1);
-  const base = xs.map(() => 0);
+  const drawn = envelopeIndices(totals);
+  const base = drawn.map(() => 0);
   const polys = layers.map((l) => {
-    const lower = xs.map((x, i) => `${plot.x(x)},${plot.y(base[i]!)}`);
-    xs.forEach((_, i) => (base[i]! += l.values[i] ?? 0));
-    const upper = xs.map((x, i) => `${plot.x(x)},${plot.y(base[i]!)}`);
+    const lower = drawn.map((i, k) => `${plot.x(xs[i]!)},${plot.y(base[k]!)}`);
+    drawn.forEach((i, k) => (base[k]! += l.values[i] ?? 0));
+    const upper = drawn.map((i, k) => `${plot.x(xs[i]!)},${plot.y(base[k]!)}`);
     return `<polygon class="layer" data-series="${escapeXml(l.name)}" data-points="${xs.length}" fill="${l.color}" fill-opacity="0.85" stroke="none" points="${[...upper, ...lower.reverse()].join(' ')}"/>`;
   });
   return `${open(plot, 'stacked', xs.length)}${axes(plot)}${polys.join('')}${markers(plot, marks)}${legend(plot, layers)}</svg>`;
