@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { htmlReport } from './html.js';
-import { canonicalJson } from './json.js';
+import { writeCanonicalJson } from './json.js';
 import { markdownReport } from './markdown.js';
 import type { CapacityRunResult } from './result.js';
 
@@ -17,7 +17,7 @@ export interface ReportFiles {
 export async function writeReports(result: CapacityRunResult, outDir: string): Promise<ReportFiles> {
   await mkdir(outDir, { recursive: true });
   const files = { json: join(outDir, 'report.json'), markdown: join(outDir, 'report.md'), html: join(outDir, 'report.html') };
-  await writeFile(files.json, canonicalJson(result));
+  await writeCanonicalJson(files.json, result);
   await writeFile(files.markdown, markdownReport(result));
   await writeFile(files.html, htmlReport(result));
   return files;

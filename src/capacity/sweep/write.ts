@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { canonicalJson } from '../report/json.js';
+import { writeCanonicalJson } from '../report/json.js';
 import { sweepCharts } from './charts.js';
 import type { SweepPlan } from './definition.js';
 import { sweepMetrics } from './metrics.js';
@@ -50,7 +50,7 @@ export async function writeSweep(plan: SweepPlan, outcomes: readonly PointOutcom
   const files = { csv: join(outDir, 'sweep.csv'), markdown: join(outDir, 'sweep.md'), json: join(outDir, 'sweep.json') };
   await writeFile(files.csv, sweepCsv(plan, rows, metrics));
   await writeFile(files.markdown, sweepMarkdown(plan, rows, metrics));
-  await writeFile(files.json, canonicalJson(sweepRecord(plan, outcomes)));
+  await writeCanonicalJson(files.json, sweepRecord(plan, outcomes));
   const charts: string[] = [];
   for (const { metric, svg } of sweepCharts(plan, rows, metrics)) {
     const path = join(outDir, 'charts', `${metric.id}.svg`);
