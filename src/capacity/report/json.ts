@@ -63,7 +63,7 @@ function* pieces(value: unknown, path: string, indent: string, top: boolean): Ge
     yield `\n${indent}]`;
   } else if (top && typeof value === 'object' && value !== null && !Array.isArray(value)) {
     // Keys in the order an object built in sorted order enumerates them (integer-like keys first), as sortKeys gives them.
-    const ordered: Record<string, unknown> = {};
+    const ordered: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const k of Object.keys(value).sort()) if ((value as Record<string, unknown>)[k] !== undefined) ordered[k] = (value as Record<string, unknown>)[k];
     const entries = Object.entries(ordered);
     if (entries.length === 0) yield '{}';
@@ -92,7 +92,7 @@ function sortKeys(value: unknown, path: string): unknown {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (Array.isArray(value)) return value.map((v, i) => sortKeys(v, `${path}[${i}]`));
   if (typeof value === 'object') {
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>; // a key "__proto__" stays a key
     for (const key of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[key];
       if (v !== undefined) out[key] = sortKeys(v, `${path}.${key}`);

@@ -24,6 +24,11 @@ describe('canonical JSON', () => {
     );
   });
 
+  it('keeps a key named __proto__ as a key, at the top and below', () => {
+    const value = JSON.parse('{"__proto__": {"__proto__": 1, "a": 2}, "b": 3}') as unknown;
+    expect(canonicalJson(value)).toBe(reference(value));
+  });
+
   it('comes in one piece per top-level entry and per array item', () => {
     const chunks = [...canonicalJsonChunks({ b: [1, { y: 2, x: 1 }], a: 'z' })];
     expect(chunks.length).toBeGreaterThanOrEqual(5);
