@@ -15,7 +15,7 @@ import { cloneVM } from '../../hypervisor/vm-clone.js';
 import { destroyVM } from '../../hypervisor/vm-config.js';
 import { createVM } from '../../hypervisor/vm-create.js';
 import { powerVM } from '../../hypervisor/vm-power.js';
-import { buildConfig } from '../../hypervisor/vm-spec.js';
+import { buildConfig, type VmConfigSpec } from '../../hypervisor/vm-spec.js';
 import type { WorkloadProfile } from '../scenario/types.js';
 import type { VchRuntime } from './inventory.js';
 import { configKey, profileVmConfig, touchedMB } from './profile-config.js';
@@ -32,6 +32,7 @@ export type ProvisionOutcome =
 export class Provisioner {
   readonly tasks: TaskContinuations;
   readonly #sources: ProvisioningSources;
+  readonly #configs = new Map<WorkloadProfile, { readonly config: VmConfigSpec; readonly key: string }>();
 
   constructor(
     readonly model: VSphereModel,
@@ -54,7 +55,7 @@ export class Provisioner {
   provision(vch: VchRuntime, profile: WorkloadProfile, name: string, done: (o: ProvisionOutcome) => void): void {
     const model = this.model;
     const requestedAt = model.clock.now();
-    const config = profileVmConfig(profile, model.calibration);
+    const { config, key } = this.#configOf(profile);
     const touch = touchedMB(profile);
     const mode = vch.spec.provisioning;
     const l = model.calibration.latency;
@@ -79,11 +80,21 @@ export class Provisioner {
       host = placeVm(model, vch.cluster, buildConfig(name, config, { numCpu: config.numCpu!, memoryMB: config.memoryMB! }));
       if (host === undefined) return done(this.#refusal(noHostError(model, vch.cluster, name, config.memoryMB!), vch));
     }
-    this.#sources.withSource(vch, mode, config, configKey(config), touch, host, (s) => {
+    this.#sources.withSource(vch, mode, config, key, touch, host, (s) => {
       if (!s.ok) return done(this.#refusal(s.error, vch));
       const clone = cloneVM(model, s.vm, { name, mode, pool: vch.pool, powerOn: mode !== 'instant' });
       this.tasks.after(clone, (o) => (mode === 'instant' ? finish(o, 0, 0) : finish(o, l.kernelBootMs, touch)));
     });
+  }
+
+  /** The VM configuration of `profile`'s containers and its key, made once per profile (its containers share the records). */
+  #configOf(profile: WorkloadProfile): { readonly config: VmConfigSpec; readonly key: string } {
+    let made = this.#configs.get(profile);
+    if (made === undefined) {
+      const config = profileVmConfig(profile, this.model.calibration);
+      this.#configs.set(profile, (made = { config, key: configKey(config) }));
+    }
+    return made;
   }
 
   /** Powers a container off (if running) and destroys it; `done` runs when it is gone. */
