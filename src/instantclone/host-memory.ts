@@ -37,8 +37,8 @@ export interface VmMemory {
   readonly reclaimed: Reclaimed;
   /** What its workload wrote since its memory was last shared (booted, forked, adopted). */
   writes: GuestWriteState;
-  /** Its workload as runWorkloads last learnt it; forgotten when the VM is woken (its workload may have changed). */
-  workload?: GuestWorkload | undefined;
+  /** Its workload as runWorkloads last learnt it (undefined: not asked since created or woken). Set at creation: the record keeps one shape. */
+  workload: GuestWorkload | undefined;
 }
 
 /** The memory of one host. Operations are O(1) plus the pool's costs, and reclamation O(VMs). */
@@ -120,7 +120,7 @@ export class HostMemory {
     if (this.#vms.has(vm)) throw new InvalidStateError('InvalidState', vm, 'running', `${vm} already has memory on this host`);
     const image = this.pool.createBytes(configuredMB * MiB);
     const touched = Math.min(touchMB, configuredMB);
-    this.#add(vm, { image, configuredMB, overheadMB, activeMB: touched, reclaimed: { balloonMB: 0, compressedMB: 0, swappedMB: 0 }, writes: sharedWriteState() });
+    this.#add(vm, { image, configuredMB, overheadMB, activeMB: touched, reclaimed: { balloonMB: 0, compressedMB: 0, swappedMB: 0 }, writes: sharedWriteState(), workload: undefined });
     const pages = Math.ceil((touched * MiB) / this.pool.granuleBytes);
     if (touched > 0 && content === undefined) this.pool.writeBytes(image, 0, touched * MiB);
     else if (touched > 0) this.#writeContent(image, pages, content!);
@@ -154,7 +154,7 @@ export class HostMemory {
     const image = this.pool.fork(src.image);
     src.writes = sharedWriteState();
     if (!this.#frozen.has(source)) this.#writers.set(source, src);
-    this.#add(child, { image, configuredMB: src.configuredMB, overheadMB, activeMB: src.activeMB, reclaimed: { balloonMB: 0, compressedMB: 0, swappedMB: 0 }, writes: sharedWriteState() });
+    this.#add(child, { image, configuredMB: src.configuredMB, overheadMB, activeMB: src.activeMB, reclaimed: { balloonMB: 0, compressedMB: 0, swappedMB: 0 }, writes: sharedWriteState(), workload: undefined });
     this.#settle();
   }
 
