@@ -146,7 +146,7 @@ export class VSphereModel {
 
   /** Memory MB a host consumes: guest pages it backs (shared ones once) plus overhead, less reclaimed. O(1). */
   consumedMB(host: HostId): number {
-    return this.#memory.get(host)?.stats().consumedMB ?? 0;
+    return this.#memory.get(host)?.consumedMB ?? 0;
   }
 
   /** A host's capacity for reservations: MHz of all cores, MB of memory. */

@@ -308,6 +308,11 @@ export class HostMemory {
     };
   }
 
+  /** Consumed memory now, MB ({@link stats}' consumedMB without building the rest). O(1). */
+  get consumedMB(): number {
+    return this.#consumedMB(this.pool.totals().physicalPages);
+  }
+
   /** The host's memory. O(1). */
   stats(): HostMemoryStats {
     const t = this.pool.totals();
