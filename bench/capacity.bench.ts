@@ -170,6 +170,11 @@ async function sweepSeconds(scenarios: readonly Scenario[], workers: number): Pr
   return (performance.now() - t0) / 1000;
 }
 
+/** One measured row of the suite (a single run: no samples or margin to speak of). */
+function capacityRow(name: string, value: number, unit: string, target = '—'): BenchResult {
+  return { suite: 'capacity', name, value, unit, target, samples: 1, margin: 0 };
+}
+
 const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Runs the suite; returns its results for the report. */
@@ -179,12 +184,11 @@ export async function capacityBench(): Promise<BenchResult[]> {
   const size = `${containers.toLocaleString('en-US')} containers × ${days} d, 5-min samples, DRS`;
   const f = await measureRun(benchScenario(containers, days));
   const images = f.heldBytes - f.withoutImagesBytes;
-  const row = (name: string, value: number, unit: string, target = '—'): BenchResult => ({ suite: 'capacity', name, value, unit, target, samples: 1, margin: 0 });
   const results = [
-    row(`run, ${size}`, round(f.simulateSeconds, 2), `wall s to the last sample (${round(f.totalSeconds, 2)} s with headroom; ${f.placed} placed)`),
-    row(`simulation speed, ${size}`, Math.round(f.vmSteps / f.simulateSeconds), 'VM-steps/s', '≥ 3,000,000 (10,000 × 30 d)'),
-    row(`heap per container beyond its memory image, ${size}`, Math.round(f.withoutImagesBytes / f.placed), `B (images ${Math.round(images / f.placed)} B/container)`, '≤ 1,024'),
-    row(`of which the model and runner state (the result and its per-step samples dropped), ${size}`, Math.round(f.modelOnlyBytes / f.placed), 'B per container'),
+    capacityRow(`run, ${size}`, round(f.simulateSeconds, 2), `wall s to the last sample (${round(f.totalSeconds, 2)} s with headroom; ${f.placed} placed)`),
+    capacityRow(`simulation speed, ${size}`, Math.round(f.vmSteps / f.simulateSeconds), 'VM-steps/s', '≥ 3,000,000 (10,000 × 30 d)'),
+    capacityRow(`heap per container beyond its memory image, ${size}`, Math.round(f.withoutImagesBytes / f.placed), `B (images ${Math.round(images / f.placed)} B/container)`, '≤ 1,024'),
+    capacityRow(`of which the model and runner state (the result and its per-step samples dropped), ${size}`, Math.round(f.modelOnlyBytes / f.placed), 'B per container'),
   ];
   const sweep = await loadSweepFile(resolve(import.meta.dirname, '../examples/scenarios/sweeps/clone-density-by-arrival-rate.yaml'));
   results.push(...(await sweepRows(`sweep clone-density-by-arrival-rate (${sweep.points.length} points)`, sweep.points.map((p) => p.scenario))));
@@ -202,6 +206,5 @@ const LONG_SWEEP_DAYS = 2;
 async function sweepRows(name: string, scenarios: readonly Scenario[]): Promise<BenchResult[]> {
   const one = await sweepSeconds(scenarios, 1);
   const two = await sweepSeconds(scenarios, 2);
-  const row = (workers: string, value: number, unit: string): BenchResult => ({ suite: 'capacity', name: `${name}, ${workers}`, value: round(value, 2), unit, target: '—', samples: 1, margin: 0 });
-  return [row('1 worker', one, 'wall s'), row('2 workers', two, `wall s (speed-up ${round(one / two, 2)}×)`)];
+  return [capacityRow(`${name}, 1 worker`, round(one, 2), 'wall s'), capacityRow(`${name}, 2 workers`, round(two, 2), `wall s (speed-up ${round(one / two, 2)}×)`)];
 }
