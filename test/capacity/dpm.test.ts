@@ -5,6 +5,7 @@ import { markdownReport } from '../../src/capacity/report/markdown.js';
 import { checkRunResult } from '../../src/capacity/report/totals.js';
 import { runScenario } from '../../src/capacity/runner/index.js';
 import { parseScenario } from '../../src/capacity/scenario/load.js';
+import { lastHosts } from '../../src/capacity/report/host-series.js';
 
 /** Four 16-core / 32 GB hosts and `count` quiet containers from the start, DPM as given. */
 function quietScenario(dpm: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
@@ -59,7 +60,7 @@ describe('DPM in a capacity run', () => {
     expect(result.samples.every((s) => s.dpm !== undefined && s.dpm.hostsOn + s.dpm.hostsStandby === 4)).toBe(true);
     const last = result.samples[result.samples.length - 1]!;
     expect(last.dpm!.hostsStandby).toBeGreaterThanOrEqual(1);
-    expect(last.hosts.filter((h) => h.state === 'standby')).toHaveLength(last.dpm!.hostsStandby);
+    expect(lastHosts(result.hostSeries).filter((h) => h.state === 'standby')).toHaveLength(last.dpm!.hostsStandby);
     expect(result.totals.dpm).toMatchObject({ standbys: last.dpm!.hostsStandby, powerOns: 0, maxHostsStandby: last.dpm!.hostsStandby });
     expect(result.samples.slice(0, 4).every((s) => s.dpm!.hostsStandby === 0)).toBe(true);
     expect(result.assumptions.some((a) => /^DPM \(threshold 5\) puts a host in standby .* below 45%/.test(a))).toBe(true);

@@ -66,18 +66,18 @@ function charts(result: CapacityRunResult): string[] {
 }
 
 function hostMemoryCharts(result: CapacityRunResult): string[] {
-  const xs = result.samples.map((s) => s.tMs);
+  const { tMs: xs, hosts } = result.hostSeries;
   return result.hosts.slice(0, MAX_HOST_MEMORY_CHARTS).map((host, i) =>
     stackedAreaChart(
       { id: `host-memory-${host.name}`, title: `${host.name}: memory by kind`, xLabel: 'simulated time', yLabel: 'GB', width: 540, height: 240, formatX: formatSimTime, ticksX: timeTicks },
       xs,
-      MEMORY_LAYERS.map((l) => ({ name: l.name, color: l.color, values: result.samples.map((s) => (s.hosts[i]?.memory[l.key] ?? 0) / 1024) })),
+      MEMORY_LAYERS.map((l) => ({ name: l.name, color: l.color, values: hosts[i]!.memory[l.key].map((mb) => mb / 1024) })),
       result.timeline.filter((e) => e.target === host.name).map((e) => ({ x: e.tMs, label: e.kind })),
     ),
   );
 }
 
-/** The whole report as one HTML document. O(samples × hosts + provisioning samples). */
+/** The whole report as one HTML document. O(samples + host series points × hosts + provisioning samples). */
 export function htmlReport(result: CapacityRunResult): string {
   const s = result.scenario;
   const omitted = result.hosts.length - MAX_HOST_MEMORY_CHARTS;

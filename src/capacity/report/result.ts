@@ -62,7 +62,7 @@ export interface HostMemorySample {
 /** HA/DRS host state at a sample (drs DrsHostState). */
 export type HostSampleState = 'connected' | 'maintenance' | 'failed' | 'standby';
 
-/** One host at one instant. */
+/** One host at one instant (a row of its {@link HostColumns}). */
 export interface HostSample {
   readonly state: HostSampleState;
   /** Container VMs running on it. */
@@ -74,6 +74,43 @@ export interface HostSample {
   /** cores × MHz per core while connected; 0 in any other state. */
   readonly cpuCapacityMHz: number;
   readonly memory: HostMemorySample;
+}
+
+/**
+ * Per-host figures by column: entry j of every column is the host at `HostSeries.tMs[j]`.
+ * `cpuCapacityMHz` is cores × MHz per core while connected, 0 in any other state.
+ */
+export interface HostColumns {
+  readonly state: readonly HostSampleState[];
+  /** Container VMs running on it. */
+  readonly containers: readonly number[];
+  /** Their vCPUs. */
+  readonly vcpus: readonly number[];
+  /** CPU the VMs ask for (run + ready), MHz. */
+  readonly cpuDemandMHz: readonly number[];
+  readonly cpuCapacityMHz: readonly number[];
+  /** The memory stack (HostMemorySample's fields), one column per kind. */
+  readonly memory: { readonly [K in keyof HostMemorySample]: readonly number[] };
+}
+
+/**
+ * Every host at every `intervalMs` of simulated time (the scenario's hostSampleIntervalMs, a
+ * multiple of its sampling interval) and at the last sample: a subset of the samples' instants,
+ * stored by column so a month of a hundred hosts stays a few MB.
+ */
+export interface HostSeries {
+  readonly intervalMs: number;
+  /** Increasing; each is the tMs of a sample. */
+  readonly tMs: readonly number[];
+  /** In the order of CapacityRunResult.hosts. */
+  readonly hosts: readonly HostColumns[];
+}
+
+/** The connected hosts at one instant: how many, their physical cores and memory. */
+export interface ConnectedHosts {
+  readonly hosts: number;
+  readonly cpuCores: number;
+  readonly memoryMB: number;
 }
 
 /** DPM at a sample: hosts on (connected or in maintenance) and in standby now; power changes completed in the interval. */
@@ -94,8 +131,16 @@ export interface CapacitySample {
   readonly placed: number;
   /** Requests refused in the interval, by reason. */
   readonly refused: RefusalCounts;
-  /** In the order of CapacityRunResult.hosts. */
-  readonly hosts: readonly HostSample[];
+  /** The hosts connected at tMs. */
+  readonly connected: ConnectedHosts;
+  /** vCPUs of the running containers. */
+  readonly vcpus: number;
+  /** CPU the VMs of every host ask for, MHz. */
+  readonly cpuDemandMHz: number;
+  /** CPU of the connected hosts, MHz. */
+  readonly cpuCapacityMHz: number;
+  /** Every host's memory stack summed (it stacks as one host's does). */
+  readonly memory: HostMemorySample;
   /** DRS imbalance (standard deviation of normalised host load) per cluster, in the order of the scenario's clusters. */
   readonly imbalance: readonly number[];
   /** vMotions completed in the interval. */
@@ -203,7 +248,7 @@ export interface CapacityTotals {
 /** The whole outcome of a capacity run. */
 export interface CapacityRunResult {
   /** Format version of this structure. */
-  readonly version: 1;
+  readonly version: 2;
   /** The normalised scenario that was run. */
   readonly scenario: Scenario;
   /** False when the run was interrupted: samples end where it stopped. */
@@ -212,6 +257,8 @@ export interface CapacityRunResult {
   readonly simulatedMs: number;
   readonly hosts: readonly HostInfo[];
   readonly samples: readonly CapacitySample[];
+  /** Each host over the run, at hostSampleIntervalMs. */
+  readonly hostSeries: HostSeries;
   readonly timeline: readonly TimelineEvent[];
   readonly haRestarts: readonly HaRestart[];
   readonly provisioning: readonly ProvisioningSample[];

@@ -71,7 +71,7 @@ export function timelineRows(result: CapacityRunResult): string[][] {
   return result.timeline.map((e) => [formatSimTime(e.tMs), e.kind, e.target, e.detail]);
 }
 
-/** Cluster-wide series the charts draw, one point per sample. O(samples × hosts). */
+/** Cluster-wide series the charts draw, one point per sample. O(samples). */
 export function clusterSeries(result: CapacityRunResult) {
   const t: number[] = [];
   const cpuDemand: number[] = [];
@@ -82,20 +82,10 @@ export function clusterSeries(result: CapacityRunResult) {
   for (const s of result.samples) {
     t.push(s.tMs);
     running.push(s.running);
-    let d = 0;
-    let c = 0;
-    let mc = 0;
-    let mcap = 0;
-    for (const h of s.hosts) {
-      d += h.cpuDemandMHz;
-      c += h.cpuCapacityMHz;
-      mc += h.memory.consumedMB;
-      if (h.state === 'connected') mcap += h.memory.capacityMB;
-    }
-    cpuDemand.push(d / 1000);
-    cpuCapacity.push(c / 1000);
-    memConsumed.push(mc / 1024);
-    memCapacity.push(mcap / 1024);
+    cpuDemand.push(s.cpuDemandMHz / 1000);
+    cpuCapacity.push(s.cpuCapacityMHz / 1000);
+    memConsumed.push(s.memory.consumedMB / 1024);
+    memCapacity.push(s.connected.memoryMB / 1024);
   }
   return { t, cpuDemand, cpuCapacity, memConsumed, memCapacity, running };
 }

@@ -12,11 +12,13 @@ import {
   type FailoverCapacity,
   type HaRestart,
   type Headroom,
-  type HostInfo,
+  type HostColumns,
+  type HostMemorySample,
   type ProvisioningSample,
   type RefusalCounts,
   type RefusalReason,
 } from './result.js';
+import { memoryAt } from './host-series.js';
 
 /** A count of 0 for every refusal reason. */
 export function noRefusals(): Record<RefusalReason, number> {
@@ -34,7 +36,6 @@ export function distribution(values: readonly number[]): Distribution {
 
 /** What the runner measured, besides the model facts. */
 export interface RunRecords {
-  readonly hosts: readonly HostInfo[];
   readonly samples: readonly CapacitySample[];
   readonly haRestarts: readonly HaRestart[];
   readonly provisioning: readonly ProvisioningSample[];
@@ -48,7 +49,7 @@ export interface ModelFacts {
 
 const CAPACITY_REASONS: readonly RefusalReason[] = ['noHostFits', 'poolMemory', 'poolCpu', 'haAdmission'];
 
-/** The totals of a run. Precondition: samples in time order, each listing `hosts` in order. O(samples × hosts + events log events). */
+/** The totals of a run. Precondition: samples in time order. O(samples + events log events). */
 export function deriveTotals(records: RunRecords, facts: ModelFacts): CapacityTotals {
   const refused = noRefusals();
   let placed = 0;
@@ -72,7 +73,7 @@ export function deriveTotals(records: RunRecords, facts: ModelFacts): CapacityTo
     placed,
     refused,
     peakRunning: peak?.running ?? 0,
-    atPeak: atPeak(records.hosts, peak),
+    atPeak: atPeak(peak),
     vmotions: { count: vmotions, movedGB: movedMB / 1024 },
     haRestarts: {
       count: records.haRestarts.length - failedRestarts,
@@ -102,26 +103,17 @@ function dpmTotals(samples: readonly CapacitySample[]): CapacityTotals['dpm'] {
   return totals;
 }
 
-function atPeak(hosts: readonly HostInfo[], peak: CapacitySample | undefined): CapacityTotals['atPeak'] {
-  let connected = 0;
-  let cores = 0;
-  let vcpus = 0;
-  const mem = { configuredMB: 0, consumedMB: 0, sharedByForkMB: 0, sharedByTpsMB: 0, zeroMB: 0, privateMB: 0 };
-  peak?.hosts.forEach((h, i) => {
-    if (h.state === 'connected') {
-      connected++;
-      cores += hosts[i]?.cpuCores ?? 0;
-    }
-    vcpus += h.vcpus;
-    for (const k of Object.keys(mem) as (keyof typeof mem)[]) mem[k] += h.memory[k];
-  });
+function atPeak(peak: CapacitySample | undefined): CapacityTotals['atPeak'] {
+  const connected = peak?.connected.hosts ?? 0;
+  const cores = peak?.connected.cpuCores ?? 0;
+  const mem = peak?.memory ?? { configuredMB: 0, consumedMB: 0, sharedByForkMB: 0, sharedByTpsMB: 0, zeroMB: 0, privateMB: 0 };
   // Guest memory the VMs see = configured; what backs it = private + shared (once each). The
   // rest (fork and TPS sharing beyond the first copy, zero pages, untouched memory) is saved.
   const backedMB = mem.privateMB + mem.sharedByForkMB + mem.sharedByTpsMB;
   return {
     tMs: peak?.tMs ?? 0,
     containersPerHost: connected > 0 ? (peak?.running ?? 0) / connected : 0,
-    vcpuPerPcpu: cores > 0 ? vcpus / cores : 0,
+    vcpuPerPcpu: cores > 0 ? (peak?.vcpus ?? 0) / cores : 0,
     configuredMB: mem.configuredMB,
     consumedMB: mem.consumedMB,
     savedMB: Math.max(0, mem.configuredMB - backedMB),
@@ -137,9 +129,10 @@ function refusalsValid(counts: RefusalCounts): boolean {
 
 /**
  * The invariants a result must keep, as a list of broken ones (empty = valid): samples in strictly
- * increasing time within [0, simulatedMs], each with one entry per host and one imbalance per
- * cluster, physical memory stacking to capacity, consumed = capacity − free, counts whole and ≥ 0,
- * event lists in time order. O(samples × hosts + events).
+ * increasing time within [0, simulatedMs], each with one imbalance per cluster and a memory stack
+ * that adds up; the host series at instants of samples, including the last, with one column
+ * entry per instant for every host and each host's memory stacking to its capacity (consumed =
+ * capacity − free); counts whole and ≥ 0; event lists in time order. O(samples + series points × hosts + events).
  */
 export function checkRunResult(result: CapacityRunResult): string[] {
   const problems: string[] = [];
@@ -149,21 +142,45 @@ export function checkRunResult(result: CapacityRunResult): string[] {
     const at = `samples[${i}]`;
     if (!(s.tMs > last) || s.tMs < 0 || s.tMs > result.simulatedMs) problems.push(`${at}.tMs ${s.tMs} is not after ${last} within [0, ${result.simulatedMs}]`);
     last = s.tMs;
-    if (s.hosts.length !== result.hosts.length) problems.push(`${at}.hosts has ${s.hosts.length} entries for ${result.hosts.length} hosts`);
     if (s.imbalance.length !== clusters) problems.push(`${at}.imbalance has ${s.imbalance.length} entries for ${clusters} clusters`);
     if (!refusalsValid(s.refused)) problems.push(`${at}.refused must count every reason with a whole number ≥ 0`);
-    for (const [k, v] of Object.entries({ running: s.running, placed: s.placed, vmotions: s.vmotions, haRestarts: s.haRestarts })) {
+    for (const [k, v] of Object.entries({ running: s.running, placed: s.placed, vmotions: s.vmotions, haRestarts: s.haRestarts, vcpus: s.vcpus, connectedHosts: s.connected.hosts })) {
       if (!Number.isInteger(v) || v < 0) problems.push(`${at}.${k} must be a whole number ≥ 0, got ${v}`);
     }
-    s.hosts.forEach((h, j) => problems.push(...memoryProblems(`${at}.hosts[${j}].memory`, h.memory)));
+    problems.push(...memoryProblems(`${at}.memory`, s.memory));
   });
+  problems.push(...hostSeriesProblems(result));
   for (const [name, list] of [['haRestarts', result.haRestarts], ['provisioning', result.provisioning], ['timeline', result.timeline]] as const) {
     for (let i = 1; i < list.length; i++) if (list[i]!.tMs < list[i - 1]!.tMs) problems.push(`${name}[${i}] is out of time order`);
   }
   return problems;
 }
 
-function memoryProblems(at: string, m: CapacitySample['hosts'][number]['memory']): string[] {
+/** The host series' broken invariants. O(series points × hosts + samples). */
+function hostSeriesProblems(result: CapacityRunResult): string[] {
+  const { tMs, hosts } = result.hostSeries;
+  const problems: string[] = [];
+  const sampled = new Set(result.samples.map((s) => s.tMs));
+  tMs.forEach((t, j) => {
+    if (!sampled.has(t) || (j > 0 && !(t > tMs[j - 1]!))) problems.push(`hostSeries.tMs[${j}] ${t} is not a later sample's time`);
+  });
+  if (result.samples.length > 0 && tMs[tMs.length - 1] !== result.samples[result.samples.length - 1]!.tMs) problems.push('hostSeries does not end at the last sample');
+  if (hosts.length !== result.hosts.length) problems.push(`hostSeries.hosts has ${hosts.length} entries for ${result.hosts.length} hosts`);
+  hosts.forEach((h, i) => {
+    const at = `hostSeries.hosts[${i}]`;
+    const short = columnsOf(h).find(([, c]) => c.length !== tMs.length);
+    if (short) return void problems.push(`${at}.${short[0]} has ${short[1].length} entries for ${tMs.length} instants`);
+    tMs.forEach((_, j) => problems.push(...memoryProblems(`${at}.memory[${j}]`, memoryAt(h, j))));
+  });
+  return problems;
+}
+
+/** Every column of a host's series with its path. */
+function columnsOf(h: HostColumns): [string, readonly unknown[]][] {
+  return [['state', h.state], ['containers', h.containers], ['vcpus', h.vcpus], ['cpuDemandMHz', h.cpuDemandMHz], ['cpuCapacityMHz', h.cpuCapacityMHz], ...Object.entries(h.memory).map(([k, c]) => [`memory.${k}`, c] as [string, readonly number[]])];
+}
+
+function memoryProblems(at: string, m: HostMemorySample): string[] {
   const out: string[] = [];
   const stacked = m.privateMB + m.sharedByForkMB + m.sharedByTpsMB + m.overheadMB + m.freeMB;
   if (Math.abs(stacked - m.capacityMB) > 1) out.push(`${at}: private + shared + overhead + free = ${stacked} MB, not the capacity ${m.capacityMB} MB`);

@@ -74,7 +74,7 @@ export async function runScenario(input: Scenario, options: RunOptions = {}): Pr
   const inventory = buildInventory(scenario, calibration);
   const { model } = inventory;
   options.onInventory?.(inventory);
-  const state = newRunState(inventory, new Provisioner(model));
+  const state = newRunState(inventory, new Provisioner(model), scenario.hostSampleIntervalMs);
   const disconnect = connect(state);
   const assumptions = [...scenarioAssumptions(scenario), ...startClusterServices(scenario, model), ...RUNNER_ASSUMPTIONS, ...calibrationAssumptions(calibration)];
   scheduleInjectedEvents(state, scenario);
@@ -105,14 +105,15 @@ export async function runScenario(input: Scenario, options: RunOptions = {}): Pr
   if (completed) headroom = headroomTrial(state.provisioner, scenario, inventory.vchs);
   else assumptions.push(`The run was interrupted at ${formatDuration(simulatedMs)} of simulated time: the samples stop there and headroom was not computed.`);
   const hosts = inventory.hosts.map(({ id: _id, ...info }) => info);
-  const records = { hosts, samples, haRestarts: [], provisioning: state.provisioning };
+  const records = { samples, haRestarts: [], provisioning: state.provisioning };
   return {
-    version: 1,
+    version: 2,
     scenario,
     completed,
     simulatedMs,
     hosts,
     samples,
+    hostSeries: state.hostSeries.finish(),
     timeline: state.timeline,
     haRestarts: [],
     provisioning: state.provisioning,

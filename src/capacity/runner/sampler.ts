@@ -1,49 +1,39 @@
 /**
- * One sampling instant of a run: per host its state, containers, CPU demand and the memory stack
- * from its HostMemory; per cluster the imbalance; the interval's placements and refusals.
+ * One sampling instant of a run: the hosts' state, containers, CPU demand and memory stack (from
+ * their HostMemory) summed, and offered host by host to the run's host series; per cluster the
+ * imbalance; the interval's placements and refusals.
  */
 import { standardDeviation } from '../../drs/imbalance.js';
 import type { HostId } from '../../sim/ids.js';
 import type { VSphereModel } from '../../hypervisor/model.js';
 import type { HostState } from '../../hypervisor/types.js';
-import type { CapacitySample, HostMemorySample, HostSample, HostSampleState } from '../report/result.js';
+import { REFUSAL_REASONS, type CapacitySample, type HostMemorySample, type HostSampleState } from '../report/result.js';
 import { noRefusals } from '../report/totals.js';
 import type { RunState } from './state.js';
+import { MEMORY_KINDS, sumHostPoints, type HostPoint, type HostTotals } from './host-series.js';
 import { dpmSampleAt, haRestartsBetween, migrationsBetween } from './cluster-services.js';
 
 const STATE: Record<HostState, HostSampleState> = { connected: 'connected', maintenance: 'maintenance', failed: 'failed', disconnected: 'failed', standby: 'standby' };
 
 /**
- * Samples the run at scenario time `tMs` (the model's clock) and resets the interval counters.
- * Imbalance: the standard deviation over a cluster's connected hosts of each host's load, the
- * larger of CPU demand ÷ CPU capacity and consumed ÷ physical memory. O(hosts × shared CPU probes
- * + containers with a CPU probe of their own + the migration and HA restart histories).
+ * Samples the run at scenario time `tMs` (the model's clock), offers every host to the run's host
+ * series and resets the interval counters. Imbalance: the standard deviation over a cluster's
+ * connected hosts of each host's load, the larger of CPU demand ÷ CPU capacity and consumed ÷
+ * physical memory. O(hosts × shared CPU probes + containers with a CPU probe of their own + the
+ * migration and HA restart histories).
  */
 export function takeSample(state: RunState, tMs: number): CapacitySample {
-  const { model, hosts } = state.inventory;
-  const { containers, vcpus, cpuDemandMHz: cpuDemand } = state.loads.at(tMs);
-  const samples: HostSample[] = hosts.map((h, i) => {
-    const rec = model.registry.get('Host', h.id);
-    const connected = rec.state === 'connected';
-    const capacity = connected ? h.cpuCores * h.cpuMhzPerCore : 0;
-    return { state: STATE[rec.state], containers: containers[i]!, vcpus: vcpus[i]!, cpuDemandMHz: cpuDemand[i]!, cpuCapacityMHz: capacity, memory: sharedMemorySample(state, i, memorySample(model, h.id)) };
-  });
-  const imbalance = state.inventory.clusterNames.map((name) => {
-    const loads: number[] = [];
-    hosts.forEach((h, i) => {
-      const s = samples[i]!;
-      if (h.cluster === name && s.state === 'connected') loads.push(Math.max(s.cpuDemandMHz / s.cpuCapacityMHz, s.memory.consumedMB / s.memory.capacityMB));
-    });
-    return standardDeviation(loads);
-  });
+  const points = hostPoints(state, tMs);
+  state.hostSeries.offer(tMs, points);
   const dpm = dpmSampleAt(state.inventory.model, state.lastSampleMs, tMs);
+  const refused = state.interval.refused;
   const sample: CapacitySample = {
     tMs,
     running: state.containers.size,
     placed: state.interval.placed,
-    refused: { ...state.interval.refused },
-    hosts: samples,
-    imbalance,
+    refused: REFUSAL_REASONS.some((r) => refused[r] > 0) ? { ...refused } : NO_REFUSALS,
+    ...hostTotals(state, points),
+    imbalance: imbalanceByCluster(state, points),
     ...migrationsBetween(state.inventory.model, state.lastSampleMs, tMs),
     haRestarts: haRestartsBetween(state.inventory.model, state.lastSampleMs, tMs),
     ...(dpm ? { dpm } : {}),
@@ -54,19 +44,49 @@ export function takeSample(state: RunState, tMs: number): CapacitySample {
   return sample;
 }
 
-/**
- * `sample` of host `i`, or the host's previous sample when it holds the same figures: a long run's
- * samples then keep one memory object per change of a host's memory, not one per step. O(1).
- */
-function sharedMemorySample(state: RunState, i: number, sample: HostMemorySample): HostMemorySample {
-  const last = state.lastHostMemory[i];
-  if (last !== undefined && MEMORY_FIELDS.every((k) => last[k] === sample[k])) return last;
-  state.lastHostMemory[i] = sample;
-  return sample;
+/** The refusal counts of an interval without refusals, shared by every such sample. */
+const NO_REFUSALS = Object.freeze(noRefusals());
+
+/** Every host at `tMs`, in inventory order. O(hosts × shared CPU probes + containers with a probe of their own). */
+function hostPoints(state: RunState, tMs: number): HostPoint[] {
+  const { model, hosts } = state.inventory;
+  const { containers, vcpus, cpuDemandMHz } = state.loads.at(tMs);
+  return hosts.map((h, i) => {
+    const rec = model.registry.get('Host', h.id);
+    const capacity = rec.state === 'connected' ? h.cpuCores * h.cpuMhzPerCore : 0;
+    return { state: STATE[rec.state], containers: containers[i]!, vcpus: vcpus[i]!, cpuDemandMHz: cpuDemandMHz[i]!, cpuCapacityMHz: capacity, memory: memorySample(model, h.id) };
+  });
 }
 
-/** Every field of a memory sample (listed as a record's keys, so a field added to HostMemorySample must be added here). */
-const MEMORY_FIELDS = Object.keys({ capacityMB: 1, consumedMB: 1, privateMB: 1, sharedByForkMB: 1, sharedByTpsMB: 1, zeroMB: 1, overheadMB: 1, freeMB: 1, configuredMB: 1 } satisfies Record<keyof HostMemorySample, 1>) as (keyof HostMemorySample)[];
+/**
+ * The sample's figures summed over the hosts, its memory stack shared with the previous sample's
+ * when every figure is the same (a settled month keeps few memory records). O(hosts).
+ */
+function hostTotals(state: RunState, points: readonly HostPoint[]): HostTotals {
+  const totals = sumHostPoints(points, state.inventory.hosts);
+  return { ...totals, memory: sharedMemorySample(state, totals.memory) };
+}
+
+/** Per cluster of the scenario, the standard deviation of its connected hosts' loads. O(hosts × clusters). */
+function imbalanceByCluster(state: RunState, points: readonly HostPoint[]): number[] {
+  const { hosts, clusterNames } = state.inventory;
+  return clusterNames.map((name) => {
+    const loads: number[] = [];
+    hosts.forEach((h, i) => {
+      const p = points[i]!;
+      if (h.cluster === name && p.state === 'connected') loads.push(Math.max(p.cpuDemandMHz / p.cpuCapacityMHz, p.memory.consumedMB / p.memory.capacityMB));
+    });
+    return standardDeviation(loads);
+  });
+}
+
+/** `sample`, or the previous sample's memory stack when it holds the same figures. O(1). */
+function sharedMemorySample(state: RunState, sample: HostMemorySample): HostMemorySample {
+  const last = state.lastMemory;
+  if (last !== undefined && MEMORY_KINDS.every((k) => last[k] === sample[k])) return last;
+  state.lastMemory = sample;
+  return sample;
+}
 
 /**
  * A host's physical memory stack. Reclaimed memory (ballooned, half of compressed, swapped) comes

@@ -19,6 +19,12 @@ export const SCENARIO_DEFAULTS = Object.freeze({
    * and of the Azure trace's CPU readings.
    */
   sampleIntervalMs: 5 * 60_000,
+  /**
+   * Most samples per host a scenario gets by default (its host sampling interval is the smallest
+   * multiple of the sampling interval that stays within it). Estimate: 500 points draw a host's
+   * chart at full detail and keep a month of 100 hosts' series ≈ 4 MB; a scenario may set its own.
+   */
+  hostSeriesMaxPoints: 500,
   /** Name of the first VCH when none is given (`vicsim serve` names its VCH `default`). */
   vchName: 'default',
   /** VIC's provisioning mode when none is given (ARCHITECTURE.md decision 7: instant is the default). */

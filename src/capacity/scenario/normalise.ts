@@ -36,6 +36,7 @@ export function normaliseScenario(input: ScenarioInput, context: NormaliseContex
   if (durationMs <= 0) sink.add(['duration'], 'the run must last longer than 0');
   const sampleIntervalMs = input.sampleInterval ?? Math.min(SCENARIO_DEFAULTS.sampleIntervalMs, durationMs);
   if (sampleIntervalMs <= 0 || sampleIntervalMs > durationMs) sink.add(['sampleInterval'], `expected more than 0 and at most the duration (${durationMs} ms), got ${sampleIntervalMs} ms`);
+  const hostSampleIntervalMs = hostSampleInterval(input.hostSampleInterval, sampleIntervalMs, durationMs, sink);
   const overrides = (input.calibration ?? {}) as CalibrationOverrides;
   const calibration = applyCalibration(overrides, sink);
   const clusters = normaliseClusters(input, sink);
@@ -51,6 +52,7 @@ export function normaliseScenario(input: ScenarioInput, context: NormaliseContex
     seed: input.seed ?? SCENARIO_DEFAULTS.seed,
     durationMs,
     sampleIntervalMs,
+    hostSampleIntervalMs,
     clusters,
     vchs,
     profiles,
@@ -60,6 +62,16 @@ export function normaliseScenario(input: ScenarioInput, context: NormaliseContex
     calibration,
   };
   return { ok: true, scenario };
+}
+
+/**
+ * The host sampling interval as written (it must be a multiple of the sampling interval), or the
+ * smallest multiple giving at most SCENARIO_DEFAULTS.hostSeriesMaxPoints samples per host.
+ */
+function hostSampleInterval(written: number | undefined, sampleIntervalMs: number, durationMs: number, sink: IssueSink): number {
+  if (written === undefined) return sampleIntervalMs * Math.max(1, Math.ceil(Math.ceil(durationMs / sampleIntervalMs) / SCENARIO_DEFAULTS.hostSeriesMaxPoints));
+  if (!(written > 0) || written % sampleIntervalMs !== 0) sink.add(['hostSampleInterval'], `expected a multiple of the sampling interval (${sampleIntervalMs} ms), got ${written} ms`);
+  return written;
 }
 
 /** The calibration with `overrides`; a bad override becomes an issue at its path under `calibration`. */

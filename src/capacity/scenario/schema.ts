@@ -147,6 +147,7 @@ export const scenarioInput = z.strictObject({
   seed: z.int().min(-(2 ** 31)).max(2 ** 31 - 1).optional(),
   duration: durationMs,
   sampleInterval: durationMs.optional(),
+  hostSampleInterval: durationMs.optional(),
   /** Defaults for every cluster that does not set its own. */
   drs: drsInput.optional(),
   ha: haInput.optional(),

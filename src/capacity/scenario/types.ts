@@ -209,6 +209,11 @@ export interface Scenario {
   readonly durationMs: number;
   /** Time between samples of the report, > 0 and ≤ durationMs; default 5 minutes. */
   readonly sampleIntervalMs: number;
+  /**
+   * Time between the report's samples of each host, a multiple of sampleIntervalMs; default the
+   * smallest multiple giving at most HOST_SERIES_MAX_POINTS per host.
+   */
+  readonly hostSampleIntervalMs: number;
   readonly clusters: readonly ClusterSpec[];
   readonly vchs: readonly VchSpec[];
   readonly profiles: readonly WorkloadProfile[];

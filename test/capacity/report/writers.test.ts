@@ -58,16 +58,25 @@ describe('the run-result invariants', () => {
   it('catch memory that does not stack to the host capacity', () => {
     const r = fixtureResult();
     const s = r.samples[3]!;
-    const broken = { ...r, samples: [...r.samples.slice(0, 3), { ...s, hosts: [{ ...s.hosts[0]!, memory: { ...s.hosts[0]!.memory, freeMB: 0 } }, ...s.hosts.slice(1)] }, ...r.samples.slice(4)] };
-    expect(checkRunResult(broken).join('\n')).toMatch(/samples\[3\]\.hosts\[0\]\.memory: private \+ shared \+ overhead \+ free/);
+    const broken = { ...r, samples: [...r.samples.slice(0, 3), { ...s, memory: { ...s.memory, freeMB: 0 } }, ...r.samples.slice(4)] };
+    expect(checkRunResult(broken).join('\n')).toMatch(/samples\[3\]\.memory: private \+ shared \+ overhead \+ free/);
+    const h0 = r.hostSeries.hosts[0]!;
+    const freeMB = h0.memory.freeMB.map((mb, j) => (j === 2 ? 0 : mb));
+    const brokenHost = { ...r, hostSeries: { ...r.hostSeries, hosts: [{ ...h0, memory: { ...h0.memory, freeMB } }, ...r.hostSeries.hosts.slice(1)] } };
+    expect(checkRunResult(brokenHost).join('\n')).toMatch(/hostSeries\.hosts\[0\]\.memory\[2\]: private \+ shared \+ overhead \+ free/);
   });
 
-  it('catch samples out of time order and a host missing from a sample', () => {
+  it('catch samples out of time order, a host missing from the host series, a short column and a series not ending at the last sample', () => {
     const r = fixtureResult();
     const swapped = { ...r, samples: [r.samples[1]!, r.samples[0]!, ...r.samples.slice(2)] };
     expect(checkRunResult(swapped)[0]).toMatch(/samples\[1\]\.tMs 0 is not after 3600000/);
-    const short = { ...r, samples: [{ ...r.samples[0]!, hosts: r.samples[0]!.hosts.slice(1) }, ...r.samples.slice(1)] };
-    expect(checkRunResult(short)).toEqual(['samples[0].hosts has 3 entries for 4 hosts']);
+    const short = { ...r, hostSeries: { ...r.hostSeries, hosts: r.hostSeries.hosts.slice(1) } };
+    expect(checkRunResult(short)).toEqual(['hostSeries.hosts has 3 entries for 4 hosts']);
+    const h1 = r.hostSeries.hosts[1]!;
+    const shortColumn = { ...r, hostSeries: { ...r.hostSeries, hosts: [r.hostSeries.hosts[0]!, { ...h1, vcpus: h1.vcpus.slice(1) }, ...r.hostSeries.hosts.slice(2)] } };
+    expect(checkRunResult(shortColumn)).toEqual([`hostSeries.hosts[1].vcpus has ${h1.vcpus.length - 1} entries for ${h1.vcpus.length} instants`]);
+    const notLast = { ...r, hostSeries: { ...r.hostSeries, tMs: r.hostSeries.tMs.map((t, j) => (j === r.hostSeries.tMs.length - 1 ? t - 1 : t)) } };
+    expect(checkRunResult(notLast)).toEqual([`hostSeries.tMs[${r.hostSeries.tMs.length - 1}] ${24 * 3_600_000 - 1} is not a later sample's time`, 'hostSeries does not end at the last sample']);
   });
 });
 
@@ -112,7 +121,7 @@ describe('the HTML report', () => {
     expect(html).not.toMatch(/(src|href)=["']?https?:/i);
   });
 
-  it('draws every chart with one point per sample, a memory chart per host and a latency bar per bin', () => {
+  it('draws every chart with one point per sample, a memory chart per host with a point per instant of its series, and a latency bar per bin', () => {
     const charts = [...html.matchAll(/<svg [^>]*data-chart="([^"]+)"[^>]*data-points="(\d+)"/g)].map((m) => [m[1], Number(m[2])]);
     expect(charts).toEqual([
       ['cpu-demand', SAMPLE_COUNT],
@@ -120,7 +129,7 @@ describe('the HTML report', () => {
       ['running', SAMPLE_COUNT],
       ['imbalance', SAMPLE_COUNT],
       ['provisioning-latency', 40],
-      ...FIXTURE_HOSTS.map((h) => [`host-memory-${h.name}`, SAMPLE_COUNT]),
+      ...FIXTURE_HOSTS.map((h) => [`host-memory-${h.name}`, (SAMPLE_COUNT + 1) / 2]),
     ]);
     expect(html.match(/<polygon class="layer"/g)).toHaveLength(FIXTURE_HOSTS.length * 5);
   });

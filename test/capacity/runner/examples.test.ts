@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { checkRunResult } from '../../../src/capacity/report/totals.js';
 import { runScenario } from '../../../src/capacity/runner/index.js';
 import { loadScenarioFile } from '../../../src/capacity/scenario/load.js';
+import { lastHosts } from '../../../src/capacity/report/host-series.js';
 
 const DIR = resolve(import.meta.dirname, '../../../examples/scenarios');
 const FILES = readdirSync(DIR).filter((f) => /\.(ya?ml|json)$/.test(f));
@@ -25,9 +26,9 @@ describe('the example scenarios, run', () => {
 
   it('instant-vs-full-density holds every container of both modes, more memory per full clone, and the full host first full', async () => {
     const r = await runScenario(await loadScenarioFile(join(DIR, 'instant-vs-full-density.yaml')), { durationMs: FIRST_MS });
-    const last = r.samples.at(-1)!;
-    expect(last.hosts.map((h) => h.containers)).toEqual([1000, 1000]);
-    const [instant, full] = last.hosts.map((h) => h.memory.consumedMB);
+    const last = lastHosts(r.hostSeries);
+    expect(last.map((h) => h.containers)).toEqual([1000, 1000]);
+    const [instant, full] = last.map((h) => h.memory.consumedMB);
     expect(full!).toBeGreaterThan(instant! * 1.5);
     expect(r.totals.headroom.map((h) => h.limitedBy)).toEqual(['vmsPerHost', 'memory']);
   }, 120_000);

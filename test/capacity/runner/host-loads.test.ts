@@ -15,6 +15,7 @@ import { drsState } from '../../../src/drs/driver/index.js';
 import { measuredDemand } from '../../../src/drs/driver/model-snapshot.js';
 import type { GuestCpuProbe } from '../../../src/hypervisor/model.js';
 import type { VmId } from '../../../src/sim/ids.js';
+import { lastHosts } from '../../../src/capacity/report/host-series.js';
 
 /** CPU probes several containers share: a constant and two curves of scenario time. */
 const SHARED: readonly GuestCpuProbe[] = [() => 250, (t) => 400 + 300 * Math.sin(t / 7000), (t) => 0.001 * (t % 90_000)];
@@ -135,13 +136,13 @@ describe('a capacity run whose containers DRS moves', () => {
     const { model, hosts } = inventory!;
     const running = [...model.registry.all('VirtualMachine')].filter((vm) => vm.powerState === 'poweredOn' && vm.name.startsWith('c'));
     const onHost = hosts.map((h) => running.filter((vm) => vm.host === h.id));
-    const last = r.samples.at(-1)!;
-    expect(last.hosts.map((h) => h.containers)).toEqual(onHost.map((vms) => vms.length));
+    const last = lastHosts(r.hostSeries);
+    expect(last.map((h) => h.containers)).toEqual(onHost.map((vms) => vms.length));
     expect(running.length).toBeGreaterThanOrEqual(12);
     // The sample's CPU per host is what DRS measures of the containers there now.
     onHost.forEach((vms, h) => {
       const measured = vms.reduce((sum, vm) => sum + measuredDemand(model, vm).cpuRunMHz, 0);
-      expect(Math.abs(last.hosts[h]!.cpuDemandMHz - measured)).toBeLessThanOrEqual(1e-9 * Math.max(1, measured));
+      expect(Math.abs(last[h]!.cpuDemandMHz - measured)).toBeLessThanOrEqual(1e-9 * Math.max(1, measured));
     });
     expect(drsState(model)!.migrations.filter((m) => m.state === 'success').length).toBeGreaterThan(0);
     expect(onHost[2]!.length).toBeGreaterThan(0);

@@ -7,6 +7,7 @@ import { runScenario } from '../../../src/capacity/runner/index.js';
 import { parseScenario } from '../../../src/capacity/scenario/load.js';
 import { overheadMB } from '../../../src/sim/overhead.js';
 import { maxPlaceable } from './oracle.js';
+import { hostsAt, lastHosts } from '../../../src/capacity/report/host-series.js';
 
 /** Hosts given as [cores, MHz per core, memory MB]. */
 function reservedScenario(hosts: readonly [number, number, number][], opts: { count: number; cpuMHz: number; memoryMB: number; poolLimitMB?: number; drs?: boolean }): string {
@@ -48,7 +49,7 @@ describe('runScenario', () => {
     expect(r.totals.atPeak.containersPerHost).toBe(3);
     expect(r.totals.atPeak.vcpuPerPcpu).toBe(12 / 64);
     expect(r.totals.failover).toEqual([{ cluster: 'c', hostFailures: 2, policy: 'slot' }]);
-    expect(r.samples.at(-1)!.hosts.map((h) => h.containers)).toEqual([3, 3, 3, 3]);
+    expect(lastHosts(r.hostSeries).map((h) => h.containers)).toEqual([3, 3, 3, 3]);
   });
 
   it('finds as much headroom as a brute-force placement oracle', async () => {
@@ -58,7 +59,7 @@ describe('runScenario', () => {
         const r = await runScenario(parseScenario(reservedScenario(hosts, { count, cpuMHz, memoryMB, poolLimitMB })));
         const need = { cpuMHz, memoryMB: memoryMB + Math.ceil(overheadMB(memoryMB, 1)) };
         // Where the run left its containers is fixed; the oracle places more on what is left.
-        const running = r.samples.at(-1)!.hosts.map((h) => h.containers);
+        const running = lastHosts(r.hostSeries).map((h) => h.containers);
         const left = hosts.map(([cores, mhz, mem], i) => ({ cpuMHz: cores * mhz - running[i]! * need.cpuMHz, memoryMB: mem - running[i]! * need.memoryMB }));
         const poolLeft = poolLimitMB === undefined ? undefined : poolLimitMB - r.totals.placed * need.memoryMB;
         expect(r.totals.placed).toBeLessThanOrEqual(maxPlaceable(hosts.map(([cores, mhz, mem]) => ({ cpuMHz: cores * mhz, memoryMB: mem })), need, poolLimitMB));
@@ -85,7 +86,7 @@ describe('runScenario', () => {
     expect(r.totals.placed).toBeGreaterThan(60);
     expect(r.provisioning.every((p) => p.mode === 'instant' && p.latencyMs > 0)).toBe(true);
     expect(r.timeline.map((e) => [e.tMs, e.kind])).toEqual([[3_000_000, 'hostFailure'], [4_200_000, 'recover']]);
-    expect(r.samples.find((s) => s.tMs === 3_600_000)!.hosts[1]).toMatchObject({ state: 'failed', containers: 0, cpuCapacityMHz: 0 });
+    expect(hostsAt(r.hostSeries, 3_600_000)![1]).toMatchObject({ state: 'failed', containers: 0, cpuCapacityMHz: 0 });
     expect(r.totals.atPeak.sharedByForkMB).toBeGreaterThan(0);
     expect(r.assumptions.some((a) => a.startsWith('DRS places new VMs and balances every 300 s'))).toBe(true);
   });
@@ -113,7 +114,7 @@ describe('runScenario', () => {
     expect(r.samples.reduce((n, s) => n + s.haRestarts, 0)).toBe(restarted + 1);
     expect(r.assumptions.some((a) => a.startsWith('HA restarts the VMs of a failed host'))).toBe(true);
     const after = r.samples.find((s) => s.tMs === 3_600_000)!;
-    expect(after.hosts[1]).toMatchObject({ state: 'failed', containers: 0 });
+    expect(hostsAt(r.hostSeries, 3_600_000)![1]).toMatchObject({ state: 'failed', containers: 0 });
     expect(after.running).toBeGreaterThanOrEqual(r.samples.find((s) => s.tMs === 3_000_000)!.running);
   });
 

@@ -22,6 +22,7 @@ describe('a normalised scenario', () => {
       seed: 1,
       durationMs: 7_200_000,
       sampleIntervalMs: 300_000,
+      hostSampleIntervalMs: 300_000,
       clusters: [
         {
           name: 'DC0_C0',
@@ -61,6 +62,24 @@ describe('a normalised scenario', () => {
       calibrationOverrides: {},
       calibration: DEFAULT_CALIBRATION,
     });
+  });
+
+  it('samples each host at the smallest multiple of the sampling interval giving at most 500 points, or as written', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 24 * 60 }), fc.integer({ min: 1, max: 60 }), (durationMin, everyMin) => {
+        fc.pre(everyMin <= durationMin);
+        const s = parseScenario(`duration: ${durationMin}m\nsampleInterval: ${everyMin}m\nclusters:\n  - hosts: [{}]\nprofiles:\n  - name: web\n`);
+        const k = s.hostSampleIntervalMs / s.sampleIntervalMs;
+        const points = (m: number) => Math.ceil(durationMin / everyMin / m);
+        expect(Number.isInteger(k) && k >= 1).toBe(true);
+        expect(points(k)).toBeLessThanOrEqual(500);
+        if (k > 1) expect(points(k - 1)).toBeGreaterThan(500);
+      }),
+      { numRuns: 200 },
+    );
+    expect(parseScenario(`duration: 30d\nclusters:\n  - hosts: [{}]\nprofiles:\n  - name: web\n`).hostSampleIntervalMs).toBe(18 * 300_000);
+    expect(parseScenario(`duration: 30d\nhostSampleInterval: 5m\nclusters:\n  - hosts: [{}]\nprofiles:\n  - name: web\n`).hostSampleIntervalMs).toBe(300_000);
+    expect(() => parseScenario(`duration: 1d\nhostSampleInterval: 7m\nclusters:\n  - hosts: [{}]\nprofiles:\n  - name: web\n`)).toThrow('hostSampleInterval: expected a multiple of the sampling interval (300000 ms), got 420000 ms');
   });
 
   it('expands a preset into hosts named as the hypervisor presets name them', () => {

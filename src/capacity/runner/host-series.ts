@@ -1,0 +1,93 @@
+/**
+ * The run's per-host series ({@link HostSeries}): every host at the samples that fall on the
+ * scenario's host sampling interval, and at the last sample, stored by column.
+ */
+import type { CapacitySample, HostColumns, HostMemorySample, HostSample, HostSeries } from '../report/result.js';
+
+/** One host at one sampling instant, as the sampler sees it. */
+export type HostPoint = HostSample;
+
+/** What a sample holds of its hosts, summed. */
+export type HostTotals = Pick<CapacitySample, 'connected' | 'vcpus' | 'cpuDemandMHz' | 'cpuCapacityMHz' | 'memory'>;
+
+/**
+ * `points` summed in host order: connected hosts with their cores (from `hosts`, in the same
+ * order) and memory, vCPUs, CPU demand and capacity, and every kind of memory. O(hosts).
+ */
+export function sumHostPoints(points: readonly HostPoint[], hosts: readonly { readonly cpuCores: number }[]): HostTotals {
+  const connected = { hosts: 0, cpuCores: 0, memoryMB: 0 };
+  const memory = Object.fromEntries(MEMORY_KINDS.map((k) => [k, 0])) as Record<keyof HostMemorySample, number>;
+  let vcpus = 0;
+  let cpuDemandMHz = 0;
+  let cpuCapacityMHz = 0;
+  points.forEach((p, i) => {
+    if (p.state === 'connected') {
+      connected.hosts++;
+      connected.cpuCores += hosts[i]!.cpuCores;
+      connected.memoryMB += p.memory.capacityMB;
+    }
+    vcpus += p.vcpus;
+    cpuDemandMHz += p.cpuDemandMHz;
+    cpuCapacityMHz += p.cpuCapacityMHz;
+    for (const k of MEMORY_KINDS) memory[k] += p.memory[k];
+  });
+  return { connected, vcpus, cpuDemandMHz, cpuCapacityMHz, memory };
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer E)[] ? E[] : Mutable<T[K]> };
+
+/** Keeps the host points of the instants on the interval, and the run's last instant. */
+export class HostSeriesRecorder {
+  readonly #intervalMs: number;
+  readonly #tMs: number[] = [];
+  readonly #hosts: Mutable<HostColumns>[];
+  /** The latest instant off the interval, kept in case it is the run's last. */
+  #pending: { readonly tMs: number; readonly points: readonly HostPoint[] } | undefined;
+
+  /** @param hostCount hosts of the run; @param intervalMs > 0, a multiple of the sampling interval. */
+  constructor(hostCount: number, intervalMs: number) {
+    this.#intervalMs = intervalMs;
+    this.#hosts = Array.from({ length: hostCount }, emptyColumns);
+  }
+
+  /**
+   * Offers the hosts at sampling instant `tMs` (increasing from call to call); records them when
+   * `tMs` is on the interval. `points` are in host order, one per host. O(hosts).
+   */
+  offer(tMs: number, points: readonly HostPoint[]): void {
+    if (tMs % this.#intervalMs !== 0) {
+      this.#pending = { tMs, points };
+      return;
+    }
+    this.#pending = undefined;
+    this.#record(tMs, points);
+  }
+
+  /** The series, with the last offered instant added when it was off the interval. O(hosts). */
+  finish(): HostSeries {
+    if (this.#pending) this.#record(this.#pending.tMs, this.#pending.points);
+    this.#pending = undefined;
+    return { intervalMs: this.#intervalMs, tMs: this.#tMs, hosts: this.#hosts };
+  }
+
+  #record(tMs: number, points: readonly HostPoint[]): void {
+    this.#tMs.push(tMs);
+    points.forEach((p, i) => {
+      const c = this.#hosts[i]!;
+      c.state.push(p.state);
+      c.containers.push(p.containers);
+      c.vcpus.push(p.vcpus);
+      c.cpuDemandMHz.push(p.cpuDemandMHz);
+      c.cpuCapacityMHz.push(p.cpuCapacityMHz);
+      for (const k of MEMORY_KINDS) c.memory[k].push(p.memory[k]);
+    });
+  }
+}
+
+/** Every field of a memory sample (a record's keys, so a field added to HostMemorySample must be added here). */
+export const MEMORY_KINDS = Object.keys({ capacityMB: 1, consumedMB: 1, privateMB: 1, sharedByForkMB: 1, sharedByTpsMB: 1, zeroMB: 1, overheadMB: 1, freeMB: 1, configuredMB: 1 } satisfies Record<keyof HostMemorySample, 1>) as (keyof HostMemorySample)[];
+
+function emptyColumns(): Mutable<HostColumns> {
+  const memory = Object.fromEntries(MEMORY_KINDS.map((k) => [k, [] as number[]])) as Mutable<HostColumns>['memory'];
+  return { state: [], containers: [], vcpus: [], cpuDemandMHz: [], cpuCapacityMHz: [], memory };
+}
