@@ -7,7 +7,7 @@
  * pages written), and guests do not run in the copy: a container counts as it is when it starts.
  */
 import type { HostId, VmId } from '../../sim/ids.js';
-import { restoreModel, saveModel } from '../../hypervisor/persist.js';
+import { restoreModel, saveModel, type SavedModel } from '../../hypervisor/persist.js';
 import type { VSphereModel } from '../../hypervisor/model.js';
 import type { Headroom } from '../report/result.js';
 import type { Scenario } from '../scenario/types.js';
@@ -21,11 +21,12 @@ import { Provisioner, type ProvisionOutcome } from './provisioner.js';
  */
 export function headroomTrial(provisioner: Provisioner, scenario: Scenario, vchs: ReadonlyMap<string, VchRuntime>): Headroom[] {
   const out: Headroom[] = [];
+  const saved = saveModel(provisioner.model);
   for (const v of scenario.vchs) {
     const names = [...new Set(scenario.arrivals.filter((a) => a.vch === v.name).map((a) => a.profile))];
     for (const name of names) {
       const profile = scenario.profiles.find((p) => p.name === name)!;
-      const copy = copyModel(provisioner.model);
+      const copy = copyModel(provisioner.model, saved);
       const trial = provisioner.forModel(copy);
       const vch = { ...vchs.get(v.name)! };
       let additional = 0;
@@ -50,9 +51,13 @@ export function headroomTrial(provisioner: Provisioner, scenario: Scenario, vchs
   return out;
 }
 
-/** A copy of `model` with its guest memory rebuilt and its guests stopped from running. O(VMs). */
-export function copyModel(model: VSphereModel): VSphereModel {
-  const copy = restoreModel(saveModel(model), { calibration: model.calibration });
+/**
+ * A copy of `model` with its guest memory rebuilt and its guests stopped from running, restored
+ * from `saved` (default: a save of `model` now; a trial restores many copies from one save —
+ * restoring shares the saved records, which the model replaces rather than changes). O(VMs).
+ */
+export function copyModel(model: VSphereModel, saved: SavedModel = saveModel(model)): VSphereModel {
+  const copy = restoreModel(saved, { calibration: model.calibration });
   if (copy.guestTicker) copy.clock.cancel(copy.guestTicker);
   for (const h of model.registry.all('Host')) rebuildMemory(model, copy, h.id);
   return copy;
