@@ -14,7 +14,7 @@ import { DemandSources } from './demand-sources.js';
 import { workloadOf } from '../../hypervisor/guest-memory.js';
 import type { Allocation, Host, HostState, ResourcePool, VirtualMachine, VmConfig } from '../../hypervisor/types.js';
 import { clusterSettings } from './cluster-config.js';
-import type { ClusterSnapshot, DrsHostState, DrsRule, HostSnapshot, PoolSnapshot, RestartPriority, SharesSetting, VmDemand, VmSnapshot } from '../snapshot.js';
+import type { ClusterSnapshot, DrsHostState, DrsRule, HostSnapshot, PoolSnapshot, RestartPriority, SharesSetting, VmAllocation, VmDemand, VmSnapshot } from '../snapshot.js';
 
 /** extraConfig key: the CPU the guest's workload runs, MHz (a number ≥ 0). */
 export const CPU_DEMAND_KEY = 'vicsim.workload.cpuMhz';
@@ -185,11 +185,24 @@ function dirtyMBps(vm: VirtualMachine): number {
 }
 
 function poolSnapshot(p: ResourcePool): PoolSnapshot {
-  const alloc = (a: Allocation) => ({ ...vmAllocation(a), expandable: a.expandableReservation });
+  const alloc = (a: Allocation) => ({ ...allocationOf(a), expandable: a.expandableReservation });
   return p.parent === undefined ? { id: p.id, cpu: alloc(p.cpu), memory: alloc(p.memory) } : { id: p.id, parent: p.parent, cpu: alloc(p.cpu), memory: alloc(p.memory) };
 }
 
-function vmAllocation(a: Allocation): { reservation: number; limit?: number; shares: SharesSetting } {
+/**
+ * A VM's allocation as DRS sees it, one frozen record per model allocation record: allocation
+ * records are immutable (a reconfigure makes new ones) and a template's clones share theirs, so
+ * their snapshots share one record instead of two per VM (≈ 80 B per VM in a 10k-VM run). O(1).
+ */
+const VM_ALLOCATIONS = new WeakMap<Allocation, VmAllocation>();
+
+function vmAllocation(a: Allocation): VmAllocation {
+  let made = VM_ALLOCATIONS.get(a);
+  if (made === undefined) VM_ALLOCATIONS.set(a, (made = Object.freeze(allocationOf(a))));
+  return made;
+}
+
+function allocationOf(a: Allocation): { reservation: number; limit?: number; shares: SharesSetting } {
   const shares: SharesSetting = a.shares.level === 'custom' ? a.shares.shares : a.shares.level;
   return a.limit < 0 ? { reservation: a.reservation, shares } : { reservation: a.reservation, limit: a.limit, shares };
 }
