@@ -26,11 +26,6 @@ export interface GuestWriteState {
   expected: ExpectedWrites | undefined;
 }
 
-/** The state of memory that was just shared: `adoptedGranules` of private data arrived by vMotion. */
-export function sharedWriteState(adoptedGranules = 0): GuestWriteState {
-  return { writtenSinceShared: 0, adoptedGranules, expected: undefined };
-}
-
 /** What a step did. */
 export interface GuestStep {
   /** Granules the scanner must look at again (written or changed). */

@@ -21,28 +21,14 @@ import { minFreeMB, nextMemoryState, type MemoryState } from './memory-state.js'
 import { createMemoryPool } from './pool.js';
 import type { HostMemoryOptions, HostMemoryStats, MemoryUsageReader, VmMemoryStats } from './memory-stats.js';
 import { PageSharing } from './page-sharing.js';
-import { sharedWriteState, stepGuest, type GuestWriteState } from './guest-writes.js';
+import { stepGuest } from './guest-writes.js';
 import { reclaim, release, sumReclaimed, type Reclaimed } from './reclamation.js';
 import type { ImageId, MemoryImages } from './types.js';
+import { VmMemory, VmUsageReader, type UsageSource } from './vm-memory.js';
 import type { GuestWorkload } from './workload.js';
 
-/** What the host holds for one running VM. */
-export interface VmMemory {
-  readonly image: ImageId;
-  readonly configuredMB: number;
-  readonly overheadMB: number;
-  /** Guest memory the VM actively uses (its working set); the rest of its private memory is idle. */
-  activeMB: number;
-  /** What reclamation took from it. */
-  readonly reclaimed: Reclaimed;
-  /** What its workload wrote since its memory was last shared (booted, forked, adopted). */
-  writes: GuestWriteState;
-  /** Its workload as runWorkloads last learnt it (undefined: not asked since created or woken). Set at creation: the record keeps one shape. */
-  workload: GuestWorkload | undefined;
-}
-
 /** The memory of one host. Operations are O(1) plus the pool's costs, and reclamation O(VMs). */
-export class HostMemory {
+export class HostMemory implements UsageSource {
   readonly pool: MemoryImages;
   /** Large pages and transparent page sharing. */
   readonly sharing: PageSharing;
@@ -120,7 +106,7 @@ export class HostMemory {
     if (this.#vms.has(vm)) throw new InvalidStateError('InvalidState', vm, 'running', `${vm} already has memory on this host`);
     const image = this.pool.createBytes(configuredMB * MiB);
     const touched = Math.min(touchMB, configuredMB);
-    this.#add(vm, { image, configuredMB, overheadMB, activeMB: touched, reclaimed: { balloonMB: 0, compressedMB: 0, swappedMB: 0 }, writes: sharedWriteState(), workload: undefined });
+    this.#add(vm, new VmMemory(image, configuredMB, overheadMB, touched));
     const pages = Math.ceil((touched * MiB) / this.pool.granuleBytes);
     if (touched > 0 && content === undefined) this.pool.writeBytes(image, 0, touched * MiB);
     else if (touched > 0) this.#writeContent(image, pages, content!);
@@ -152,9 +138,9 @@ export class HostMemory {
   fork(source: string, child: string, overheadMB: number): void {
     const src = this.#get(source);
     const image = this.pool.fork(src.image);
-    src.writes = sharedWriteState();
+    src.shared();
     if (!this.#frozen.has(source)) this.#writers.set(source, src);
-    this.#add(child, { image, configuredMB: src.configuredMB, overheadMB, activeMB: src.activeMB, reclaimed: { balloonMB: 0, compressedMB: 0, swappedMB: 0 }, writes: sharedWriteState(), workload: undefined });
+    this.#add(child, new VmMemory(image, src.configuredMB, overheadMB, src.activeMB));
     this.#settle();
   }
 
@@ -178,7 +164,7 @@ export class HostMemory {
     this.powerOn(vm, configuredMB, overheadMB, residentMB);
     const m = this.#get(vm);
     m.activeMB = Math.min(activeMB, configuredMB);
-    m.writes = sharedWriteState(Math.ceil((Math.min(residentMB, configuredMB) * MiB) / this.pool.granuleBytes));
+    m.shared(Math.ceil((Math.min(residentMB, configuredMB) * MiB) / this.pool.granuleBytes));
   }
 
   /** The VM stops (power off, suspend, failure, migration away): its memory is freed. */
@@ -262,26 +248,19 @@ export class HostMemory {
     return this.pool.totals().changes + this.#activeChanges;
   }
 
-  /**
-   * A reader of `vm`'s {@link usageMB} for callers that read many VMs often (DRS's demand refresh):
-   * it looks the VM up again only after the host's set of VMs changed, so a read is O(1) with no
-   * lookup and no allocation. Valid for the host's life; it follows the VM leaving and coming back.
-   */
+  /** A reader of `vm`'s {@link usageMB} for callers that read many VMs often (DRS's demand refresh): see {@link VmUsageReader}. O(1). */
   usageReader(vm: string): MemoryUsageReader {
-    let seen = -1;
-    let m: VmMemory | undefined;
-    return {
-      read: (out) => {
-        if (seen !== this.#membership) {
-          m = this.#vms.get(vm);
-          seen = this.#membership;
-        }
-        if (m === undefined) return false;
-        out.residentMB = (this.pool.residentPages(m.image) * this.pool.granuleBytes) / MiB;
-        out.activeMB = m.activeMB;
-        return true;
-      },
-    };
+    return new VmUsageReader(this, vm);
+  }
+
+  /** Changes whenever a VM's memory is added or released (usage readers look their VM up again). O(1). */
+  get membership(): number {
+    return this.#membership;
+  }
+
+  /** The record of `vm`'s memory, or undefined while the host holds none (for usage readers: read only). O(1). */
+  record(vm: string): Readonly<VmMemory> | undefined {
+    return this.#vms.get(vm);
   }
 
   /** Instant-clone generations in a VM's memory chain, as {@link vmStats} gives them. O(1). @throws NotFoundError */

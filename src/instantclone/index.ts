@@ -15,6 +15,7 @@ export * from './guest-writes.js';
 export * from './memory-state.js';
 export * from './reclamation.js';
 export * from './host-memory.js';
+export * from './vm-memory.js';
 export * from './page-scan.js';
 export * from './page-sharing.js';
 export * from './memory-stats.js';

@@ -1,0 +1,96 @@
+/**
+ * What a host holds for one running VM, and the reader DRS uses to re-read a VM's usage. Both exist
+ * once per running VM, so each is one flat object: the VM's reclaimed amounts and guest-write state
+ * are fields of its record rather than two records of their own (≈ 100 B less per VM), and a reader
+ * is one small object rather than a closure with its context and a wrapper (≈ 100 B less per VM).
+ */
+import { MiB } from '../sim/units.js';
+import type { ExpectedWrites } from './expected-writes.js';
+import type { GuestWriteState } from './guest-writes.js';
+import type { MemoryUsage, MemoryUsageReader } from './memory-stats.js';
+import type { Reclaimed } from './reclamation.js';
+import type { ImageId, MemoryImages } from './types.js';
+import type { GuestWorkload } from './workload.js';
+
+/**
+ * What the host holds for one running VM. The record is its own {@link Reclaimed} (what reclamation
+ * took from it) and its own {@link GuestWriteState} (what its workload wrote since its memory was last
+ * shared): {@link reclaimed} and {@link writes} return the record itself.
+ */
+export class VmMemory implements Reclaimed, GuestWriteState {
+  balloonMB = 0;
+  compressedMB = 0;
+  swappedMB = 0;
+  writtenSinceShared = 0;
+  adoptedGranules = 0;
+  expected: ExpectedWrites | undefined = undefined;
+  /** Its workload as runWorkloads last learnt it (undefined: not asked since created or woken). */
+  workload: GuestWorkload | undefined = undefined;
+
+  /**
+   * A VM whose memory was just shared (booted or forked): nothing reclaimed, nothing written since.
+   * @param activeMB guest memory the VM actively uses (its working set); the rest of its private memory is idle.
+   */
+  constructor(
+    readonly image: ImageId,
+    readonly configuredMB: number,
+    readonly overheadMB: number,
+    public activeMB: number,
+  ) {}
+
+  /** What reclamation took from it: the record itself. O(1). */
+  get reclaimed(): Reclaimed {
+    return this;
+  }
+
+  /** What its workload wrote since its memory was last shared: the record itself. O(1). */
+  get writes(): GuestWriteState {
+    return this;
+  }
+
+  /** Its memory was just shared (forked, adopted): forgets what was written; `adoptedGranules` arrived as private data by vMotion. O(1). */
+  shared(adoptedGranules = 0): void {
+    this.writtenSinceShared = 0;
+    this.adoptedGranules = adoptedGranules;
+    this.expected = undefined;
+  }
+}
+
+/** What a {@link VmUsageReader} needs of its host (HostMemory). */
+export interface UsageSource {
+  readonly pool: MemoryImages;
+  /** Changes whenever a VM's memory is added or released. */
+  readonly membership: number;
+  /** The record of a VM's memory, or undefined while the host holds none. O(1). */
+  record(vm: string): Readonly<VmMemory> | undefined;
+}
+
+/**
+ * Reads one VM's resident and active memory on one host: it looks the VM up again only after the
+ * host's set of VMs changed, so a read is O(1) with no lookup and no allocation. Valid for the
+ * host's life; it follows the VM leaving and coming back.
+ */
+export class VmUsageReader implements MemoryUsageReader {
+  #seen = -1;
+  #memory: Readonly<VmMemory> | undefined = undefined;
+
+  /** A reader of `vm` on `host`. O(1). */
+  constructor(
+    readonly host: UsageSource,
+    readonly vm: string,
+  ) {}
+
+  /** Fills `out` and returns true, or returns false (leaving `out`) while the host holds no memory for the VM. O(1). */
+  read(out: MemoryUsage): boolean {
+    const host = this.host;
+    if (this.#seen !== host.membership) {
+      this.#memory = host.record(this.vm);
+      this.#seen = host.membership;
+    }
+    const m = this.#memory;
+    if (m === undefined) return false;
+    out.residentMB = (host.pool.residentPages(m.image) * host.pool.granuleBytes) / MiB;
+    out.activeMB = m.activeMB;
+    return true;
+  }
+}
