@@ -14,6 +14,7 @@
 import { DuplicateNameError, InvalidArgumentError, InvalidStateError, NotFoundError } from '../sim/errors.js';
 import type { DatastoreId } from '../sim/ids.js';
 import type { VSphereModel } from './model.js';
+import { DescriptorEntry, ExtentEntry } from './virtual-entries.js';
 import type { VmDiskSpec } from './vm-spec.js';
 import { MAX_CONTENT_TAG } from './vmdk/content.js';
 import { extentKindOf, extentPath } from './vmdk/paths.js';
@@ -58,9 +59,9 @@ export function createDisk(model: VSphereModel, spec: NewDisk): DiskInfo {
     const made = spec.copyOf === undefined ? info : store.info(dsPath);
     const descriptorSize = store.descriptorByteLength(dsPath);
     files.ensureSpace(descriptorSize + made.allocatedBytes, dsPath);
-    files.setVirtual(spec.path, { kind: 'projection', owner: dsPath, render: 'descriptor', size: descriptorSize });
+    files.setVirtual(spec.path, new DescriptorEntry(dsPath, descriptorSize));
     // The extent's path built from the descriptor's (a slice of made.extentPath would keep that longer string alive).
-    files.setVirtual(extentPath(spec.path, extentKindOf(made.parentPath === undefined, made.format)), { kind: 'extent', owner: dsPath, render: '', size: made.allocatedBytes });
+    files.setVirtual(extentPath(spec.path, extentKindOf(made.parentPath === undefined, made.format)), new ExtentEntry(dsPath, made.allocatedBytes));
     return made;
   } catch (e) {
     store.remove(dsPath);
@@ -145,8 +146,8 @@ export function remountDisks(model: VSphereModel): void {
   for (const p of model.vmdks.paths()) {
     const info = model.vmdks.info(p);
     const files = model.files(datastoreOf(model, p));
-    files.setVirtual(splitDsPath(p).path, { kind: 'projection', owner: p, render: 'descriptor', size: Buffer.byteLength(model.vmdks.descriptorText(p)) });
-    files.setVirtual(splitDsPath(info.extentPath).path, { kind: 'extent', owner: p, render: '', size: info.allocatedBytes });
+    files.setVirtual(splitDsPath(p).path, new DescriptorEntry(p, Buffer.byteLength(model.vmdks.descriptorText(p))));
+    files.setVirtual(splitDsPath(info.extentPath).path, new ExtentEntry(p, info.allocatedBytes));
   }
 }
 

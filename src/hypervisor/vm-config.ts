@@ -9,6 +9,7 @@ import { checkDiskSpec, createDisk, discardDisk, makeVmDisk, releaseChain, retai
 import type { VSphereModel } from './model.js';
 import type { TaskRecord } from './tasks.js';
 import type { VirtualDevice, VirtualMachine, VmConfig } from './types.js';
+import { VmxEntry } from './virtual-entries.js';
 import { hostName, nextMac } from './vm-create.js';
 import { transferBlocker, transferHold } from './vm-power.js';
 import { parseWorkload, wakeGuest } from './guest-memory.js';
@@ -226,7 +227,7 @@ function moveStorage(model: VSphereModel, vm: VirtualMachine, to: DatastoreId): 
     for (const d of vm.config.devices) if (d.type === 'disk') releaseChain(model, d.fileName);
     removeVmFiles(model, vm.datastore, vm.folder);
     const moved = { ...vm, datastore: to, config: { ...vm.config, devices } };
-    dst.setVirtual(`${vm.folder}/${vm.folder}.vmx`, { kind: 'projection', owner: vm.id, render: 'vmx', size: 0 });
+    dst.setVirtual(`${vm.folder}/${vm.folder}.vmx`, new VmxEntry(vm.id, 0));
     return moved;
   } catch (e) {
     for (const p of made) if (model.vmdks.has(p)) discardDisk(model, p);
@@ -278,5 +279,5 @@ function removeVmFiles(model: VSphereModel, datastore: DatastoreId, folder: stri
 /** Re-measures a VM's projected .vmx after its record changed. */
 export function resizeVmx(model: VSphereModel, vm: VirtualMachine): void {
   const files = model.files(vm.datastore);
-  files.setVirtual(`${vm.folder}/${vm.folder}.vmx`, { kind: 'projection', owner: vm.id, render: 'vmx', size: model.vmxSize(vm) });
+  files.setVirtual(`${vm.folder}/${vm.folder}.vmx`, new VmxEntry(vm.id, model.vmxSize(vm)));
 }
