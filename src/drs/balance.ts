@@ -17,6 +17,7 @@ import type { RejectedMove, Recommendation } from './recommendations.js';
 import { RuleIndex } from './rules.js';
 import type { ClusterSnapshot, VmSnapshot } from './snapshot.js';
 import { maxConcurrentVmotions, precopyTotalSeconds, resolvePrecopy, vmMigration, type PrecopyOptions, type ResolvedPrecopy } from './vmotion.js';
+import { flatText } from './flat-text.js';
 
 /** Options of a pass; defaults in constants.ts. */
 export interface BalanceOptions {
@@ -187,7 +188,7 @@ function balanceLoad(loop: LoopInput): StopReason {
     const candidates = findCandidates(ledger, state.rules, imbalance, loop.limits, state.movesPerHost, TOP_CANDIDATES, loop.filtered);
     if (candidates.length === 0) return 'no-candidate';
     if (candidates[0]!.goodness < minGoodness) {
-      reject(state, candidates[0]!, 'min-goodness', `goodness ${candidates[0]!.goodness.toExponential(3)} is below MinGoodness ${minGoodness}`);
+      reject(state, candidates[0]!, 'min-goodness', flatText`goodness ${candidates[0]!.goodness.toExponential(3)} is below MinGoodness ${minGoodness}`);
       return 'below-min-goodness';
     }
     const chosen = firstPassingCostBenefit(loop, candidates, imbalance, minGoodness);
@@ -212,7 +213,7 @@ function firstPassingCostBenefit(loop: LoopInput, candidates: readonly Candidate
     const cost = migration.totalSeconds * Math.max(0, during - imbalance);
     const scored: Candidate = { ...c, migrationSeconds: migration.totalSeconds, benefit, cost };
     if (options.costBenefit === false || benefit > cost) return scored;
-    reject(state, scored, 'cost-benefit', `benefit ${benefit.toFixed(4)} ≤ cost ${cost.toFixed(4)} imbalance-seconds (a ${migration.totalSeconds.toFixed(1)} s vMotion, a ${horizon} s horizon)`);
+    reject(state, scored, 'cost-benefit', flatText`benefit ${benefit.toFixed(4)} ≤ cost ${cost.toFixed(4)} imbalance-seconds (a ${migration.totalSeconds.toFixed(1)} s vMotion, a ${horizon} s horizon)`);
   }
   return undefined;
 }
@@ -240,7 +241,7 @@ function apply(state: PassState, c: Candidate, priority: number, why: string): v
     migrationSeconds: c.migrationSeconds!,
     benefit: c.benefit!,
     cost: c.cost!,
-    explanation: `priority ${priority}: move ${vm.id} from ${fromHost.id} to ${toHost.id} because ${why}; goodness ${(before - after).toFixed(4)}, benefit ${c.benefit!.toFixed(3)} > cost ${c.cost!.toFixed(3)}`,
+    explanation: flatText`priority ${priority}: move ${vm.id} from ${fromHost.id} to ${toHost.id} because ${why}; goodness ${(before - after).toFixed(4)}, benefit ${c.benefit!.toFixed(3)} > cost ${c.cost!.toFixed(3)}`,
   });
 }
 

@@ -11,6 +11,7 @@ import type { RejectedMove, Recommendation, MoveReason } from './recommendations
 import type { RuleIndex } from './rules.js';
 import type { VmSnapshot } from './snapshot.js';
 import { vmMigration, type PrecopyOptions } from './vmotion.js';
+import { flatText } from './flat-text.js';
 
 /** The state the mandatory phase works on; `recommendations`, `rejected` and `movesPerHost` grow as it goes. */
 export interface PassState {
@@ -63,7 +64,7 @@ function moveToBest(state: PassState, v: number, reason: MoveReason, priority: n
   const vm = state.vms[v]!;
   const dest = bestDestination(ledger, state.rules, v, cap);
   if (Array.isArray(dest)) {
-    state.rejected.push({ vm: vm.id, from: fromHost.id, filter: 'no-host', refusals: dest, explanation: `${vm.id} must move because ${why}, but no host qualifies` });
+    state.rejected.push({ vm: vm.id, from: fromHost.id, filter: 'no-host', refusals: dest, explanation: flatText`${vm.id} must move because ${why}, but no host qualifies` });
     return;
   }
   const toHost = ledger.hosts[dest.host]!;
@@ -83,6 +84,6 @@ function moveToBest(state: PassState, v: number, reason: MoveReason, priority: n
     imbalanceAfter: after,
     goodness: before - after,
     migrationSeconds: vmMigration(vm, fromHost, toHost, state.precopy).totalSeconds,
-    explanation: `priority ${priority}: move ${vm.id} from ${fromHost.id} to ${toHost.id} because ${why}; ${toHost.id} leaves the least imbalance (${after.toFixed(4)})${relaxed}`,
+    explanation: flatText`priority ${priority}: move ${vm.id} from ${fromHost.id} to ${toHost.id} because ${why}; ${toHost.id} leaves the least imbalance (${after.toFixed(4)})${relaxed}`,
   });
 }
