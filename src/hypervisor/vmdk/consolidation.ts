@@ -41,7 +41,7 @@ export function mergeChildIntoParent(chain: ChainAccess, childPath: string): Con
   const child = chain.disk(childPath);
   const parent = parentOf(chain, child);
   const before = parent.allocatedBytes + child.allocatedBytes;
-  parent.own.overlay(child.own);
+  parent.own.overlay(child.heldGrains);
   parent.resolved = child.resolved;
   parent.removeChild(child.path);
   for (const path of child.children) {
@@ -69,8 +69,8 @@ export function mergeParentIntoChild(chain: ChainAccess, childPath: string): Con
   }
   const grandparent = chain.disk(parent.parentPath);
   const before = parent.allocatedBytes + child.allocatedBytes;
-  const merged = parent.own.clone();
-  merged.overlay(child.own);
+  const merged = parent.heldGrains.clone();
+  merged.overlay(child.heldGrains);
   child.own = merged;
   grandparent.removeChild(parent.path);
   grandparent.addChild(child.path);

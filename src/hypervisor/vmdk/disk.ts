@@ -68,6 +68,8 @@ export function drawDiskUuid(rng: Rng): string {
 
 /** The children of a disk without any (shared; never written: a disk makes its own set with its first child). */
 const NO_CHILDREN: ReadonlySet<string> = new Set();
+/** The grains of a disk that holds none (read only: see VirtualDisk.heldGrains). */
+const NO_GRAINS = new GrainMap();
 
 /** The lines between a descriptor's header and its extent lines (see formatDescriptor). */
 const EXTENTS_HEADER = '\n# Extent description\n';
@@ -128,6 +130,15 @@ export class VirtualDisk {
 
   set own(map: GrainMap) {
     this.#own = map;
+  }
+
+  /**
+   * The grains this disk itself holds, for reading only: a shared empty map while it holds none, so
+   * a read (a save, a chain index, a merge) makes no map (an empty one per disk was ≈ 64 B). O(1).
+   * Callers must not change it; write through {@link own}.
+   */
+  get heldGrains(): GrainMap {
+    return this.#own ?? NO_GRAINS;
   }
 
   /** Grains this disk itself holds, without making its map. O(1). */

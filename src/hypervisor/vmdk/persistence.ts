@@ -40,7 +40,7 @@ export interface VmdkStoreState {
 /** The saved form of `disk`. O(runs). */
 export function saveDisk(disk: VirtualDisk): SavedDisk {
   const runs: number[] = [];
-  for (const run of disk.own.runs()) runs.push(run.start, run.end, run.tag);
+  for (const run of disk.heldGrains.runs()) runs.push(run.start, run.end, run.tag);
   return {
     path: disk.path,
     descriptor: formatDescriptor(disk.descriptor()),

@@ -200,7 +200,7 @@ export class VmdkStore {
 
   /** The runs disk `path` holds itself (not its ancestors), in order. O(n). */
   ownRuns(path: string): GrainRun[] {
-    return [...this.#disk(path).own.runs()];
+    return [...this.#disk(path).heldGrains.runs()];
   }
 
   /**
@@ -351,7 +351,7 @@ export class VmdkStore {
     let index = below?.resolved;
     for (const d of unbuilt.reverse()) {
       const built: GrainMap = index ? index.clone() : new GrainMap();
-      built.overlay(d.own);
+      built.overlay(d.heldGrains);
       d.resolved = built;
       index = built;
     }
