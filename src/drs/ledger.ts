@@ -10,8 +10,8 @@ import { InvalidArgumentError, NotFoundError } from '../sim/errors.js';
 import { RESOURCE_WEIGHTS } from './constants.js';
 import type { EntitlementVectors, Entitlements } from './entitlement.js';
 import { HostVmIndex } from './host-vm-index.js';
-import type { ClusterSnapshot, CpuMem, DrsHostState, HostSnapshot, VmSnapshot } from './snapshot.js';
-import { hostRunsVms } from './snapshot.js';
+import { hostRunsVms, type ClusterSnapshot, type CpuMem, type DrsHostState, type HostSnapshot, type VmSnapshot } from './snapshot.js';
+import { VmPositions } from './vm-positions.js';
 
 /** Options of a ledger. */
 export interface LedgerOptions {
@@ -29,7 +29,7 @@ export class HostLedger {
   readonly hosts: readonly HostSnapshot[];
   readonly hostIndex: ReadonlyMap<HostId, number>;
   readonly vmIds: VmId[] = [];
-  readonly vmIndex = new Map<VmId, number>();
+  readonly vmIndex: VmPositions;
   /** Host index of each VM. */
   readonly vmHost: number[] = [];
   /** Entitlement of each VM, MHz and MB. */
@@ -60,8 +60,9 @@ export class HostLedger {
   #sqMem = 0;
   #counts = 0;
 
-  /** An empty ledger over `hosts` (in this order). O(hosts). */
-  constructor(hosts: readonly HostSnapshot[], options: LedgerOptions = {}) {
+  /** An empty ledger over `hosts` (in this order); `index` as {@link fromVectors} takes it. O(hosts). */
+  constructor(hosts: readonly HostSnapshot[], options: LedgerOptions = {}, index?: ReadonlyMap<VmId, number>) {
+    this.vmIndex = new VmPositions(index);
     const reserve = options.capacityReserveFraction ?? 0;
     if (!(reserve >= 0 && reserve < 1)) throw new InvalidArgumentError('capacityReserveFraction', `capacity reserve must be in [0, 1), got ${reserve}`);
     this.hosts = hosts;
@@ -99,11 +100,11 @@ export class HostLedger {
 
   /**
    * {@link fromSnapshot} from entitlement vectors in snapshot order (computeEntitlementVectors):
-   * the same ledger without a lookup or an object per VM. O(hosts + VMs).
+   * the same ledger without a lookup or an object per VM. O(hosts + VMs). `index`: the VMs' positions by id, used without a copy (a session's, see vm-positions.ts).
    * @throws NotFoundError when a VM's host is missing.
    */
-  static fromVectors(snapshot: ClusterSnapshot, entitlements: EntitlementVectors, options: LedgerOptions = {}): HostLedger {
-    const ledger = new HostLedger(snapshot.hosts, options);
+  static fromVectors(snapshot: ClusterSnapshot, entitlements: EntitlementVectors, options: LedgerOptions = {}, index?: ReadonlyMap<VmId, number>): HostLedger {
+    const ledger = new HostLedger(snapshot.hosts, options, index);
     snapshot.vms.forEach((vm, i) => ledger.#addVm(vm, entitlements.vmCpu[i]!, entitlements.vmMemory[i]!));
     ledger.recount();
     return ledger;
@@ -177,10 +178,9 @@ export class HostLedger {
   }
 
   #push(id: VmId, h: number, cpu: number, mem: number, resCpu: number, resMem: number): number {
-    if (this.vmIndex.has(id)) throw new InvalidArgumentError('vm', `${id} is already in the ledger`);
     const v = this.vmIds.length;
+    this.vmIndex.book(id, v);
     this.vmIds.push(id);
-    this.vmIndex.set(id, v);
     this.vmHost.push(h);
     this.vmCpu.push(cpu);
     this.vmMem.push(mem);

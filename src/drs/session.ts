@@ -49,6 +49,7 @@ export class DrsSession {
   #rules: readonly DrsRule[];
   #vms: readonly ColumnVm[] = [];
   #columns = new DemandColumns([]);
+  /** Position of each VM by id; replaced, never changed in place (the kept ledger uses this map as its own). */
   #index = new Map<VmId, number>();
   readonly #options: BalanceOptions;
   #kept: Kept | undefined;
@@ -163,7 +164,7 @@ export class DrsSession {
   addVm(vm: VmSnapshot): void {
     if (this.#index.has(vm.id)) throw new InvalidArgumentError('vm', `${vm.id} is already in the session`);
     this.#take([...this.#vms, vm]);
-    this.#index.set(vm.id, this.#vms.length - 1);
+    this.#index = new Map(this.#index).set(vm.id, this.#vms.length - 1);
     this.#kept = undefined;
   }
 
@@ -282,7 +283,7 @@ export class DrsSession {
     const plan = new DivvyPlan(snapshot);
     const v = snapshot.vms.length;
     const vectors = vectorsOver(new ArrayBuffer(8 * (2 * v + 2 * snapshot.pools.length)), v, snapshot.pools.length);
-    const ledger = HostLedger.fromVectors(snapshot, vectors, this.#options.ledger);
+    const ledger = HostLedger.fromVectors(snapshot, vectors, this.#options.ledger, this.#index);
     const vmHost = plan.vmHostSlot.slice();
     const coreMHz = new Float64Array(v);
     for (let i = 0; i < v; i++) coreMHz[i] = this.#hosts[vmHost[i]!]!.coreMHz;
