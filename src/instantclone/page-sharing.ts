@@ -21,6 +21,7 @@
  */
 import type { Calibration } from '../sim/calibration.js';
 import { MiB } from '../sim/units.js';
+import { Int32Table } from './tables.js';
 import { occupiedRegions, scanCensus, type ScanCensus, type ScanScope } from './page-scan.js';
 import type { ImageId, MemoryImages } from './types.js';
 
@@ -41,8 +42,14 @@ export class PageSharing {
   readonly #calibration: Calibration;
   readonly largePages: boolean;
   #interVm: boolean;
-  /** Images whose private memory still sits on large pages. */
-  readonly #largeBacked = new Set<ImageId>();
+  /**
+   * Images whose private memory still sits on large pages: a flag per image id (ids are dense and
+   * reused), their count, and one past the highest id flagged since the last break (a Set of ids
+   * took ≈ 32 B per VM).
+   */
+  readonly #largeBacked = new Int32Table(0);
+  #largeBackedCount = 0;
+  #largeBackedEnd = 0;
   /** Content tags by name (e.g. a guest OS's boot footprint), and the set of them. */
   readonly #contents = new Map<string, number>();
   readonly #contentTags = new Set<number>();
@@ -67,7 +74,7 @@ export class PageSharing {
     this.largePages = options.largePages ?? LARGE_PAGES_BY_DEFAULT;
     this.#interVm = options.interVm ?? calibration.memory.interVmTps;
     this.#scope = {
-      eligible: (owner, shared) => shared || !this.#largeBacked.has(owner),
+      eligible: (owner, shared) => shared || this.#largeBacked.get(owner) === 0,
       saltOf: (owner, layer) => (this.#interVm ? 0 : owner >= 0 ? owner : -1 - layer),
     };
   }
@@ -101,12 +108,18 @@ export class PageSharing {
 
   /** A new VM image on the host: its private memory goes on large pages while the host uses them. */
   track(image: ImageId): void {
-    if (this.largePages) this.#largeBacked.add(image);
+    if (!this.largePages || this.#largeBacked.get(image) === 1) return;
+    this.#largeBacked.set(image, 1);
+    this.#largeBackedCount++;
+    this.#largeBackedEnd = Math.max(this.#largeBackedEnd, image + 1);
   }
 
   /** The image is gone. */
   forget(image: ImageId): void {
-    this.#largeBacked.delete(image);
+    if (this.#largeBacked.get(image) === 1) {
+      this.#largeBacked.set(image, 0);
+      this.#largeBackedCount--;
+    }
     this.#duplicatesAtLeast = this.#candidatesAtLeast = -Infinity;
   }
 
@@ -124,14 +137,17 @@ export class PageSharing {
     return census;
   }
 
-  /** Breaks every large page still backing a VM's private memory. O(VMs on large pages × their extents). */
+  /** Breaks every large page still backing a VM's private memory. O(1) when none is; else O(image ids + VMs on large pages × their extents). */
   breakLargePages(): void {
-    if (this.#largeBacked.size === 0) return;
+    if (this.#largeBackedCount === 0) return;
     const regionPages = Math.max(1, Math.floor(this.#calibration.memory.largePageSize / this.#pool.granuleBytes));
-    for (const image of this.#largeBacked) {
+    for (let image = 0; image < this.#largeBackedEnd; image++) {
+      if (this.#largeBacked.get(image) === 0) continue;
+      this.#largeBacked.set(image, 0);
       if (this.#pool.counters(image).privatePages > 0) this.brokenLargePages += occupiedRegions(this.#pool, image, regionPages);
     }
-    this.#largeBacked.clear();
+    this.#largeBackedCount = 0;
+    this.#largeBackedEnd = 0;
   }
 
   /**
