@@ -39,15 +39,23 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer E)[] 
 /** Keeps the host points of the instants on the interval, and the run's last instant. */
 export class HostSeriesRecorder {
   readonly #intervalMs: number;
-  readonly #tMs: number[] = [];
+  readonly #tMs: number[];
   readonly #hosts: Mutable<HostColumns>[];
+  /** Instants recorded so far. */
+  #count = 0;
   /** The latest instant off the interval, kept in case it is the run's last. */
   #pending: { readonly tMs: number; readonly points: readonly HostPoint[] } | undefined;
 
-  /** @param hostCount hosts of the run; @param intervalMs > 0, a multiple of the sampling interval. */
-  constructor(hostCount: number, intervalMs: number) {
+  /**
+   * Columns are made at the length a run of `durationMs` fills (0 ≤ instant ≤ durationMs, a last
+   * one off the interval included), so a long run's series holds no room it does not use.
+   * @param hostCount hosts of the run; @param intervalMs > 0, a multiple of the sampling interval.
+   */
+  constructor(hostCount: number, intervalMs: number, durationMs: number) {
     this.#intervalMs = intervalMs;
-    this.#hosts = Array.from({ length: hostCount }, emptyColumns);
+    const points = Math.min(MAX_PREALLOCATED_POINTS, Math.floor(durationMs / intervalMs) + 1 + (durationMs % intervalMs === 0 ? 0 : 1));
+    this.#tMs = new Array<number>(points);
+    this.#hosts = Array.from({ length: hostCount }, () => emptyColumns(points));
   }
 
   /**
@@ -67,27 +75,40 @@ export class HostSeriesRecorder {
   finish(): HostSeries {
     if (this.#pending) this.#record(this.#pending.tMs, this.#pending.points);
     this.#pending = undefined;
+    for (const column of this.#columns()) column.length = this.#count;
     return { intervalMs: this.#intervalMs, tMs: this.#tMs, hosts: this.#hosts };
   }
 
   #record(tMs: number, points: readonly HostPoint[]): void {
-    this.#tMs.push(tMs);
+    const j = this.#count++;
+    this.#tMs[j] = tMs;
     points.forEach((p, i) => {
       const c = this.#hosts[i]!;
-      c.state.push(p.state);
-      c.containers.push(p.containers);
-      c.vcpus.push(p.vcpus);
-      c.cpuDemandMHz.push(p.cpuDemandMHz);
-      c.cpuCapacityMHz.push(p.cpuCapacityMHz);
-      for (const k of MEMORY_KINDS) c.memory[k].push(p.memory[k]);
+      c.state[j] = p.state;
+      c.containers[j] = p.containers;
+      c.vcpus[j] = p.vcpus;
+      c.cpuDemandMHz[j] = p.cpuDemandMHz;
+      c.cpuCapacityMHz[j] = p.cpuCapacityMHz;
+      for (const k of MEMORY_KINDS) c.memory[k][j] = p.memory[k];
     });
   }
+
+  /** Every column of the series, instants included. */
+  *#columns(): Generator<unknown[]> {
+    yield this.#tMs;
+    for (const c of this.#hosts) yield* [c.state, c.containers, c.vcpus, c.cpuDemandMHz, c.cpuCapacityMHz, ...Object.values(c.memory)];
+  }
 }
+
+/** Longest column made up front (V8 makes a longer `new Array(n)` a slow dictionary); a longer series grows as it records. */
+const MAX_PREALLOCATED_POINTS = 65_536;
 
 /** Every field of a memory sample (a record's keys, so a field added to HostMemorySample must be added here). */
 export const MEMORY_KINDS = Object.keys({ capacityMB: 1, consumedMB: 1, privateMB: 1, sharedByForkMB: 1, sharedByTpsMB: 1, zeroMB: 1, overheadMB: 1, freeMB: 1, configuredMB: 1 } satisfies Record<keyof HostMemorySample, 1>) as (keyof HostMemorySample)[];
 
-function emptyColumns(): Mutable<HostColumns> {
-  const memory = Object.fromEntries(MEMORY_KINDS.map((k) => [k, [] as number[]])) as Mutable<HostColumns>['memory'];
-  return { state: [], containers: [], vcpus: [], cpuDemandMHz: [], cpuCapacityMHz: [], memory };
+/** A host's columns, each made at length `points` (filled in order, cut to what was recorded at the end). */
+function emptyColumns(points: number): Mutable<HostColumns> {
+  const column = <T>() => new Array<T>(points);
+  const memory = Object.fromEntries(MEMORY_KINDS.map((k) => [k, column<number>()])) as Mutable<HostColumns>['memory'];
+  return { state: column(), containers: column(), vcpus: column(), cpuDemandMHz: column(), cpuCapacityMHz: column(), memory };
 }

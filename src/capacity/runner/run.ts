@@ -74,7 +74,7 @@ export async function runScenario(input: Scenario, options: RunOptions = {}): Pr
   const inventory = buildInventory(scenario, calibration);
   const { model } = inventory;
   options.onInventory?.(inventory);
-  const state = newRunState(inventory, new Provisioner(model), scenario.hostSampleIntervalMs);
+  const state = newRunState(inventory, new Provisioner(model), scenario.hostSampleIntervalMs, scenario.durationMs);
   const disconnect = connect(state);
   const assumptions = [...scenarioAssumptions(scenario), ...startClusterServices(scenario, model), ...RUNNER_ASSUMPTIONS, ...calibrationAssumptions(calibration)];
   scheduleInjectedEvents(state, scenario);

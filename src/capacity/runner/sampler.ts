@@ -10,7 +10,7 @@ import type { HostState } from '../../hypervisor/types.js';
 import { REFUSAL_REASONS, type CapacitySample, type HostMemorySample, type HostSampleState } from '../report/result.js';
 import { noRefusals } from '../report/totals.js';
 import type { RunState } from './state.js';
-import { MEMORY_KINDS, sumHostPoints, type HostPoint, type HostTotals } from './host-series.js';
+import { sumHostPoints, type HostPoint, type HostTotals } from './host-series.js';
 import { dpmSampleAt, haRestartsBetween, migrationsBetween } from './cluster-services.js';
 
 const STATE: Record<HostState, HostSampleState> = { connected: 'connected', maintenance: 'maintenance', failed: 'failed', disconnected: 'failed', standby: 'standby' };
@@ -25,19 +25,28 @@ const STATE: Record<HostState, HostSampleState> = { connected: 'connected', main
 export function takeSample(state: RunState, tMs: number): CapacitySample {
   const points = hostPoints(state, tMs);
   state.hostSeries.offer(tMs, points);
-  const dpm = dpmSampleAt(state.inventory.model, state.lastSampleMs, tMs);
+  const { model } = state.inventory;
+  const dpm = dpmSampleAt(model, state.lastSampleMs, tMs);
   const refused = state.interval.refused;
-  const sample: CapacitySample = {
+  const totals = hostTotals(state, points);
+  const moves = migrationsBetween(model, state.lastSampleMs, tMs);
+  // One literal naming every field keeps them in the object (spreads gave each sample a separate property array).
+  const base: CapacitySample = {
     tMs,
     running: state.containers.size,
     placed: state.interval.placed,
     refused: REFUSAL_REASONS.some((r) => refused[r] > 0) ? { ...refused } : NO_REFUSALS,
-    ...hostTotals(state, points),
+    connected: totals.connected,
+    vcpus: totals.vcpus,
+    cpuDemandMHz: totals.cpuDemandMHz,
+    cpuCapacityMHz: totals.cpuCapacityMHz,
+    memory: totals.memory,
     imbalance: imbalanceByCluster(state, points),
-    ...migrationsBetween(state.inventory.model, state.lastSampleMs, tMs),
-    haRestarts: haRestartsBetween(state.inventory.model, state.lastSampleMs, tMs),
-    ...(dpm ? { dpm } : {}),
+    vmotions: moves.vmotions,
+    vmotionMB: moves.vmotionMB,
+    haRestarts: haRestartsBetween(model, state.lastSampleMs, tMs),
   };
+  const sample = dpm ? { ...base, dpm } : base;
   state.lastSampleMs = tMs;
   state.interval.placed = 0;
   state.interval.refused = noRefusals();
@@ -59,12 +68,21 @@ function hostPoints(state: RunState, tMs: number): HostPoint[] {
 }
 
 /**
- * The sample's figures summed over the hosts, its memory stack shared with the previous sample's
- * when every figure is the same (a settled month keeps few memory records). O(hosts).
+ * The sample's figures summed over the hosts, its memory stack and connected hosts shared with
+ * the previous sample's when every figure is the same (a settled month keeps few of them). O(hosts).
  */
 function hostTotals(state: RunState, points: readonly HostPoint[]): HostTotals {
   const totals = sumHostPoints(points, state.inventory.hosts);
-  return { ...totals, memory: sharedMemorySample(state, totals.memory) };
+  const last = state.lastTotals;
+  const memory = last && sameFigures(last.memory, totals.memory) ? last.memory : totals.memory;
+  const connected = last && sameFigures(last.connected, totals.connected) ? last.connected : totals.connected;
+  state.lastTotals = { memory, connected };
+  return { connected, vcpus: totals.vcpus, cpuDemandMHz: totals.cpuDemandMHz, cpuCapacityMHz: totals.cpuCapacityMHz, memory };
+}
+
+/** Whether `a` holds the same value as `b` under every key of `b`. O(keys). */
+function sameFigures<T extends object>(a: T, b: T): boolean {
+  return (Object.keys(b) as (keyof T)[]).every((k) => a[k] === b[k]);
 }
 
 /** Per cluster of the scenario, the standard deviation of its connected hosts' loads. O(hosts × clusters). */
@@ -78,14 +96,6 @@ function imbalanceByCluster(state: RunState, points: readonly HostPoint[]): numb
     });
     return standardDeviation(loads);
   });
-}
-
-/** `sample`, or the previous sample's memory stack when it holds the same figures. O(1). */
-function sharedMemorySample(state: RunState, sample: HostMemorySample): HostMemorySample {
-  const last = state.lastMemory;
-  if (last !== undefined && MEMORY_KINDS.every((k) => last[k] === sample[k])) return last;
-  state.lastMemory = sample;
-  return sample;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { SharedCpuProbes } from './cpu-probes.js';
 import { HostLoads } from './host-loads.js';
 import { HostSeriesRecorder } from './host-series.js';
 import type { HostId, VmId } from '../../sim/ids.js';
-import type { HostMemorySample, ProvisioningSample, RefusalReason, TimelineEvent } from '../report/result.js';
+import type { CapacitySample, ProvisioningSample, RefusalReason, TimelineEvent } from '../report/result.js';
 import { noRefusals } from '../report/totals.js';
 import type { WorkloadProfile } from '../scenario/types.js';
 import type { CapacityInventory, VchRuntime } from './inventory.js';
@@ -38,8 +38,8 @@ export interface RunState {
   readonly cpuProbes: SharedCpuProbes;
   /** What the running containers put on each host. */
   readonly loads: HostLoads;
-  /** The last sample's memory stack of all hosts, which the next sample shares when nothing changed. */
-  lastMemory: HostMemorySample | undefined;
+  /** The last sample's memory stack and connected hosts, which the next sample shares when nothing changed. */
+  lastTotals: Pick<CapacitySample, 'memory' | 'connected'> | undefined;
   /** Every host at the host sampling interval. */
   readonly hostSeries: HostSeriesRecorder;
   /** Counters of the current sampling interval. */
@@ -59,8 +59,8 @@ export function hostOf(state: RunState, c: Container): HostId {
   return state.inventory.hosts[c.hostSlot]!.id;
 }
 
-/** A fresh run state; its host series takes every host each `hostSampleIntervalMs` (> 0). */
-export function newRunState(inventory: CapacityInventory, provisioner: Provisioner, hostSampleIntervalMs: number): RunState {
+/** A fresh run state for a run of `durationMs`; its host series takes every host each `hostSampleIntervalMs` (> 0). */
+export function newRunState(inventory: CapacityInventory, provisioner: Provisioner, hostSampleIntervalMs: number, durationMs: number): RunState {
   const hostSlots = new Map(inventory.hosts.map((h, i) => [h.id, i]));
-  return { inventory, provisioner, containers: new Map(), hostSlots, cpuProbes: new Map(), loads: new HostLoads(inventory.hosts.length), lastMemory: undefined, hostSeries: new HostSeriesRecorder(inventory.hosts.length, hostSampleIntervalMs), interval: { placed: 0, refused: noRefusals() }, provisioning: [], timeline: [], requests: 0, lastSampleMs: -1, mayHaveStopped: false };
+  return { inventory, provisioner, containers: new Map(), hostSlots, cpuProbes: new Map(), loads: new HostLoads(inventory.hosts.length), lastTotals: undefined, hostSeries: new HostSeriesRecorder(inventory.hosts.length, hostSampleIntervalMs, durationMs), interval: { placed: 0, refused: noRefusals() }, provisioning: [], timeline: [], requests: 0, lastSampleMs: -1, mayHaveStopped: false };
 }

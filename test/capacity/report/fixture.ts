@@ -75,7 +75,7 @@ export const FIXTURE_HOSTS: HostInfo[] = [0, 1, 2, 3].map((i) => ({ name: `DC0_C
 
 /** Every host every 2 hours (the series' interval) and at the last sample. */
 function hostSeries(): HostSeries {
-  const recorder = new HostSeriesRecorder(FIXTURE_HOSTS.length, 2 * HOUR);
+  const recorder = new HostSeriesRecorder(FIXTURE_HOSTS.length, 2 * HOUR, 24 * HOUR);
   for (let i = 0; i < SAMPLE_COUNT; i++) recorder.offer(i * HOUR, hostPoints(i));
   return recorder.finish();
 }

@@ -23,13 +23,15 @@ function point(n: number): HostSample {
 describe('the host series recorder', () => {
   it('keeps exactly the instants on its interval and the last one, with every host as offered', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 3 }), (hosts, every, steps, lastStepMs) => {
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 10 }), fc.nat(30), (hosts, every, steps, lastStepMs, cutShortBy) => {
         const stepMs = 10;
-        const recorder = new HostSeriesRecorder(hosts, every * stepMs);
+        // A run of this length whose last sample falls at lastT (cut short when cutShortBy > 0).
+        const lastT = (steps - 1) * stepMs + lastStepMs;
+        const recorder = new HostSeriesRecorder(hosts, every * stepMs, lastT + cutShortBy * stepMs);
         const offered: [number, HostSample[]][] = [];
         for (let i = 0; i <= steps; i++) {
           // The last instant of a run may fall between two steps (a run cut short or a duration off the grid).
-          const t = i === steps ? (steps - 1) * stepMs + lastStepMs : i * stepMs;
+          const t = i === steps ? lastT : i * stepMs;
           const points = Array.from({ length: hosts }, (_, h) => point(i * 31 + h));
           offered.push([t, points]);
           recorder.offer(t, points);
@@ -39,6 +41,8 @@ describe('the host series recorder', () => {
         expect(series.tMs).toEqual(kept.map(([t]) => t));
         expect(series.intervalMs).toBe(every * stepMs);
         series.hosts.forEach((h, i) => kept.forEach(([, points], j) => expect(hostAt(h, j)).toEqual(points[i])));
+        // Every column holds exactly the recorded instants: nothing left over from the room made up front.
+        for (const h of series.hosts) for (const c of [h.state, h.containers, h.vcpus, h.cpuDemandMHz, h.cpuCapacityMHz, ...Object.values(h.memory)]) expect(c).toHaveLength(kept.length);
       }),
       { numRuns: 150 },
     );
