@@ -6,7 +6,7 @@
  *   10,000 containers × 30 days; the size measured here is set by CAPACITY_BENCH_CONTAINERS and
  *   CAPACITY_BENCH_DAYS, default the target's 10,000 × 30 days (a few minutes here), and is named in every row: nothing is extrapolated);
  * - heap per container beyond its memory image (target ≤ 1 KB): after the run, with the model and
- *   the result still held and a full GC, the heap is read; then every VM's guest memory is released
+ *   the result still held and collection settled (bench/heap.ts settledHeapUsed), the heap is read; then every VM's guest memory is released
  *   on its host (clones first, then templates) and, after another full GC, read again; then the
  *   model and the result are dropped and a last full GC gives the floor. What the second reading
  *   holds above the floor — the model's records (VMs, disks, datastore files, tasks, events), the
@@ -26,6 +26,7 @@ import { parseScenario, type Scenario } from '../src/capacity/scenario/index.js'
 import { loadSweepFile } from '../src/capacity/sweep/index.js';
 import type { BenchResult } from './report.js';
 import { compiledUrl } from './compiled.js';
+import { settledHeapUsed } from './heap.js';
 
 /** Containers per host the generated scenario sizes its clusters for (about 60% of host memory configured). */
 const CONTAINERS_PER_HOST = 100;
@@ -100,11 +101,8 @@ export interface CapacityRunFigures {
 
 /** Runs `scenario` once and measures it (heap figures need node --expose-gc). */
 export async function measureRun(scenario: Scenario): Promise<CapacityRunFigures> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run the benchmark with node --expose-gc (npm run bench does)');
-  const { held, withoutImages, modelOnly, ...figures } = await runHeld(scenario, gc);
-  gc();
-  const floor = heapUsed();
+  const { held, withoutImages, modelOnly, ...figures } = await runHeld(scenario);
+  const floor = await settledHeapUsed();
   return { ...figures, heldBytes: held - floor, withoutImagesBytes: withoutImages - floor, modelOnlyBytes: modelOnly - floor };
 }
 
@@ -115,17 +113,16 @@ type HeldFigures = Omit<CapacityRunFigures, 'heldBytes' | 'withoutImagesBytes' |
  * memory released (`withoutImages`), then — the result gone with the frame of the function that
  * ran it (a suspended async frame may keep what it awaited) — with the model alone (`modelOnly`).
  */
-async function runHeld(scenario: Scenario, gc: () => void): Promise<HeldFigures & { modelOnly: number }> {
-  const { inventory, figures } = await runAndRead(scenario, gc);
-  gc();
-  const modelOnly = heapUsed();
+async function runHeld(scenario: Scenario): Promise<HeldFigures & { modelOnly: number }> {
+  const { inventory, figures } = await runAndRead(scenario);
+  const modelOnly = await settledHeapUsed();
   // The model is used after the reading, so it stays reachable while the heap is read.
   if (inventory.hosts.length === 0) throw new Error('the run built no hosts');
   return { ...figures, modelOnly };
 }
 
 /** The run itself and the two readings with its result held; returns the model and the figures, not the result. */
-async function runAndRead(scenario: Scenario, gc: () => void): Promise<{ inventory: CapacityInventory; figures: HeldFigures }> {
+async function runAndRead(scenario: Scenario): Promise<{ inventory: CapacityInventory; figures: HeldFigures }> {
   let inventory: CapacityInventory | undefined;
   let lastSampleAt = 0;
   const { runScenario } = (await import(compiledUrl('capacity/runner/index.js'))) as typeof import('../src/capacity/runner/index.js');
@@ -135,11 +132,9 @@ async function runAndRead(scenario: Scenario, gc: () => void): Promise<{ invento
     onProgress: (p) => void (p.simulatedMs === p.durationMs && (lastSampleAt = performance.now())),
   });
   const totalSeconds = (performance.now() - t0) / 1000;
-  gc();
-  const held = heapUsed();
+  const held = await settledHeapUsed();
   releaseGuestMemory(inventory!);
-  gc();
-  const withoutImages = heapUsed();
+  const withoutImages = await settledHeapUsed();
   const vmSteps = result.samples.slice(1).reduce((a, s) => a + s.running, 0);
   const figures = { simulateSeconds: (lastSampleAt - t0) / 1000, totalSeconds, vmSteps, placed: result.totals.placed, held, withoutImages };
   return { inventory: inventory!, figures };
@@ -153,11 +148,6 @@ function releaseGuestMemory(inventory: CapacityInventory): void {
     for (const vm of vms) if (!mem.isFrozen(vm)) mem.release(vm);
     for (const vm of vms) if (mem.has(vm)) mem.release(vm);
   }
-}
-
-function heapUsed(): number {
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
 }
 
 /** Wall seconds of running every point of the sweep example on `workers` worker threads. */

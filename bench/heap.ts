@@ -30,6 +30,24 @@ export async function gcHeapAsync(fn: () => Promise<unknown>): Promise<number> {
   return held;
 }
 
+/**
+ * Heap plus ArrayBuffer bytes once collection has settled: full collections, with a pause between
+ * them, until two readings agree (at most 6). A collection frees the backing stores of dead typed
+ * arrays on a background thread, after it returns: one reading can still count them.
+ */
+export async function settledHeapUsed(): Promise<number> {
+  const gc = collect();
+  let last = Number.NaN;
+  for (let round = 0; round < 6; round++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const now = used();
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
+}
+
 /** Heap plus ArrayBuffer backing stores (typed arrays live outside the JS heap). */
 function used(): number {
   const m = process.memoryUsage();
