@@ -7,7 +7,8 @@
  * or what it read before (parent into child), and descendants read the same as before.
  */
 import { InvalidStateError } from '../../sim/errors.js';
-import type { ContentId, VirtualDisk } from './disk.js';
+import type { ContentId } from './content-id.js';
+import type { VirtualDisk } from './disk.js';
 
 /** What the consolidation functions need from the store that owns the disks. */
 export interface ChainAccess {
@@ -102,8 +103,8 @@ function parentOf(chain: ChainAccess, child: VirtualDisk): VirtualDisk {
 function renewContentId(chain: ChainAccess, disk: VirtualDisk): void {
   disk.contentId = chain.newContentId();
   disk.writtenSinceCid = false;
-  if (disk.parentPath !== undefined) disk.parentCid = chain.disk(disk.parentPath).contentId.cid;
-  for (const path of disk.children) chain.disk(path).parentCid = disk.contentId.cid;
+  if (disk.parentPath !== undefined) disk.parentCid = chain.disk(disk.parentPath).cid;
+  for (const path of disk.children) chain.disk(path).parentCid = disk.cid;
 }
 
 /** Recomputes depth and snapshot depth of every descendant of `root`. O(descendants). */

@@ -3,7 +3,7 @@
  * Instances belong to a {@link VmdkStore}, which enforces the chain rules; outside this folder disks
  * are seen through {@link DiskInfo}.
  */
-import type { Rng } from '../../sim/rng.js';
+import { DrawnContentId, drawnLongContentId, type ContentId } from './content-id.js';
 import { GrainMap } from './grain-map.js';
 import { NO_PARENT_CID, SECTOR_BYTES, formatCid, geometryFor } from './descriptor.js';
 import type { ExtentLine, VmdkDescriptor } from './descriptor.js';
@@ -25,45 +25,42 @@ export interface BaseDiskSettings {
   readonly uuid: string;
 }
 
-/** A content id and the long content id that ends with it. */
-export interface ContentId {
-  readonly cid: number;
-  readonly longContentId: string;
-}
-
-/** Largest CID drawn: ffffffff means "no parent" and fffffffe is ESXi's fresh-disk placeholder. */
-const MAX_DRAWN_CID = 0xfffffffd;
-
 /**
- * A drawn content id: the three high words of the long content id are kept as numbers and the
- * 32-digit text is built when asked for (a descriptor render), not when the disk is made — every
- * delta draws one, and the text as a string of concatenations held ~0.5 KB per disk. O(1).
+ * What a disk's extent is: capacity, grain, sparse format, fixed metadata and a base's settings.
+ * Deltas share one per distinct set ({@link DiskShapes}), so a delta holds one field for these
+ * five. Immutable.
  */
-class DrawnContentId implements ContentId {
+export class DiskShape {
   constructor(
-    readonly cid: number,
-    readonly high0: number,
-    readonly high1: number,
-    readonly high2: number,
+    readonly capacityBytes: number,
+    readonly grainBytes: number,
+    readonly format: SparseFormat,
+    readonly metadataBytes: number,
+    readonly base: BaseDiskSettings | undefined,
   ) {}
 
-  get longContentId(): string {
-    return formatCid(this.high0) + formatCid(this.high1) + formatCid(this.high2) + formatCid(this.cid);
+}
+
+/**
+ * Interns the shapes of deltas (no base settings): every delta of one size, grain, format and
+ * metadata size holds the same record — one per distinct capacity in practice. A base's shape is
+ * its own (its settings are its own).
+ */
+export class DiskShapes {
+  /** Delta shapes by capacity (each list holds the few grain, format and metadata variants seen). */
+  readonly #deltas = new Map<number, DiskShape[]>();
+
+  /** The shape of these five: the interned one for a delta (`base` undefined), a new one for a base. O(1) (a scan of the variants of one capacity). */
+  of(capacityBytes: number, grainBytes: number, format: SparseFormat, metadataBytes: number, base: BaseDiskSettings | undefined): DiskShape {
+    if (base !== undefined) return new DiskShape(capacityBytes, grainBytes, format, metadataBytes, base);
+    let variants = this.#deltas.get(capacityBytes);
+    if (!variants) this.#deltas.set(capacityBytes, (variants = []));
+    const known = variants.find((v) => v.grainBytes === grainBytes && v.format === format && v.metadataBytes === metadataBytes);
+    if (known) return known;
+    const shape = new DiskShape(capacityBytes, grainBytes, format, metadataBytes, undefined);
+    variants.push(shape);
+    return shape;
   }
-}
-
-/** A fresh content id drawn from `rng` (four draws: the three high words, then the CID). */
-export function drawContentId(rng: Rng): ContentId {
-  const high0 = rng.int(0, 0xffffffff) | 0;
-  const high1 = rng.int(0, 0xffffffff) | 0;
-  const high2 = rng.int(0, 0xffffffff) | 0;
-  return new DrawnContentId(rng.int(0, MAX_DRAWN_CID), high0, high1, high2);
-}
-
-/** A ddb.uuid in ESXi's layout, drawn from `rng` (13 draws). */
-export function drawDiskUuid(rng: Rng): string {
-  const hex = Array.from({ length: 13 }, () => rng.int(0, 255).toString(16).padStart(2, '0'));
-  return `60 00 C2 ${hex.slice(0, 5).join(' ')}-${hex.slice(5).join(' ')}`;
 }
 
 /** The children of a disk without any (shared; never written: a disk makes its own set with its first child). */
@@ -95,7 +92,11 @@ const LONG_CONTENT_ID_DIGITS = 32;
 /** Bytes of a delta descriptor's text without its variable parts. */
 const DELTA_FIXED_BYTES = Buffer.byteLength(deltaDescriptorText('', '', '', '', '', '', '', '', ''));
 
-/** A disk's state. Fields are mutated only by the store and the consolidation functions. */
+/**
+ * A disk's state. Fields are mutated only by the store and the consolidation functions. One exists
+ * per delta (every clone's disk), so it is flat: its content id is four small-integer fields (no
+ * record, no boxed CID) and its extent's shape is shared along the chain.
+ */
 export class VirtualDisk {
   /** The grains this disk itself holds; made on first use (most deltas are never written). */
   #own: GrainMap | undefined;
@@ -105,23 +106,93 @@ export class VirtualDisk {
   depth = 0;
   /** Snapshot deltas between this one and the base, this one included. */
   snapshotDepth = 0;
-  /** Whether the disk was written since its CID was last drawn (ESXi draws a new CID on the first write). */
-  writtenSinceCid = false;
   /** Cached resolved index: this disk's view of the whole chain, or undefined until first needed. */
   resolved: GrainMap | undefined;
+  /** The parent's CID as a signed 32-bit integer (read back unsigned). */
+  #parentCid: number;
+  /** The CID as a signed 32-bit integer (read back unsigned). */
+  #cid = 0;
+  /** A drawn content id's high words as signed 32-bit integers, or (in #high0) a restored long content id's text. */
+  #high0: number | string = 0;
+  #high1 = 0;
+  #high2 = 0;
+  /** Whether the disk was written since its CID was last drawn (ESXi draws a new CID on the first write). */
+  writtenSinceCid = false;
 
   constructor(
     readonly path: string,
     public parentPath: string | undefined,
-    public parentCid: number,
-    public contentId: ContentId,
-    readonly capacityBytes: number,
-    readonly grainBytes: number,
-    readonly format: SparseFormat,
-    public purpose: DiskPurpose,
-    readonly metadataBytes: number,
-    readonly base: BaseDiskSettings | undefined,
-  ) {}
+    parentCid: number,
+    contentId: ContentId,
+    readonly shape: DiskShape,
+    readonly purpose: DiskPurpose,
+  ) {
+    this.#parentCid = parentCid | 0;
+    this.contentId = contentId;
+  }
+
+  /** The parent's CID (ffffffff for a base). O(1). */
+  get parentCid(): number {
+    return this.#parentCid >>> 0;
+  }
+
+  set parentCid(cid: number) {
+    this.#parentCid = cid | 0;
+  }
+
+  /** The CID. O(1). */
+  get cid(): number {
+    return this.#cid >>> 0;
+  }
+
+  /** The long content id's text (a drawn one is rendered now). O(1). */
+  get longContentId(): string {
+    const high0 = this.#high0;
+    return typeof high0 === 'string' ? high0 : drawnLongContentId(this.#cid, high0, this.#high1, this.#high2);
+  }
+
+  /** The content id (a new record each read). O(1). */
+  get contentId(): ContentId {
+    const high0 = this.#high0;
+    return typeof high0 === 'string' ? { cid: this.cid, longContentId: high0 } : new DrawnContentId(this.cid, high0, this.#high1, this.#high2);
+  }
+
+  /** Takes `id`'s CID and long content id (a drawn id's words, or a restored id's text). O(1). Precondition: its CID is an unsigned 32-bit integer. */
+  set contentId(id: ContentId) {
+    this.#cid = id.cid | 0;
+    if (id instanceof DrawnContentId) {
+      this.#high0 = id.high0 | 0;
+      this.#high1 = id.high1 | 0;
+      this.#high2 = id.high2 | 0;
+    } else {
+      this.#high0 = id.longContentId;
+    }
+  }
+
+  /** The disk's size, bytes. O(1). */
+  get capacityBytes(): number {
+    return this.shape.capacityBytes;
+  }
+
+  /** The grain size, bytes. O(1). */
+  get grainBytes(): number {
+    return this.shape.grainBytes;
+  }
+
+  /** The chain's sparse format. O(1). */
+  get format(): SparseFormat {
+    return this.shape.format;
+  }
+
+  /** The extent file's fixed metadata, bytes. O(1). */
+  get metadataBytes(): number {
+    return this.shape.metadataBytes;
+  }
+
+  /** A base disk's settings (undefined for a delta). O(1). */
+  get base(): BaseDiskSettings | undefined {
+    return this.shape.base;
+  }
 
   /** The grains this disk itself holds (made now if it holds none yet). O(1). */
   get own(): GrainMap {
@@ -184,8 +255,8 @@ export class VirtualDisk {
     const sectors = this.capacityBytes / SECTOR_BYTES;
     const fileName = extentFileName(this.path, this.extentKind);
     if (this.parentPath === undefined) {
-      const head = `# Disk DescriptorFile\nversion=1\nencoding="UTF-8"\nCID=${formatCid(this.contentId.cid)}\n`;
-      const longContentId = `ddb.longContentID = "${this.contentId.longContentId}"\n`;
+      const head = `# Disk DescriptorFile\nversion=1\nencoding="UTF-8"\nCID=${formatCid(this.cid)}\n`;
+      const longContentId = `ddb.longContentID = "${this.longContentId}"\n`;
       const base = this.base!;
       const extent = base.createType === 'vmfs' ? `RW ${sectors} VMFS "${fileName}"` : `RW ${sectors} FLAT "${fileName}" 0`;
       const g = geometryFor(sectors, base.adapterType);
@@ -197,7 +268,7 @@ export class VirtualDisk {
     }
     const sparse = this.format === 'seSparse';
     const grain = sparse ? grainLine(this.grainBytes) : '';
-    return deltaDescriptorText(formatCid(this.contentId.cid), formatCid(this.parentCid), this.format, parentHint(this.path, this.parentPath), sectors, sparse ? 'SESPARSE' : 'VMFSSPARSE', fileName, grain, this.contentId.longContentId);
+    return deltaDescriptorText(formatCid(this.cid), formatCid(this.parentCid), this.format, parentHint(this.path, this.parentPath), sectors, sparse ? 'SESPARSE' : 'VMFSSPARSE', fileName, grain, this.longContentId);
   }
 
   /**
@@ -209,7 +280,7 @@ export class VirtualDisk {
     const sparse = this.format === 'seSparse';
     const variable =
       2 * CID_DIGITS +
-      (this.contentId instanceof DrawnContentId ? LONG_CONTENT_ID_DIGITS : Buffer.byteLength(this.contentId.longContentId)) +
+      (typeof this.#high0 === 'string' ? Buffer.byteLength(this.#high0) : LONG_CONTENT_ID_DIGITS) +
       this.format.length +
       parentHintByteLength(this.path, this.parentPath) +
       String(this.capacityBytes / SECTOR_BYTES).length +
@@ -222,7 +293,7 @@ export class VirtualDisk {
   descriptor(): VmdkDescriptor {
     const sectors = this.capacityBytes / SECTOR_BYTES;
     const fileName = extentFileName(this.path, this.extentKind);
-    const head = { version: 1, encoding: 'UTF-8', cid: this.contentId.cid, isNativeSnapshot: 'no' };
+    const head = { version: 1, encoding: 'UTF-8', cid: this.cid, isNativeSnapshot: 'no' };
     if (this.parentPath === undefined) {
       const base = this.base!;
       const extent: ExtentLine =
@@ -233,7 +304,7 @@ export class VirtualDisk {
         'geometry.cylinders': String(g.cylinders),
         'geometry.heads': String(g.heads),
         'geometry.sectors': String(g.sectors),
-        longContentID: this.contentId.longContentId,
+        longContentID: this.longContentId,
         thinProvisioned: '1',
         uuid: base.uuid,
         virtualHWVersion: String(base.virtualHWVersion),
@@ -241,7 +312,7 @@ export class VirtualDisk {
       return { ...head, parentCid: NO_PARENT_CID, createType: base.createType, extents: [extent], ddb };
     }
     const sparse = this.format === 'seSparse';
-    const ddb: Record<string, string> = { longContentID: this.contentId.longContentId };
+    const ddb: Record<string, string> = { longContentID: this.longContentId };
     if (sparse) ddb['grain'] = String(this.grainBytes / SECTOR_BYTES);
     return {
       ...head,

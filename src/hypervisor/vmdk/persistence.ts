@@ -9,7 +9,7 @@ import { MAX_CONTENT_TAG } from './content.js';
 import { NO_PARENT_CID, SECTOR_BYTES, formatDescriptor, formatCid } from './descriptor.js';
 import type { VmdkDescriptor } from './descriptor.js';
 import { parseDescriptor } from './descriptor-parse.js';
-import { VirtualDisk } from './disk.js';
+import { VirtualDisk, type DiskShapes } from './disk.js';
 import type { BaseDiskSettings, DiskPurpose, SparseFormat } from './disk.js';
 import { GrainMap } from './grain-map.js';
 import { resolveParentHint } from './paths.js';
@@ -55,19 +55,19 @@ export function saveDisk(disk: VirtualDisk): SavedDisk {
 
 /**
  * The disk `saved` describes, linked under its parent (looked up with `find`, so parents must be
- * restored first). O(runs log runs).
+ * restored first), its shape from `shapes`. O(runs log runs).
  * @throws RestoreError when the descriptor does not parse, the parent is missing or was modified
  *   since the child was made (CID mismatch), or the runs are malformed.
  */
-export function restoreDisk(saved: SavedDisk, find: (path: string) => VirtualDisk | undefined): VirtualDisk {
+export function restoreDisk(saved: SavedDisk, find: (path: string) => VirtualDisk | undefined, shapes: DiskShapes): VirtualDisk {
   const d = parseSaved(saved);
   const capacityBytes = d.extents.reduce((sum, e) => sum + e.sectors, 0) * SECTOR_BYTES;
   const contentId = { cid: d.cid, longContentId: d.ddb['longContentID'] ?? formatCid(d.cid).padStart(32, '0') };
   const parent = d.parentFileNameHint === undefined ? undefined : find(resolveParentHint(saved.path, d.parentFileNameHint));
   if (d.parentFileNameHint !== undefined) checkParent(saved, d, parent);
   const base = parent ? undefined : baseSettings(saved, d);
-  const args = [saved.path, parent?.path, d.parentCid, contentId, capacityBytes, saved.grainBytes, saved.format, saved.purpose, saved.metadataBytes, base] as const;
-  const disk = new VirtualDisk(...args);
+  const shape = shapes.of(capacityBytes, saved.grainBytes, saved.format, saved.metadataBytes, base);
+  const disk = new VirtualDisk(saved.path, parent?.path, d.parentCid, contentId, shape, saved.purpose);
   disk.own = readRuns(saved, disk.grainCount);
   disk.writtenSinceCid = saved.writtenSinceCid;
   if (parent) {
@@ -89,9 +89,9 @@ function parseSaved(saved: SavedDisk): VmdkDescriptor {
 
 function checkParent(saved: SavedDisk, d: VmdkDescriptor, parent: VirtualDisk | undefined): void {
   if (!parent) throw new RestoreError(`disk ${saved.path}: parent ${d.parentFileNameHint} was not restored before it`);
-  if (parent.contentId.cid !== d.parentCid) {
+  if (parent.cid !== d.parentCid) {
     throw new RestoreError(
-      `disk ${saved.path}: the parent virtual disk has been modified since the child was created (parent CID ${formatCid(parent.contentId.cid)}, child's parentCID ${formatCid(d.parentCid)})`,
+      `disk ${saved.path}: the parent virtual disk has been modified since the child was created (parent CID ${formatCid(parent.cid)}, child's parentCID ${formatCid(d.parentCid)})`,
     );
   }
   if (d.createType !== saved.format || parent.format !== saved.format || parent.grainBytes !== saved.grainBytes) {

@@ -18,7 +18,8 @@ import type { GrainRun } from './grain-map.js';
 import { SECTOR_BYTES } from './descriptor.js';
 import type { VmdkDescriptor } from './descriptor.js';
 import { MAX_CONTENT_TAG, ZERO_TAG, overwriteTag } from './content.js';
-import { VirtualDisk, drawContentId, drawDiskUuid } from './disk.js';
+import { drawContentId, drawDiskUuid } from './content-id.js';
+import { DiskShapes, VirtualDisk } from './disk.js';
 import { DEFAULT_ADAPTER_TYPE, DEFAULT_FLAT_METADATA_BYTES, DEFAULT_SPARSE_METADATA_BYTES, DEFAULT_VIRTUAL_HW_VERSION } from './store-types.js';
 import type { ContentRun, CreateBaseOptions, DiskInfo, VmdkStoreOptions } from './store-types.js';
 import { checkDiskPath, extentPath } from './paths.js';
@@ -30,6 +31,8 @@ import type { VmdkStoreState } from './persistence.js';
 /** The disks of one namespace, keyed by descriptor path. */
 export class VmdkStore {
   readonly #disks = new Map<string, VirtualDisk>();
+  /** The shapes its deltas share. */
+  readonly #shapes = new DiskShapes();
   readonly #rng: Rng;
   readonly #calibration: DiskCalibration;
   readonly #sparseMetadataBytes: number;
@@ -65,7 +68,7 @@ export class VmdkStore {
     const store = new VmdkStore(options);
     for (const saved of state.disks) {
       if (store.#disks.has(saved.path)) throw new RestoreError(`disk ${saved.path} is saved twice`);
-      store.#disks.set(saved.path, restoreDisk(saved, (path) => store.#disks.get(path)));
+      store.#disks.set(saved.path, restoreDisk(saved, (path) => store.#disks.get(path), store.#shapes));
     }
     return store;
   }
@@ -94,7 +97,7 @@ export class VmdkStore {
       uuid: drawDiskUuid(this.#rng),
     } as const;
     const contentId = drawContentId(this.#rng);
-    const disk = new VirtualDisk(path, undefined, 0xffffffff, contentId, capacityBytes, grainBytes, format, 'base', this.#flatMetadataBytes, base);
+    const disk = new VirtualDisk(path, undefined, 0xffffffff, contentId, this.#shapes.of(capacityBytes, grainBytes, format, this.#flatMetadataBytes, base), 'base');
     this.#disks.set(path, disk);
     return this.info(path);
   }
@@ -115,8 +118,7 @@ export class VmdkStore {
       throw new ChainLimitError('snapshot', parentPath, this.#calibration.maxSnapshotChain);
     }
     const contentId = drawContentId(this.#rng);
-    const { capacityBytes, grainBytes, format } = parent;
-    const disk = new VirtualDisk(path, parentPath, parent.contentId.cid, contentId, capacityBytes, grainBytes, format, purpose, this.#sparseMetadataBytes, undefined);
+    const disk = new VirtualDisk(path, parentPath, parent.cid, contentId, this.#shapes.of(parent.capacityBytes, parent.grainBytes, parent.format, this.#sparseMetadataBytes, undefined), purpose);
     disk.depth = parent.depth + 1;
     disk.snapshotDepth = parent.snapshotDepth + (purpose === 'snapshot' ? 1 : 0);
     parent.addChild(path);
@@ -281,7 +283,7 @@ export class VmdkStore {
       snapshotDepth: d.snapshotDepth,
       children: this.#childrenOf(d),
       writable: d.children.size === 0,
-      cid: d.contentId.cid,
+      cid: d.cid,
     };
   }
 
