@@ -1,7 +1,7 @@
 /**
  * What a host holds for one running VM, and the reader DRS uses to re-read a VM's usage. Both exist
- * once per running VM, so each is one flat object: the VM's reclaimed amounts and guest-write state
- * are fields of its record rather than two records of their own (≈ 100 B less per VM), and a reader
+ * once per running VM, so each is one flat object: the VM's reclaimed amounts, guest-write state and
+ * expected-writes layout are fields of its record rather than records of their own (≈ 150 B less per VM), and a reader
  * is one small object rather than a closure with its context and a wrapper (≈ 100 B less per VM).
  */
 import { MiB } from '../sim/units.js';
@@ -12,18 +12,31 @@ import type { Reclaimed } from './reclamation.js';
 import type { ImageId, MemoryImages } from './types.js';
 import type { GuestWorkload } from './workload.js';
 
+/** The tag of a VM memory record with no expected-writes layout (a layout's tag is a content tag, ≥ 0). */
+const NO_LAYOUT = -1;
+
 /**
  * What the host holds for one running VM. The record is its own {@link Reclaimed} (what reclamation
- * took from it) and its own {@link GuestWriteState} (what its workload wrote since its memory was last
- * shared): {@link reclaimed} and {@link writes} return the record itself.
+ * took from it), its own {@link GuestWriteState} (what its workload wrote since its memory was last
+ * shared) and its own {@link ExpectedWrites} layout once it has one: {@link reclaimed},
+ * {@link writes} and {@link expected} return the record itself (a layout of its own was ≈ 64 B).
  */
-export class VmMemory implements Reclaimed, GuestWriteState {
+export class VmMemory implements Reclaimed, GuestWriteState, ExpectedWrites {
   balloonMB = 0;
   compressedMB = 0;
   swappedMB = 0;
   writtenSinceShared = 0;
   adoptedGranules = 0;
-  expected: ExpectedWrites | undefined = undefined;
+  /** Expected writes (see {@link expected}): share of the working set last written with data. */
+  data = 0;
+  /** Expected writes: share of the working set not written since the memory was last shared. */
+  untouched = 1;
+  /** Expected writes: granules of the data region. */
+  dataGranules = 0;
+  /** Expected writes: granules of the zero region. */
+  zeroGranules = 0;
+  /** Expected writes: the data region's content tag; {@link NO_LAYOUT} while the VM has no layout. */
+  tag = NO_LAYOUT;
   /** Its workload as runWorkloads last learnt it (undefined: not asked since created or woken). */
   workload: GuestWorkload | undefined = undefined;
 
@@ -46,6 +59,24 @@ export class VmMemory implements Reclaimed, GuestWriteState {
   /** What its workload wrote since its memory was last shared: the record itself. O(1). */
   get writes(): GuestWriteState {
     return this;
+  }
+
+  /** Its expected-writes layout: the record itself once it has one, else undefined. O(1). */
+  get expected(): ExpectedWrites | undefined {
+    return this.tag === NO_LAYOUT ? undefined : this;
+  }
+
+  /** Takes a copy of `layout`'s five figures as its own layout (the record keeps no reference to it), or drops its layout (undefined). O(1). Precondition: a layout's tag is ≥ 0. */
+  set expected(layout: ExpectedWrites | undefined) {
+    if (layout === undefined) {
+      this.tag = NO_LAYOUT;
+      return;
+    }
+    this.data = layout.data;
+    this.untouched = layout.untouched;
+    this.dataGranules = layout.dataGranules;
+    this.zeroGranules = layout.zeroGranules;
+    this.tag = layout.tag;
   }
 
   /** Its memory was just shared (forked, adopted): forgets what was written; `adoptedGranules` arrived as private data by vMotion. O(1). */
