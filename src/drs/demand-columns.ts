@@ -58,10 +58,8 @@ export class DemandColumns {
   }
 }
 
-/** A VM as a DRS session holds it: its settings copied, its host changeable, its demand and dirty rate read from the session's columns. */
-export class ColumnVm implements VmSnapshot {
-  readonly id: VmId;
-  host: HostId;
+/** What a session holds of a VM besides its id, host and columns; clones of one template share one. Immutable. */
+interface VmSettings {
   readonly pool: ResourcePoolId;
   readonly vcpus: number;
   readonly memoryMB: number;
@@ -69,22 +67,88 @@ export class ColumnVm implements VmSnapshot {
   readonly cpu: VmAllocation;
   readonly memory: VmAllocation;
   readonly restartPriority: RestartPriority;
+}
+
+/**
+ * Hands out settings records for the VMs of one take, sharing one between VMs whose settings are
+ * the same (every value identical, allocations the same records): it remembers the last record made
+ * for each CPU allocation record, which clones of one template share. O(1) per VM.
+ */
+export class VmSettingsCache {
+  readonly #last = new Map<VmAllocation, VmSettings>();
+
+  /** A settings record holding `vm`'s settings (shared when the last one made for its CPU allocation holds the same). O(1). */
+  of(vm: VmSnapshot): VmSettings {
+    const last = this.#last.get(vm.cpu);
+    if (
+      last !== undefined &&
+      last.pool === vm.pool &&
+      Object.is(last.vcpus, vm.vcpus) &&
+      Object.is(last.memoryMB, vm.memoryMB) &&
+      Object.is(last.overheadMB, vm.overheadMB) &&
+      last.memory === vm.memory &&
+      last.restartPriority === vm.restartPriority
+    ) {
+      return last;
+    }
+    const made = settingsOf(vm);
+    this.#last.set(vm.cpu, made);
+    return made;
+  }
+}
+
+/** A new settings record holding `vm`'s settings. O(1). */
+function settingsOf(vm: VmSnapshot): VmSettings {
+  return { pool: vm.pool, vcpus: vm.vcpus, memoryMB: vm.memoryMB, overheadMB: vm.overheadMB, cpu: vm.cpu, memory: vm.memory, restartPriority: vm.restartPriority };
+}
+
+/**
+ * A VM as a DRS session holds it: its settings copied (into a record it may share with VMs of the
+ * same settings, see {@link VmSettingsCache}), its host changeable, its demand and dirty rate read
+ * from the session's columns. One exists per VM of a cluster, so it is five fields.
+ */
+export class ColumnVm implements VmSnapshot {
+  readonly id: VmId;
+  host: HostId;
+  readonly #settings: VmSettings;
   readonly #columns: DemandColumns;
   readonly #i: number;
 
-  /** `vm`'s settings and host; demand and dirty rate from row `i` of `columns`. O(1). */
-  constructor(vm: VmSnapshot, columns: DemandColumns, i: number) {
+  /** `vm`'s settings (a record from `settings`, or one of its own) and host; demand and dirty rate from row `i` of `columns`. O(1). */
+  constructor(vm: VmSnapshot, columns: DemandColumns, i: number, settings?: VmSettingsCache) {
     this.id = vm.id;
     this.host = vm.host;
-    this.pool = vm.pool;
-    this.vcpus = vm.vcpus;
-    this.memoryMB = vm.memoryMB;
-    this.overheadMB = vm.overheadMB;
-    this.cpu = vm.cpu;
-    this.memory = vm.memory;
-    this.restartPriority = vm.restartPriority;
+    this.#settings = settings ? settings.of(vm) : settingsOf(vm);
     this.#columns = columns;
     this.#i = i;
+  }
+
+  get pool(): ResourcePoolId {
+    return this.#settings.pool;
+  }
+
+  get vcpus(): number {
+    return this.#settings.vcpus;
+  }
+
+  get memoryMB(): number {
+    return this.#settings.memoryMB;
+  }
+
+  get overheadMB(): number {
+    return this.#settings.overheadMB;
+  }
+
+  get cpu(): VmAllocation {
+    return this.#settings.cpu;
+  }
+
+  get memory(): VmAllocation {
+    return this.#settings.memory;
+  }
+
+  get restartPriority(): RestartPriority {
+    return this.#settings.restartPriority;
   }
 
   /** The VM's demand now (a new record each read). O(1). */

@@ -24,7 +24,7 @@ import { RuleIndex } from './rules.js';
 import type { ClusterSnapshot, DrsHostState, DrsRule, HostSnapshot, PoolSnapshot, VmDemand, VmSnapshot } from './snapshot.js';
 import { sameMakeUp } from './session-sync.js';
 import { VmotionTimes } from './vmotion-cache.js';
-import { ColumnVm, DemandColumns } from './demand-columns.js';
+import { ColumnVm, DemandColumns, VmSettingsCache } from './demand-columns.js';
 
 /** What the session keeps between passes; rebuilt after a change of make-up. */
 interface Kept {
@@ -259,8 +259,9 @@ export class DrsSession {
   /** Holds copies of `vms` (settings and host) with their demand and dirty rates in new columns. O(V). */
   #take(vms: readonly VmSnapshot[]): void {
     const columns = new DemandColumns(vms);
+    const settings = new VmSettingsCache();
     this.#columns = columns;
-    this.#vms = vms.map((vm, i) => new ColumnVm(vm, columns, i));
+    this.#vms = vms.map((vm, i) => new ColumnVm(vm, columns, i, settings));
   }
 
   #reindex(): void {
