@@ -8,7 +8,7 @@
 import type { GuestCpuProbe, VSphereModel } from '../../hypervisor/model.js';
 import type { VirtualMachine } from '../../hypervisor/types.js';
 import type { HostMemory } from '../../instantclone/host-memory.js';
-import type { MemoryUsageReader } from '../../instantclone/memory-stats.js';
+import { UsageReaderColumns } from '../../instantclone/vm-memory.js';
 import type { DemandColumns } from '../demand-columns.js';
 import type { DrsRule, VmDemand } from '../snapshot.js';
 
@@ -16,7 +16,8 @@ import type { DrsRule, VmDemand } from '../snapshot.js';
 export class DemandSources {
   readonly #cpu: readonly (GuestCpuProbe | undefined)[];
   readonly #fixedCpuMHz: Float64Array;
-  readonly #memory: MemoryUsageReader[];
+  /** Per VM: a reader of its memory on its host (#hostSlot). */
+  readonly #memory: UsageReaderColumns;
   /** Per VM: its host's position in #hosts, and its memory as last read. */
   readonly #hostSlot: Int32Array;
   readonly #activeMB: Float64Array;
@@ -32,7 +33,7 @@ export class DemandSources {
   constructor(model: VSphereModel, vms: readonly VirtualMachine[], readonly rules: readonly DrsRule[], fixedCpuMHz: (vm: VirtualMachine) => number) {
     this.#cpu = vms.map((vm) => model.guestCpuDemand?.(vm));
     this.#fixedCpuMHz = Float64Array.from(vms, (vm, i) => (this.#cpu[i] === undefined ? fixedCpuMHz(vm) : 0));
-    this.#memory = vms.map((vm) => model.memoryOf(vm.host).usageReader(vm.id));
+    this.#memory = new UsageReaderColumns(vms.map((vm) => vm.id));
     const slots = new Map<string, number>();
     this.#hostSlot = Int32Array.from(vms, (vm) => {
       let slot = slots.get(vm.host);
@@ -52,7 +53,7 @@ export class DemandSources {
       slot = this.#hosts.push(mem) - 1;
       this.#seen = Float64Array.from([...this.#seen, NaN]);
     }
-    this.#memory[i] = mem.usageReader(vm.id);
+    this.#memory.reset(i, vm.id);
     this.#hostSlot[i] = slot;
     this.#seen[slot] = NaN;
   }
@@ -105,7 +106,7 @@ export class DemandSources {
     const usage = { residentMB: 0, activeMB: 0 };
     for (let i = 0; i < this.#memory.length; i++) {
       if (!changed[this.#hostSlot[i]!]) continue;
-      const held = this.#memory[i]!.read(usage);
+      const held = this.#memory.read(i, this.#hosts[this.#hostSlot[i]!]!, usage);
       this.#activeMB[i] = held ? Math.min(usage.activeMB, usage.residentMB) : 0;
       this.#consumedMB[i] = held ? usage.residentMB : 0;
     }
