@@ -19,6 +19,7 @@ import { stopMemory } from './guest-memory.js';
 import { applyPower, powerOnBlocker, releaseVm } from './vm-power.js';
 import { checkVmName, type VmDevicesSpec } from './vm-spec.js';
 import { numberedDeltaPath } from './vmdk/paths.js';
+import { vmWith } from './vm-record.js';
 
 /** What a clone needs. */
 export interface VmCloneSpec {
@@ -146,7 +147,7 @@ function applyInstantClone(model: VSphereModel, src: VirtualMachine, bp: VmBluep
   } catch (e) {
     releaseVm(model, vm);
     stopMemory(model, vm);
-    applyDestroy(model, model.registry.update({ ...vm, powerState: 'poweredOff', bootTime: undefined }).id);
+    applyDestroy(model, model.registry.update(vmWith(vm, { powerState: 'poweredOff', bootTime: undefined })).id);
     throw e;
   }
   logCloned(model, src, vm, parts, 'instant');
