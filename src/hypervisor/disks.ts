@@ -155,7 +155,9 @@ function deleteDisk(model: VSphereModel, dsPath: string): number {
   const info = model.vmdks.info(dsPath);
   const files = model.files(datastoreOf(model, dsPath));
   const before = files.usage;
+  const booking = model.vmdks.booking(dsPath)!;
   model.vmdks.remove(dsPath);
+  model.diskRefs.keepRemoved(booking);
   files.rm(splitDsPath(dsPath).path);
   files.rm(splitDsPath(info.extentPath).path);
   return before - files.usage;

@@ -20,6 +20,7 @@ import { renderVmx, vmxByteLength } from './vmx.js';
 import { VmdkStore } from './vmdk/vmdk-store.js';
 import { overheadMB } from '../sim/overhead.js';
 import { vicPlacement, type PlacementPolicy } from './placement.js';
+import { DiskRefs } from './disk-refs.js';
 
 /** Options of a new model. */
 export interface ModelOptions {
@@ -49,8 +50,8 @@ export class VSphereModel {
   readonly events: EventLog;
   /** Every disk link (grain maps, chains, descriptors) by datastore path. */
   vmdks: VmdkStore;
-  /** How many chains (VM disks and snapshots) reference each disk link. */
-  readonly diskRefs = new Map<string, number>();
+  /** How many chains (VM disks and snapshots) reference each disk link (kept on the disks; answers as a map by path). */
+  readonly diskRefs = new DiskRefs(() => this.vmdks);
   /** Disks made on their own (image layers, volumes): each holds one reference to its chain until deleted. */
   readonly standaloneDisks = new Set<string>();
   rng: Rng;

@@ -93,11 +93,22 @@ const LONG_CONTENT_ID_DIGITS = 32;
 const DELTA_FIXED_BYTES = Buffer.byteLength(deltaDescriptorText('', '', '', '', '', '', '', '', ''));
 
 /**
+ * The reference count the model books on a disk (hypervisor/disk-refs.ts keeps it on the disk
+ * rather than in a map by path): `refOrder` is 0 while none is booked, else the booking's place in
+ * the order counts were first booked (a map's insertion order). Written only by the model's DiskRefs.
+ */
+export interface RefBooking {
+  readonly path: string;
+  refs: number;
+  refOrder: number;
+}
+
+/**
  * A disk's state. Fields are mutated only by the store and the consolidation functions. One exists
  * per delta (every clone's disk), so it is flat: its content id is four small-integer fields (no
  * record, no boxed CID) and its extent's shape is shared along the chain.
  */
-export class VirtualDisk {
+export class VirtualDisk implements RefBooking {
   /** The grains this disk itself holds; made on first use (most deltas are never written). */
   #own: GrainMap | undefined;
   /** Descriptor paths of the disks whose parent this is; made with the first child (most disks are leaves). */
@@ -118,6 +129,10 @@ export class VirtualDisk {
   #high2 = 0;
   /** Whether the disk was written since its CID was last drawn (ESXi draws a new CID on the first write). */
   writtenSinceCid = false;
+  /** The model's reference count on this disk, see {@link RefBooking}. */
+  refs = 0;
+  /** When the count was booked, see {@link RefBooking} (0: none booked). */
+  refOrder = 0;
 
   constructor(
     readonly path: string,

@@ -8,7 +8,7 @@ export { parseDescriptor } from './descriptor-parse.js';
 export { GrainMap } from './grain-map.js';
 export type { GrainRun } from './grain-map.js';
 export { MAX_CONTENT_TAG, ZERO_TAG, overwriteTag } from './content.js';
-export type { BaseDiskSettings, DiskPurpose, SparseFormat } from './disk.js';
+export type { BaseDiskSettings, DiskPurpose, RefBooking, SparseFormat } from './disk.js';
 export * from './paths.js';
 export * from './store-types.js';
 export { VmdkStore } from './vmdk-store.js';

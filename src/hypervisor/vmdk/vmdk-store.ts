@@ -19,7 +19,7 @@ import { SECTOR_BYTES } from './descriptor.js';
 import type { VmdkDescriptor } from './descriptor.js';
 import { MAX_CONTENT_TAG, ZERO_TAG, overwriteTag } from './content.js';
 import { drawContentId, drawDiskUuid } from './content-id.js';
-import { DiskShapes, VirtualDisk } from './disk.js';
+import { DiskShapes, VirtualDisk, type RefBooking } from './disk.js';
 import { DEFAULT_ADAPTER_TYPE, DEFAULT_FLAT_METADATA_BYTES, DEFAULT_SPARSE_METADATA_BYTES, DEFAULT_VIRTUAL_HW_VERSION } from './store-types.js';
 import type { ContentRun, CreateBaseOptions, DiskInfo, VmdkStoreOptions } from './store-types.js';
 import { checkDiskPath, extentPath } from './paths.js';
@@ -237,6 +237,16 @@ export class VmdkStore {
   consolidateParentIntoChild(childPath: string): ConsolidationResult {
     this.#sortedChildren.clear();
     return mergeParentIntoChild(this.#access, childPath);
+  }
+
+  /** Disk `path`'s reference booking (the model's reference counts live on the disks), or undefined when there is no such disk. O(1). */
+  booking(path: string): RefBooking | undefined {
+    return this.#disks.get(path);
+  }
+
+  /** Every disk's reference booking, disks in creation order. O(disks) to iterate. */
+  bookings(): IterableIterator<RefBooking> {
+    return this.#disks.values();
   }
 
   /** Whether a disk exists at `path`. */
