@@ -4,6 +4,7 @@
  * writes them without touching an object per VM; and the session's VM records, whose `demand` and
  * `dirtyMBps` read those columns.
  */
+import { InvalidArgumentError } from '../sim/errors.js';
 import type { HostId, ResourcePoolId, VmId } from '../sim/ids.js';
 import type { RestartPriority, VmAllocation, VmDemand, VmSnapshot } from './snapshot.js';
 
@@ -58,8 +59,10 @@ export class DemandColumns {
   }
 }
 
-/** What a session holds of a VM besides its id, host and columns; clones of one template share one. Immutable. */
+/** What a session holds of a VM besides its id, host and row: its settings and the columns of its take; clones of one template share one. Immutable. */
 interface VmSettings {
+  /** The demand columns of the VMs taken with it. */
+  readonly columns: DemandColumns;
   readonly pool: ResourcePoolId;
   readonly vcpus: number;
   readonly memoryMB: number;
@@ -77,6 +80,9 @@ interface VmSettings {
 export class VmSettingsCache {
   readonly #last = new Map<VmAllocation, VmSettings>();
 
+  /** Records for VMs whose demand is in `columns`. */
+  constructor(readonly columns: DemandColumns) {}
+
   /** A settings record holding `vm`'s settings (shared when the last one made for its CPU allocation holds the same). O(1). */
   of(vm: VmSnapshot): VmSettings {
     const last = this.#last.get(vm.cpu);
@@ -91,35 +97,38 @@ export class VmSettingsCache {
     ) {
       return last;
     }
-    const made = settingsOf(vm);
+    const made = settingsOf(vm, this.columns);
     this.#last.set(vm.cpu, made);
     return made;
   }
 }
 
-/** A new settings record holding `vm`'s settings. O(1). */
-function settingsOf(vm: VmSnapshot): VmSettings {
-  return { pool: vm.pool, vcpus: vm.vcpus, memoryMB: vm.memoryMB, overheadMB: vm.overheadMB, cpu: vm.cpu, memory: vm.memory, restartPriority: vm.restartPriority };
+/** A new settings record holding `vm`'s settings, its demand in `columns`. O(1). */
+function settingsOf(vm: VmSnapshot, columns: DemandColumns): VmSettings {
+  return { columns, pool: vm.pool, vcpus: vm.vcpus, memoryMB: vm.memoryMB, overheadMB: vm.overheadMB, cpu: vm.cpu, memory: vm.memory, restartPriority: vm.restartPriority };
 }
 
 /**
  * A VM as a DRS session holds it: its settings copied (into a record it may share with VMs of the
  * same settings, see {@link VmSettingsCache}), its host changeable, its demand and dirty rate read
- * from the session's columns. One exists per VM of a cluster, so it is five fields.
+ * from the session's columns (named by its settings record). One exists per VM of a cluster, so it is four fields.
  */
 export class ColumnVm implements VmSnapshot {
   readonly id: VmId;
   host: HostId;
   readonly #settings: VmSettings;
-  readonly #columns: DemandColumns;
   readonly #i: number;
 
-  /** `vm`'s settings (a record from `settings`, or one of its own) and host; demand and dirty rate from row `i` of `columns`. O(1). */
+  /**
+   * `vm`'s settings (a record from `settings`, or one of its own) and host; demand and dirty rate
+   * from row `i` of `columns`. O(1).
+   * @throws InvalidArgumentError when `settings` hands out records for other columns.
+   */
   constructor(vm: VmSnapshot, columns: DemandColumns, i: number, settings?: VmSettingsCache) {
+    if (settings && settings.columns !== columns) throw new InvalidArgumentError('settings', 'the settings cache is for other demand columns');
     this.id = vm.id;
     this.host = vm.host;
-    this.#settings = settings ? settings.of(vm) : settingsOf(vm);
-    this.#columns = columns;
+    this.#settings = settings ? settings.of(vm) : settingsOf(vm, columns);
     this.#i = i;
   }
 
@@ -153,12 +162,12 @@ export class ColumnVm implements VmSnapshot {
 
   /** The VM's demand now (a new record each read). O(1). */
   get demand(): VmDemand {
-    return this.#columns.demand(this.#i);
+    return this.#settings.columns.demand(this.#i);
   }
 
   /** The VM's dirty rate now, MB/s. O(1). */
   get dirtyMBps(): number {
-    return this.#columns.dirtyMBps[this.#i]!;
+    return this.#settings.columns.dirtyMBps[this.#i]!;
   }
 
   /** A plain snapshot record of the VM as it stands. O(1). */

@@ -259,7 +259,7 @@ export class DrsSession {
   /** Holds copies of `vms` (settings and host) with their demand and dirty rates in new columns. O(V). */
   #take(vms: readonly VmSnapshot[]): void {
     const columns = new DemandColumns(vms);
-    const settings = new VmSettingsCache();
+    const settings = new VmSettingsCache(columns);
     this.#columns = columns;
     this.#vms = vms.map((vm, i) => new ColumnVm(vm, columns, i, settings));
   }

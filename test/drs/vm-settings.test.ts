@@ -26,7 +26,7 @@ describe('session VM settings', () => {
         (seed, picks, sizes) => {
           const vms = asClones(randomCluster(seed, { maxVms: 20 }).vms, picks, sizes);
           const columns = new DemandColumns(vms);
-          const cache = new VmSettingsCache();
+          const cache = new VmSettingsCache(columns);
           const held = vms.map((vm, i) => new ColumnVm(vm, columns, i, cache));
           held.forEach((vm, i) => {
             for (const k of SETTINGS) expect(Object.is(vm[k], vms[i]![k])).toBe(true);
