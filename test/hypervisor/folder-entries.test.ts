@@ -49,4 +49,34 @@ describe('folder entries', () => {
     expect(folder).toBeInstanceOf(Map);
     expect(folderSize(folder)).toBe(SMALL_FOLDER + 1);
   });
+
+  it('behave as the same map when entries own their paths (a descriptor: its owner ends with its path), kept in the owner', () => {
+    const owned = (n: number, size: number): VirtualEntry => ({ kind: 'projection', owner: `[ds] ${path(n)}`, render: 'descriptor', size });
+    const op = fc.oneof(
+      fc.record({ set: fc.integer({ min: 0, max: 2 * SMALL_FOLDER }), size: fc.nat(1000), owns: fc.boolean() }),
+      fc.record({ del: fc.integer({ min: 0, max: 2 * SMALL_FOLDER }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const start = owned(0, 0);
+        const model = new Map<string, VirtualEntry>([[path(0), start]]);
+        let folder: FolderEntries = folderOf(path(0), start);
+        expect(folder).toEqual([5, start]);
+        for (const o of ops) {
+          if ('set' in o) {
+            const e = o.owns ? owned(o.set, o.size) : entry(o.size);
+            model.set(path(o.set), e);
+            folder = folderSet(folder, [path(o.set)].join(''), e);
+          } else {
+            expect(folderDelete(folder, path(o.del))).toBe(model.delete(path(o.del)));
+          }
+          expect(folderSize(folder)).toBe(model.size);
+          expect(folderEntries(folder)).toEqual([...model]);
+          expect(folderNames(folder, 'vm/'.length)).toEqual([...model.keys()].map((p) => p.slice(3)));
+          for (let n = 0; n <= 2 * SMALL_FOLDER; n++) expect(folderGet(folder, path(n))).toBe(model.get(path(n)));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
