@@ -10,14 +10,8 @@
  * A pair's path is not kept as a string of its own when the entry's owner ends with it (a disk's
  * descriptor: owner `[ds] web-1/web-1.vmdk`, path `web-1/web-1.vmdk`): the pair holds the offset of
  * the path in the owner instead, and the path is the owner from there (≈ 32 B less per VM folder).
- * Likewise when the path is the owner's tail with its `.vmdk` replaced by an extent's ending (a
- * disk's extent: `web-1/web-1-sesparse.vmdk`): the pair holds −(offset × 3 + ending) − 1 (≈ 48 B less).
  */
 import type { VirtualEntry } from './datastore-files.js';
-import { EXTENT_SUFFIX, VMDK_SUFFIX } from './vmdk/paths.js';
-
-/** The extent endings a path may have in place of its owner's `.vmdk`, by code. */
-const EXTENT_ENDS: readonly string[] = [EXTENT_SUFFIX.flat, EXTENT_SUFFIX.sesparse, EXTENT_SUFFIX.delta];
 
 /**
  * A folder's entries: `[key, entry, key, entry, …]` while small, a Map by path once bigger. A key is
@@ -25,30 +19,10 @@ const EXTENT_ENDS: readonly string[] = [EXTENT_SUFFIX.flat, EXTENT_SUFFIX.sespar
  */
 export type FolderEntries = (string | number | VirtualEntry)[] | Map<string, VirtualEntry>;
 
-/**
- * The key a pair of `path` and `entry` holds (see the file comment): the offset of the path in the
- * owner when the owner ends with it, the code of the owner's stem and an extent ending when the
- * path is that, else the path. O(path length).
- */
+/** The key a pair of `path` and `entry` holds: the offset of the path in the owner when the owner ends with it, else the path. O(path length). */
 function keyOf(path: string, entry: VirtualEntry): string | number {
-  const owner = entry.owner;
-  const at = owner.length - path.length;
-  if (at > 0 && owner.endsWith(path)) return at;
-  if (!owner.endsWith(VMDK_SUFFIX)) return path;
-  for (let code = 0; code < EXTENT_ENDS.length; code++) {
-    const from = owner.length - VMDK_SUFFIX.length - (path.length - EXTENT_ENDS[code]!.length);
-    if (from > 0 && isExtentOf(owner, from, code, path)) return -(from * EXTENT_ENDS.length + code) - 1;
-  }
-  return path;
-}
-
-/** Whether `path` is `owner`'s stem from `from` (up to its `.vmdk`) followed by extent ending `code`. O(path length), no allocation. */
-function isExtentOf(owner: string, from: number, code: number, path: string): boolean {
-  const end = EXTENT_ENDS[code]!;
-  const stem = owner.length - VMDK_SUFFIX.length - from;
-  if (stem <= 0 || path.length !== stem + end.length || !path.endsWith(end)) return false;
-  for (let i = 0; i < stem; i++) if (path.charCodeAt(i) !== owner.charCodeAt(from + i)) return false;
-  return true;
+  const at = entry.owner.length - path.length;
+  return at > 0 && entry.owner.endsWith(path) ? at : path;
 }
 
 /** Whether pair i (a key at f[i], its entry at f[i + 1]) is at `path`. O(path length). */
@@ -56,21 +30,13 @@ function isAt(f: readonly (string | number | VirtualEntry)[], i: number, path: s
   const key = f[i];
   if (typeof key !== 'number') return key === path;
   const owner = (f[i + 1] as VirtualEntry).owner;
-  if (key > 0) return owner.length - key === path.length && owner.endsWith(path);
-  const n = -key - 1;
-  const code = n % EXTENT_ENDS.length;
-  return isExtentOf(owner, (n - code) / EXTENT_ENDS.length, code, path);
+  return owner.length - key === path.length && owner.endsWith(path);
 }
 
 /** The path of pair i. O(1) for a path kept as a string, O(path length) for one in the owner. */
 function pathAt(f: readonly (string | number | VirtualEntry)[], i: number): string {
   const key = f[i];
-  if (typeof key !== 'number') return key as string;
-  const owner = (f[i + 1] as VirtualEntry).owner;
-  if (key > 0) return owner.slice(key);
-  const n = -key - 1;
-  const code = n % EXTENT_ENDS.length;
-  return owner.slice((n - code) / EXTENT_ENDS.length, owner.length - VMDK_SUFFIX.length) + EXTENT_ENDS[code]!;
+  return typeof key === 'number' ? (f[i + 1] as VirtualEntry).owner.slice(key) : (key as string);
 }
 
 /** Entries a folder keeps as pairs before it becomes a Map. */

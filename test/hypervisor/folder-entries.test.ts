@@ -79,38 +79,4 @@ describe('folder entries', () => {
       { numRuns: 200 },
     );
   });
-
-  it('behave as the same map whatever the owners, when paths are owners\' tails or their extents\' names (kept in the owner)', () => {
-    const paths = ['vm/a.vmdk', 'vm/a-sesparse.vmdk', 'vm/a-flat.vmdk', 'vm/a-delta.vmdk', 'vm/b.vmdk', 'vm/b-delta.vmdk', 'vm/a.vmx', 'a-flat.vmdk', '-flat.vmdk'];
-    const owners = ['[ds] vm/a.vmdk', '[ds] vm/b.vmdk', 'vm-1', '[ds] x/a.vmdk', 'a.vmdk', '.vmdk', '[ds] vm/a-sesparse.vmdk', 'vm/a.vmdk', '[ds] a.vmdk'];
-    const op = fc.oneof(
-      fc.record({ set: fc.nat(paths.length - 1), owner: fc.nat(owners.length - 1), size: fc.nat(1000) }),
-      fc.record({ del: fc.nat(paths.length - 1) }),
-    );
-    fc.assert(
-      fc.property(fc.nat(owners.length - 1), fc.array(op, { maxLength: 40 }), (firstOwner, ops) => {
-        const start: VirtualEntry = { kind: 'extent', owner: owners[firstOwner]!, render: '', size: 0 };
-        const model = new Map<string, VirtualEntry>([[paths[1]!, start]]);
-        let folder: FolderEntries = folderOf(paths[1]!, start);
-        for (const o of ops) {
-          if ('set' in o) {
-            const e: VirtualEntry = { kind: 'extent', owner: owners[o.owner]!, render: '', size: o.size };
-            model.set(paths[o.set]!, e);
-            folder = folderSet(folder, [paths[o.set]!].join(''), e);
-          } else {
-            expect(folderDelete(folder, paths[o.del]!)).toBe(model.delete(paths[o.del]!));
-          }
-          expect(folderEntries(folder)).toEqual([...model]);
-          expect(folderNames(folder, 'vm/'.length)).toEqual([...model.keys()].map((p) => p.slice(3)));
-          for (const p of paths) expect(folderGet(folder, p)).toBe(model.get(p));
-        }
-      }),
-      { numRuns: 200 },
-    );
-  });
-
-  it('keep a disk\'s extent path in its owner', () => {
-    const e: VirtualEntry = { kind: 'extent', owner: '[ds] web-1/web-1.vmdk', render: '', size: 0 };
-    expect(folderOf('web-1/web-1-sesparse.vmdk', e)).toEqual([-(5 * 3 + 1) - 1, e]);
-  });
 });

@@ -7,8 +7,7 @@
  */
 import { InvalidArgumentError } from '../../sim/errors.js';
 
-/** A descriptor's file ending. */
-export const VMDK_SUFFIX = '.vmdk';
+const VMDK_SUFFIX = '.vmdk';
 const DELTA_NUMBER_RE = /-\d{6}$/;
 
 /** A descriptor path cut into its directory (with its trailing separator, possibly empty) and file name. */
@@ -54,7 +53,7 @@ export function extentKindOf(isBase: boolean, format: 'seSparse' | 'vmfsSparse')
 }
 
 /** What an extent's name puts after the descriptor's stem, per extent kind. */
-export const EXTENT_SUFFIX = { flat: `-flat${VMDK_SUFFIX}`, sesparse: `-sesparse${VMDK_SUFFIX}`, delta: `-delta${VMDK_SUFFIX}` } as const;
+const EXTENT_SUFFIX = { flat: `-flat${VMDK_SUFFIX}`, sesparse: `-sesparse${VMDK_SUFFIX}`, delta: `-delta${VMDK_SUFFIX}` } as const;
 
 /**
  * The extent file's name (relative to the descriptor's directory) for a disk of that extent kind.
