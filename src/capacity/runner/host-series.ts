@@ -39,8 +39,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer E)[] 
 /** Keeps the host points of the instants on the interval, and the run's last instant. */
 export class HostSeriesRecorder {
   readonly #intervalMs: number;
-  readonly #tMs: number[];
-  readonly #hosts: Mutable<HostColumns>[];
+  #tMs: number[];
+  #hosts: Mutable<HostColumns>[];
   /** Instants recorded so far. */
   #count = 0;
   /** The latest instant off the interval, kept in case it is the run's last. */
@@ -71,12 +71,17 @@ export class HostSeriesRecorder {
     this.#record(tMs, points);
   }
 
-  /** The series, with the last offered instant added when it was off the interval. O(hosts). */
+  /** The series, with the last offered instant added when it was off the interval; the recorder is empty after. O(hosts). */
   finish(): HostSeries {
     if (this.#pending) this.#record(this.#pending.tMs, this.#pending.points);
     this.#pending = undefined;
     for (const column of this.#columns()) column.length = this.#count;
-    return { intervalMs: this.#intervalMs, tMs: this.#tMs, hosts: this.#hosts };
+    const series = { intervalMs: this.#intervalMs, tMs: this.#tMs, hosts: this.#hosts };
+    // The series is the result's now: the run's state (which the model keeps reachable) lets go of it.
+    this.#tMs = [];
+    this.#hosts = [];
+    this.#count = 0;
+    return series;
   }
 
   #record(tMs: number, points: readonly HostPoint[]): void {
