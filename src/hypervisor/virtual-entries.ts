@@ -6,59 +6,29 @@
  */
 import type { VirtualEntry } from './datastore-files.js';
 
-/** A VM's `.vmx`, rendered from the record of VM `owner`. */
-export class VmxEntry implements VirtualEntry {
-  /** @param owner the VM's id; @param size the rendered file's bytes (≥ 0). */
-  constructor(
-    readonly owner: string,
-    public size: number,
-  ) {}
+/** A class of entries whose every instance has `kind` and `render`; instances hold an owner and a size (bytes ≥ 0). */
+function entryClass(kind: VirtualEntry['kind'], render: string) {
+  return class implements VirtualEntry {
+    constructor(
+      readonly owner: string,
+      public size: number,
+    ) {}
 
-  /** Always 'projection'. */
-  get kind(): 'projection' {
-    return 'projection';
-  }
+    get kind(): VirtualEntry['kind'] {
+      return kind;
+    }
 
-  /** Always 'vmx'. */
-  get render(): string {
-    return 'vmx';
-  }
+    get render(): string {
+      return render;
+    }
+  };
 }
 
-/** A disk's descriptor, rendered from the disk at datastore path `owner`. */
-export class DescriptorEntry implements VirtualEntry {
-  /** @param owner the disk's datastore path; @param size the rendered descriptor's bytes (≥ 0). */
-  constructor(
-    readonly owner: string,
-    public size: number,
-  ) {}
+/** A VM's `.vmx`, rendered from the record of VM `owner` (a projection). */
+export const VmxEntry = entryClass('projection', 'vmx');
 
-  /** Always 'projection'. */
-  get kind(): 'projection' {
-    return 'projection';
-  }
+/** A disk's descriptor, rendered from the disk at datastore path `owner` (a projection). */
+export const DescriptorEntry = entryClass('projection', 'descriptor');
 
-  /** Always 'descriptor'. */
-  get render(): string {
-    return 'descriptor';
-  }
-}
-
-/** A disk's extent (`-flat.vmdk`, `-sesparse.vmdk`, …): its size is the disk at `owner`'s allocation. */
-export class ExtentEntry implements VirtualEntry {
-  /** @param owner the disk's datastore path; @param size its allocated bytes (≥ 0). */
-  constructor(
-    readonly owner: string,
-    public size: number,
-  ) {}
-
-  /** Always 'extent'. */
-  get kind(): 'extent' {
-    return 'extent';
-  }
-
-  /** Always '' (extents read as empty). */
-  get render(): string {
-    return '';
-  }
-}
+/** A disk's extent (`-flat.vmdk`, `-sesparse.vmdk`, …): its size is the disk at `owner`'s allocation; it reads as empty. */
+export const ExtentEntry = entryClass('extent', '');
