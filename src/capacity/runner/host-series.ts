@@ -4,9 +4,6 @@
  */
 import type { CapacitySample, HostColumns, HostMemorySample, HostSample, HostSeries } from '../report/result.js';
 
-/** One host at one sampling instant, as the sampler sees it. */
-export type HostPoint = HostSample;
-
 /** What a sample holds of its hosts, summed. */
 export type HostTotals = Pick<CapacitySample, 'connected' | 'vcpus' | 'cpuDemandMHz' | 'cpuCapacityMHz' | 'memory'>;
 
@@ -14,7 +11,7 @@ export type HostTotals = Pick<CapacitySample, 'connected' | 'vcpus' | 'cpuDemand
  * `points` summed in host order: connected hosts with their cores (from `hosts`, in the same
  * order) and memory, vCPUs, CPU demand and capacity, and every kind of memory. O(hosts).
  */
-export function sumHostPoints(points: readonly HostPoint[], hosts: readonly { readonly cpuCores: number }[]): HostTotals {
+export function sumHostSamples(points: readonly HostSample[], hosts: readonly { readonly cpuCores: number }[]): HostTotals {
   const connected = { hosts: 0, cpuCores: 0, memoryMB: 0 };
   const memory = Object.fromEntries(MEMORY_KINDS.map((k) => [k, 0])) as Record<keyof HostMemorySample, number>;
   let vcpus = 0;
@@ -44,7 +41,7 @@ export class HostSeriesRecorder {
   /** Instants recorded so far. */
   #count = 0;
   /** The latest instant off the interval, kept in case it is the run's last. */
-  #pending: { readonly tMs: number; readonly points: readonly HostPoint[] } | undefined;
+  #pending: { readonly tMs: number; readonly points: readonly HostSample[] } | undefined;
 
   /**
    * Columns are made at the length a run of `durationMs` fills (0 ≤ instant ≤ durationMs, a last
@@ -62,7 +59,7 @@ export class HostSeriesRecorder {
    * Offers the hosts at sampling instant `tMs` (increasing from call to call); records them when
    * `tMs` is on the interval. `points` are in host order, one per host. O(hosts).
    */
-  offer(tMs: number, points: readonly HostPoint[]): void {
+  offer(tMs: number, points: readonly HostSample[]): void {
     if (tMs % this.#intervalMs !== 0) {
       this.#pending = { tMs, points };
       return;
@@ -84,7 +81,7 @@ export class HostSeriesRecorder {
     return series;
   }
 
-  #record(tMs: number, points: readonly HostPoint[]): void {
+  #record(tMs: number, points: readonly HostSample[]): void {
     const j = this.#count++;
     this.#tMs[j] = tMs;
     points.forEach((p, i) => {

@@ -7,10 +7,10 @@ import { standardDeviation } from '../../drs/imbalance.js';
 import type { HostId } from '../../sim/ids.js';
 import type { VSphereModel } from '../../hypervisor/model.js';
 import type { HostState } from '../../hypervisor/types.js';
-import { REFUSAL_REASONS, type CapacitySample, type HostMemorySample, type HostSampleState } from '../report/result.js';
+import { REFUSAL_REASONS, type CapacitySample, type HostMemorySample, type HostSample, type HostSampleState } from '../report/result.js';
 import { noRefusals } from '../report/totals.js';
 import type { RunState } from './state.js';
-import { sumHostPoints, type HostPoint, type HostTotals } from './host-series.js';
+import { sumHostSamples, type HostTotals } from './host-series.js';
 import { dpmSampleAt, haRestartsBetween, migrationsBetween } from './cluster-services.js';
 
 const STATE: Record<HostState, HostSampleState> = { connected: 'connected', maintenance: 'maintenance', failed: 'failed', disconnected: 'failed', standby: 'standby' };
@@ -57,7 +57,7 @@ export function takeSample(state: RunState, tMs: number): CapacitySample {
 const NO_REFUSALS = Object.freeze(noRefusals());
 
 /** Every host at `tMs`, in inventory order. O(hosts × shared CPU probes + containers with a probe of their own). */
-function hostPoints(state: RunState, tMs: number): HostPoint[] {
+function hostPoints(state: RunState, tMs: number): HostSample[] {
   const { model, hosts } = state.inventory;
   const { containers, vcpus, cpuDemandMHz } = state.loads.at(tMs);
   return hosts.map((h, i) => {
@@ -71,8 +71,8 @@ function hostPoints(state: RunState, tMs: number): HostPoint[] {
  * The sample's figures summed over the hosts, its memory stack and connected hosts shared with
  * the previous sample's when every figure is the same (a settled month keeps few of them). O(hosts).
  */
-function hostTotals(state: RunState, points: readonly HostPoint[]): HostTotals {
-  const totals = sumHostPoints(points, state.inventory.hosts);
+function hostTotals(state: RunState, points: readonly HostSample[]): HostTotals {
+  const totals = sumHostSamples(points, state.inventory.hosts);
   const last = state.lastTotals;
   const memory = last && sameFigures(last.memory, totals.memory) ? last.memory : totals.memory;
   const connected = last && sameFigures(last.connected, totals.connected) ? last.connected : totals.connected;
@@ -86,7 +86,7 @@ function sameFigures<T extends object>(a: T, b: T): boolean {
 }
 
 /** Per cluster of the scenario, the standard deviation of its connected hosts' loads. O(hosts × clusters). */
-function imbalanceByCluster(state: RunState, points: readonly HostPoint[]): number[] {
+function imbalanceByCluster(state: RunState, points: readonly HostSample[]): number[] {
   const { hosts, clusterNames } = state.inventory;
   return clusterNames.map((name) => {
     const loads: number[] = [];

@@ -6,8 +6,8 @@
 import { parseScenario } from '../../../src/capacity/scenario/load.js';
 import { scenarioAssumptions } from '../../../src/capacity/report/assumptions.js';
 import { deriveTotals, noRefusals } from '../../../src/capacity/report/totals.js';
-import type { CapacityRunResult, CapacitySample, HostInfo, HostSeries } from '../../../src/capacity/report/result.js';
-import { HostSeriesRecorder, sumHostPoints, type HostPoint } from '../../../src/capacity/runner/host-series.js';
+import type { CapacityRunResult, CapacitySample, HostInfo, HostSample, HostSeries } from '../../../src/capacity/report/result.js';
+import { HostSeriesRecorder, sumHostSamples } from '../../../src/capacity/runner/host-series.js';
 
 export const FIXTURE_SCENARIO = parseScenario(`
 name: fixture
@@ -31,7 +31,7 @@ const HOUR = 3_600_000;
 export const SAMPLE_COUNT = 25;
 
 /** Host `h` at hour `i`: 10 containers per hour up to 40 per host, none on H1 after its failure. */
-function hostPoint(h: number, i: number): HostPoint {
+function hostPoint(h: number, i: number): HostSample {
   const failed = h === 1 && i >= 12;
   const containers = failed ? 0 : Math.min(40, 10 + i * 2 + (i >= 12 && h !== 1 ? 4 : 0));
   const capacityMB = 65_536;
@@ -50,7 +50,7 @@ function hostPoint(h: number, i: number): HostPoint {
 }
 
 /** Every host at hour `i`. */
-function hostPoints(i: number): HostPoint[] {
+function hostPoints(i: number): HostSample[] {
   return [0, 1, 2, 3].map((h) => hostPoint(h, i));
 }
 
@@ -63,7 +63,7 @@ function sample(i: number): CapacitySample {
     running: hosts.reduce((s, h) => s + h.containers, 0),
     placed: i === 0 ? 40 : 8,
     refused,
-    ...sumHostPoints(hosts, FIXTURE_HOSTS),
+    ...sumHostSamples(hosts, FIXTURE_HOSTS),
     imbalance: [i === 12 ? 0.31 : 0.02 + (i % 4) * 0.01],
     vmotions: i === 13 ? 5 : 0,
     vmotionMB: i === 13 ? 5 * 1024 : 0,

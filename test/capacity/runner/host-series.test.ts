@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { hostAt, hostsAt } from '../../../src/capacity/report/host-series.js';
 import type { HostSample } from '../../../src/capacity/report/result.js';
 import { checkRunResult } from '../../../src/capacity/report/totals.js';
-import { HostSeriesRecorder, sumHostPoints } from '../../../src/capacity/runner/host-series.js';
+import { HostSeriesRecorder, sumHostSamples } from '../../../src/capacity/runner/host-series.js';
 import { runScenario } from '../../../src/capacity/runner/index.js';
 import { parseScenario } from '../../../src/capacity/scenario/load.js';
 
@@ -50,7 +50,7 @@ describe('the host series recorder', () => {
 
   it('sums hosts as a sample does: connected hosts with their cores and memory, and every figure of all hosts', () => {
     const points = [point(1), point(3), point(5)];
-    const totals = sumHostPoints(points, [{ cpuCores: 8 }, { cpuCores: 16 }, { cpuCores: 32 }]);
+    const totals = sumHostSamples(points, [{ cpuCores: 8 }, { cpuCores: 16 }, { cpuCores: 32 }]);
     expect(totals.connected).toEqual({ hosts: 2, cpuCores: 40, memoryMB: 2000 });
     expect(totals.vcpus).toBe(1 + 3 + 5);
     expect(totals.cpuCapacityMHz).toBe(4000);
