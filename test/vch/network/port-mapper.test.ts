@@ -112,11 +112,12 @@ describe('PortMapper', () => {
   });
 
   it('walks past taken ports from the random start', async () => {
-    const m = new PortMapper({ rng: Rng.seeded(3), ephemeralRange: [40000, 40002] });
+    // Above Linux's ephemeral range (32768-60999), so no socket another test opens meanwhile takes one of them.
+    const m = new PortMapper({ rng: Rng.seeded(3), ephemeralRange: [61000, 61002] });
     mappers.push(m);
     const ports = (await m.publish('a', [tcp(1), tcp(2), tcp(3)], () => undefined)).map((p) => p.hostPort);
-    expect([...ports].sort()).toEqual([40000, 40001, 40002]);
-    expect((await rejection(m.publish('b', [tcp(1)], () => undefined))).message).toBe('no free host port in 40000-40002');
+    expect([...ports].sort()).toEqual([61000, 61001, 61002]);
+    expect((await rejection(m.publish('b', [tcp(1)], () => undefined))).message).toBe('no free host port in 61000-61002');
   });
 
   it('is all or nothing: when the third binding fails the first two are released', async () => {
