@@ -14,7 +14,6 @@ import type { TaskRecord } from './tasks.js';
 import type { Host, HostState } from './types.js';
 import { releaseVm } from './vm-power.js';
 import { stopMemory } from './guest-memory.js';
-import { vmWith } from './vm-record.js';
 
 /** Host operations that run as tasks, with their machine events and vCenter task names. */
 const HOST_TASKS = {
@@ -95,7 +94,7 @@ export function failHost(model: VSphereModel, id: HostId): Host {
     if (vm.powerState !== 'poweredOn') continue;
     releaseVm(model, vm);
     stopMemory(model, vm);
-    model.registry.update(vmWith(vm, { powerState: 'poweredOff', bootTime: undefined }));
+    model.registry.update({ ...vm, powerState: 'poweredOff', bootTime: undefined });
     model.events.log({ type: 'VmPoweredOffEvent', vm: vmId, host: id, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `${vm.name} on ${host.name} is powered off: the host failed` });
   }
   return next;

@@ -10,7 +10,6 @@ import { applyAllocation, defaultAllocation, type AllocationSpec } from './alloc
 import type { VSphereModel } from './model.js';
 import type { TaskRecord } from './tasks.js';
 import type { ResourcePool } from './types.js';
-import { vmWith } from './vm-record.js';
 
 /** CPU (MHz) and memory (MB) settings of a pool; omitted parts keep their value. */
 export interface PoolSpec {
@@ -109,7 +108,7 @@ function applyDestroyPool(model: VSphereModel, id: ResourcePoolId): void {
       model.accounting.applyPool(id, { cpu: -need.cpu, memory: -need.memory });
       model.accounting.applyPool(parent, need);
     }
-    model.registry.update(vmWith(vm, { pool: parent }));
+    model.registry.update({ ...vm, pool: parent });
   }
   model.accounting.removePool(id);
   model.registry.remove(id);

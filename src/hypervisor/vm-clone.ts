@@ -19,7 +19,6 @@ import { stopMemory } from './guest-memory.js';
 import { applyPower, powerOnBlocker, releaseVm } from './vm-power.js';
 import { checkVmName, type VmDevicesSpec } from './vm-spec.js';
 import { numberedDeltaPath } from './vmdk/paths.js';
-import { vmWith } from './vm-record.js';
 
 /** What a clone needs. */
 export interface VmCloneSpec {
@@ -147,7 +146,7 @@ function applyInstantClone(model: VSphereModel, src: VirtualMachine, bp: VmBluep
   } catch (e) {
     releaseVm(model, vm);
     stopMemory(model, vm);
-    applyDestroy(model, model.registry.update(vmWith(vm, { powerState: 'poweredOff', bootTime: undefined })).id);
+    applyDestroy(model, model.registry.update({ ...vm, powerState: 'poweredOff', bootTime: undefined }).id);
     throw e;
   }
   logCloned(model, src, vm, parts, 'instant');

@@ -14,7 +14,6 @@ import { hostName, nextMac } from './vm-create.js';
 import { transferBlocker, transferHold } from './vm-power.js';
 import { parseWorkload, wakeGuest } from './guest-memory.js';
 import { checkSize, checkVmName, type VmDiskSpec } from './vm-spec.js';
-import { vmWith } from './vm-record.js';
 
 /** What ReconfigVM may change. */
 export interface VmReconfigSpec {
@@ -189,7 +188,7 @@ function applyRelocate(model: VSphereModel, id: VmId, t: Required<VmRelocateSpec
   const vm = model.registry.get('VirtualMachine', id);
   const host = model.registry.get('Host', t.host);
   if (host.id !== vm.host && host.state !== 'connected') throw new InvalidStateError('InvalidHostState', host.id, host.state, `cannot move ${vm.name} to host ${host.name}: it is ${host.state}`);
-  let next: VirtualMachine = vmWith(vm, { host: t.host, pool: t.pool, cluster: model.registry.get('ResourcePool', t.pool).cluster });
+  let next: VirtualMachine = { ...vm, host: t.host, pool: t.pool, cluster: model.registry.get('ResourcePool', t.pool).cluster };
   const blocker = transferBlocker(model, vm, next);
   if (blocker) throw blocker;
   if (t.datastore !== vm.datastore) next = moveStorage(model, next, t.datastore);

@@ -10,7 +10,6 @@ import type { VSphereModel } from './model.js';
 import type { TaskRecord } from './tasks.js';
 import type { Host, PowerState, VirtualMachine } from './types.js';
 import { hostName } from './vm-create.js';
-import { vmWith } from './vm-record.js';
 
 /** The power operations and their vCenter task names, machine events and latencies. */
 const POWER_OPS = {
@@ -58,7 +57,7 @@ export function applyPower(model: VSphereModel, id: VmId, op: PowerOp, forkOf?: 
     releaseVm(model, vm);
     stopMemory(model, vm);
   }
-  const updated = model.registry.update(vmWith(vm, { powerState: next, bootTime: next === 'poweredOn' ? model.clock.now() : undefined }));
+  const updated = model.registry.update({ ...vm, powerState: next, bootTime: next === 'poweredOn' ? model.clock.now() : undefined });
   const type = op === 'reset' ? 'VmResettingEvent' : next === 'suspended' ? 'VmSuspendedEvent' : 'VmPoweredOffEvent';
   model.events.log({ type, vm: id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `${vm.name} on ${hostName(model, vm.host)} is ${op === 'reset' ? 'reset' : next}` });
   return updated;
@@ -107,7 +106,7 @@ function startVm(model: VSphereModel, registered: VirtualMachine, forkOf?: VmId)
   }
   startMemory(model, vm, forkOf);
   holdVm(model, vm);
-  const updated = model.registry.update(vmWith(vm, { powerState: 'poweredOn', bootTime: model.clock.now() }));
+  const updated = model.registry.update({ ...vm, powerState: 'poweredOn', bootTime: model.clock.now() });
   model.events.log({ type: 'VmPoweredOnEvent', vm: vm.id, host: vm.host, pool: vm.pool, cluster: vm.cluster, fullFormattedMessage: `${vm.name} on ${hostName(model, vm.host)} is powered on` });
   return updated;
 }
