@@ -4,6 +4,14 @@
  */
 import type { HostColumns, HostMemorySample, HostSample, HostSeries } from './result.js';
 
+/** Every field of a memory sample (a record's keys, so a field added to HostMemorySample must be added here). */
+export const MEMORY_KINDS = Object.keys({ capacityMB: 1, consumedMB: 1, privateMB: 1, sharedByForkMB: 1, sharedByTpsMB: 1, zeroMB: 1, overheadMB: 1, freeMB: 1, configuredMB: 1 } satisfies Record<keyof HostMemorySample, 1>) as (keyof HostMemorySample)[];
+
+/** Every column of a host's series, each with its path in the host's record (`memory.freeMB`, …). O(columns). */
+export function hostColumns(h: HostColumns): [string, readonly unknown[]][] {
+  return [['state', h.state], ['containers', h.containers], ['vcpus', h.vcpus], ['cpuDemandMHz', h.cpuDemandMHz], ['cpuCapacityMHz', h.cpuCapacityMHz], ...MEMORY_KINDS.map((k) => [`memory.${k}`, h.memory[k]] as [string, readonly number[]])];
+}
+
 /** A host's memory stack at instant `j` of its series. Precondition: 0 ≤ j < the series' length. O(1). */
 export function memoryAt(h: HostColumns, j: number): HostMemorySample {
   const m = h.memory;

@@ -12,13 +12,12 @@ import {
   type FailoverCapacity,
   type HaRestart,
   type Headroom,
-  type HostColumns,
   type HostMemorySample,
   type ProvisioningSample,
   type RefusalCounts,
   type RefusalReason,
 } from './result.js';
-import { memoryAt } from './host-series.js';
+import { hostColumns, memoryAt } from './host-series.js';
 
 /** A count of 0 for every refusal reason. */
 export function noRefusals(): Record<RefusalReason, number> {
@@ -168,16 +167,11 @@ function hostSeriesProblems(result: CapacityRunResult): string[] {
   if (hosts.length !== result.hosts.length) problems.push(`hostSeries.hosts has ${hosts.length} entries for ${result.hosts.length} hosts`);
   hosts.forEach((h, i) => {
     const at = `hostSeries.hosts[${i}]`;
-    const short = columnsOf(h).find(([, c]) => c.length !== tMs.length);
+    const short = hostColumns(h).find(([, c]) => c.length !== tMs.length);
     if (short) return void problems.push(`${at}.${short[0]} has ${short[1].length} entries for ${tMs.length} instants`);
     tMs.forEach((_, j) => problems.push(...memoryProblems(`${at}.memory[${j}]`, memoryAt(h, j))));
   });
   return problems;
-}
-
-/** Every column of a host's series with its path. */
-function columnsOf(h: HostColumns): [string, readonly unknown[]][] {
-  return [['state', h.state], ['containers', h.containers], ['vcpus', h.vcpus], ['cpuDemandMHz', h.cpuDemandMHz], ['cpuCapacityMHz', h.cpuCapacityMHz], ...Object.entries(h.memory).map(([k, c]) => [`memory.${k}`, c] as [string, readonly number[]])];
 }
 
 function memoryProblems(at: string, m: HostMemorySample): string[] {

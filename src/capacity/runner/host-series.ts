@@ -3,6 +3,7 @@
  * scenario's host sampling interval, and at the last sample, stored by column.
  */
 import type { CapacitySample, HostColumns, HostMemorySample, HostSample, HostSeries } from '../report/result.js';
+import { hostColumns, MEMORY_KINDS } from '../report/host-series.js';
 
 /** What a sample holds of its hosts, summed. */
 export type HostTotals = Pick<CapacitySample, 'connected' | 'vcpus' | 'cpuDemandMHz' | 'cpuCapacityMHz' | 'memory'>;
@@ -98,15 +99,12 @@ export class HostSeriesRecorder {
   /** Every column of the series, instants included. */
   *#columns(): Generator<unknown[]> {
     yield this.#tMs;
-    for (const c of this.#hosts) yield* [c.state, c.containers, c.vcpus, c.cpuDemandMHz, c.cpuCapacityMHz, ...Object.values(c.memory)];
+    for (const h of this.#hosts) for (const [, column] of hostColumns(h)) yield column as unknown[];
   }
 }
 
 /** Longest column made up front (V8 makes a longer `new Array(n)` a slow dictionary); a longer series grows as it records. */
 const MAX_PREALLOCATED_POINTS = 65_536;
-
-/** Every field of a memory sample (a record's keys, so a field added to HostMemorySample must be added here). */
-export const MEMORY_KINDS = Object.keys({ capacityMB: 1, consumedMB: 1, privateMB: 1, sharedByForkMB: 1, sharedByTpsMB: 1, zeroMB: 1, overheadMB: 1, freeMB: 1, configuredMB: 1 } satisfies Record<keyof HostMemorySample, 1>) as (keyof HostMemorySample)[];
 
 /** A host's columns, each made at length `points` (filled in order, cut to what was recorded at the end). */
 function emptyColumns(points: number): Mutable<HostColumns> {

@@ -23,12 +23,12 @@ const STATE: Record<HostState, HostSampleState> = { connected: 'connected', main
  * migration and HA restart histories).
  */
 export function takeSample(state: RunState, tMs: number): CapacitySample {
-  const points = hostPoints(state, tMs);
-  state.hostSeries.offer(tMs, points);
+  const hosts = hostSamples(state, tMs);
+  state.hostSeries.offer(tMs, hosts);
   const { model } = state.inventory;
   const dpm = dpmSampleAt(model, state.lastSampleMs, tMs);
   const refused = state.interval.refused;
-  const totals = hostTotals(state, points);
+  const totals = hostTotals(state, hosts);
   const moves = migrationsBetween(model, state.lastSampleMs, tMs);
   // One literal naming every field keeps them in the object (spreads gave each sample a separate property array).
   const base: CapacitySample = {
@@ -41,7 +41,7 @@ export function takeSample(state: RunState, tMs: number): CapacitySample {
     cpuDemandMHz: totals.cpuDemandMHz,
     cpuCapacityMHz: totals.cpuCapacityMHz,
     memory: totals.memory,
-    imbalance: imbalanceByCluster(state, points),
+    imbalance: imbalanceByCluster(state, hosts),
     vmotions: moves.vmotions,
     vmotionMB: moves.vmotionMB,
     haRestarts: haRestartsBetween(model, state.lastSampleMs, tMs),
@@ -57,7 +57,7 @@ export function takeSample(state: RunState, tMs: number): CapacitySample {
 const NO_REFUSALS = Object.freeze(noRefusals());
 
 /** Every host at `tMs`, in inventory order. O(hosts × shared CPU probes + containers with a probe of their own). */
-function hostPoints(state: RunState, tMs: number): HostSample[] {
+function hostSamples(state: RunState, tMs: number): HostSample[] {
   const { model, hosts } = state.inventory;
   const { containers, vcpus, cpuDemandMHz } = state.loads.at(tMs);
   return hosts.map((h, i) => {

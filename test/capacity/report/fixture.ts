@@ -50,12 +50,12 @@ function hostPoint(h: number, i: number): HostSample {
 }
 
 /** Every host at hour `i`. */
-function hostPoints(i: number): HostSample[] {
+function hostSamples(i: number): HostSample[] {
   return [0, 1, 2, 3].map((h) => hostPoint(h, i));
 }
 
 function sample(i: number): CapacitySample {
-  const hosts = hostPoints(i);
+  const hosts = hostSamples(i);
   const refused = noRefusals();
   if (i === 20) refused.noHostFits = 2;
   return {
@@ -76,7 +76,7 @@ export const FIXTURE_HOSTS: HostInfo[] = [0, 1, 2, 3].map((i) => ({ name: `DC0_C
 /** Every host every 2 hours (the series' interval) and at the last sample. */
 function hostSeries(): HostSeries {
   const recorder = new HostSeriesRecorder(FIXTURE_HOSTS.length, 2 * HOUR, 24 * HOUR);
-  for (let i = 0; i < SAMPLE_COUNT; i++) recorder.offer(i * HOUR, hostPoints(i));
+  for (let i = 0; i < SAMPLE_COUNT; i++) recorder.offer(i * HOUR, hostSamples(i));
   return recorder.finish();
 }
 
